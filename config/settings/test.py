@@ -1,0 +1,10 @@
+"""Tests: PostgreSQL from DATABASE_URL (``make test`` starts a throwaway cluster)."""
+
+from .base import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+LOGGING["loggers"]["raksa.request"]["level"] = "WARNING"  # noqa: F405

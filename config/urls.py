@@ -1,0 +1,15 @@
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from interfaces.api.urls import api
+from interfaces.backoffice.site import backoffice_site
+from interfaces.ops.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("backoffice/", backoffice_site.urls),
+    path("portal/", include("interfaces.portal.urls")),
+    path("", RedirectView.as_view(pattern_name="portal:home", permanent=False)),
+]

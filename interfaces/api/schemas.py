@@ -1,0 +1,65 @@
+import datetime as dt
+
+from ninja import Schema
+
+
+class ReasonOut(Schema):
+    code: str
+    message: str
+
+
+class EligibilityOut(Schema):
+    eligible: bool
+    day: dt.date
+    scheme: str | None
+    reasons: list[ReasonOut]
+
+
+class CitizenIn(Schema):
+    national_id: str
+    title_th: str = ""
+    first_name_th: str
+    last_name_th: str
+    birth_date: str
+    sex: str = "U"
+    phone: str = ""
+
+
+class CitizenOut(Schema):
+    id: int
+    national_id_masked: str
+    full_name: str
+    birth_date: dt.date
+
+
+class CoverageIn(Schema):
+    national_id: str
+    scheme: str
+    subtype: str = ""
+    main_hcode: str | None = None
+    valid_from: str
+    valid_to: str | None = None
+
+
+class CoverageOut(Schema):
+    scheme: str
+    subtype: str
+    main_hcode: str | None
+    valid_from: dt.date
+    valid_to: dt.date | None
+
+
+class UnitOut(Schema):
+    hcode: str
+    name: str
+    unit_type: str
+    status: str
+    province: str
+    district: str
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    message_en: str
+    field: str | None = None

@@ -1,0 +1,94 @@
+"""REST API v1 (django-ninja). OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs.
+
+Thin: parse, check permission, call one domain function, shape the answer.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import get_language
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+from interfaces.api.errors import Forbidden, install_error_handlers
+from interfaces.api.schemas import (
+    CitizenIn,
+    CitizenOut,
+    CoverageIn,
+    CoverageOut,
+    EligibilityOut,
+    ErrorOut,
+    UnitOut,
+)
+from raksa.core.timeutil import parse_date
+from raksa.eligibility.selectors import eligibility_check_by_ids
+from raksa.people.selectors import citizen_get_by_national_id
+from raksa.people.services import citizen_register, coverage_change
+from raksa.units.roles import is_officer
+from raksa.units.selectors import memberships_for_user, unit_get_by_hcode
+
+api = NinjaAPI(title="Raksa API", version="1", urls_namespace="api",
+               description="Rights checks and registry for innovative health service units.")
+install_error_handlers(api)
+
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+def _require_officer(user) -> None:
+    if not is_officer(user):
+        raise Forbidden("Only payer officers may change the registry.", "เฉพาะเจ้าหน้าที่ สปสช. แก้ไขทะเบียนได้")
+
+
+def _require_unit_access(user, hcode: str) -> None:
+    if is_officer(user):
+        return
+    if not memberships_for_user(user).filter(unit__hcode=hcode).exists():
+        raise Forbidden("You are not staff of this unit.", "คุณไม่ใช่เจ้าหน้าที่ของหน่วยบริการนี้")
+
+
+@api.get("/eligibility", response={200: EligibilityOut, **ERRORS}, auth=django_auth)
+def eligibility(request, national_id: str, hcode: str, service: str, on: str | None = None):
+    """Rights check for a citizen at a unit for a service on a Bangkok date (default: today)."""
+    day = parse_date(on, field="on") if on else None
+    _require_unit_access(request.auth, hcode)
+    decision = eligibility_check_by_ids(national_id=national_id, hcode=hcode, service_code=service, on=day)
+    return {
+        "eligible": decision.eligible,
+        "day": decision.day,
+        "scheme": decision.coverage.scheme if decision.coverage else None,
+        "reasons": decision.messages(get_language() or "th"),
+    }
+
+
+@api.post("/citizens", response={201: CitizenOut, **ERRORS}, auth=django_auth)
+def citizen_create(request, payload: CitizenIn):
+    _require_officer(request.auth)
+    citizen = citizen_register(
+        actor=request.auth, national_id=payload.national_id, title_th=payload.title_th,
+        first_name_th=payload.first_name_th, last_name_th=payload.last_name_th,
+        birth_date=parse_date(payload.birth_date, field="birth_date"), sex=payload.sex, phone=payload.phone)
+    return 201, {"id": citizen.pk, "national_id_masked": citizen.cid_masked, "full_name": citizen.full_name,
+                 "birth_date": citizen.birth_date}
+
+
+@api.post("/coverages", response={201: CoverageOut, **ERRORS}, auth=django_auth)
+def coverage_create(request, payload: CoverageIn):
+    """Record a change of right: the open right ends the day before ``valid_from``."""
+    _require_officer(request.auth)
+    valid_from = parse_date(payload.valid_from, field="valid_from")
+    valid_to = parse_date(payload.valid_to, field="valid_to") if payload.valid_to else None
+    citizen = citizen_get_by_national_id(payload.national_id)
+    main_unit = unit_get_by_hcode(payload.main_hcode) if payload.main_hcode else None
+    coverage = coverage_change(actor=request.auth, citizen=citizen, scheme=payload.scheme,
+                               subtype=payload.subtype, main_unit=main_unit, valid_from=valid_from,
+                               valid_to=valid_to)
+    return 201, {"scheme": coverage.scheme, "subtype": coverage.subtype,
+                 "main_hcode": main_unit.hcode if main_unit else None,
+                 "valid_from": coverage.valid_from, "valid_to": coverage.valid_to}
+
+
+@api.get("/units/{hcode}", response={200: UnitOut, **ERRORS})
+def unit_detail(request, hcode: str):
+    """Public directory entry of a unit."""
+    unit = unit_get_by_hcode(hcode)
+    return {"hcode": unit.hcode, "name": unit.name, "unit_type": unit.unit_type, "status": unit.status,
+            "province": unit.province.name_th, "district": unit.district}

@@ -1,0 +1,93 @@
+from django.db import models
+from django.db.models import F, Q
+
+from raksa.units.models import Unit
+
+
+class Sex(models.TextChoices):
+    MALE = "M", "ชาย (Male)"
+    FEMALE = "F", "หญิง (Female)"
+    UNKNOWN = "U", "ไม่ระบุ (Not stated)"
+
+
+class Scheme(models.TextChoices):
+    """mainInscl: the citizen's main health-insurance right."""
+
+    UCS = "UCS", "หลักประกันสุขภาพแห่งชาติ (บัตรทอง) — Universal Coverage"
+    OFC = "OFC", "ข้าราชการ (Civil servant)"
+    LGO = "LGO", "องค์กรปกครองส่วนท้องถิ่น (Local government)"
+    SSS = "SSS", "ประกันสังคม (Social security)"
+    SOE = "SOE", "รัฐวิสาหกิจ (State enterprise)"
+    NRH = "NRH", "สิทธิคนต่างด้าว/อื่น ๆ (Other)"
+
+
+class Citizen(models.Model):
+    """A person in the registry. The national ID is never stored in clear (PDPA):
+
+    * ``cid_hash``: HMAC-SHA256 of the ID (keyed), unique: exact lookup;
+    * ``cid_encrypted``: AES-GCM ciphertext, decrypted only by ``citizen_reveal_national_id`` (audited);
+    * ``cid_masked``: ``1-2345-xxxxx-xx-3`` for display, so lists never need the key.
+    """
+
+    cid_hash = models.BinaryField(max_length=32, unique=True, editable=False)
+    cid_encrypted = models.BinaryField(editable=False)
+    cid_masked = models.CharField("เลขประจำตัวประชาชน", max_length=17, editable=False)
+    title_th = models.CharField("คำนำหน้า", max_length=32, blank=True)
+    first_name_th = models.CharField("ชื่อ", max_length=100)
+    last_name_th = models.CharField("นามสกุล", max_length=100)
+    birth_date = models.DateField("วันเกิด")
+    sex = models.CharField("เพศ", max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
+    phone = models.CharField("โทรศัพท์", max_length=20, blank=True)
+    line_user_id = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "ประชาชน"
+        verbose_name_plural = "ประชาชน"
+        constraints = [
+            models.CheckConstraint(condition=Q(sex__in=Sex.values), name="citizen_sex_valid"),
+            models.CheckConstraint(condition=Q(cid_masked__regex=r"^[0-9]-[0-9]{4}-xxxxx-xx-[0-9]$"),
+                                   name="citizen_cid_masked_shape"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title_th}{self.first_name_th} {self.last_name_th} ({self.cid_masked})"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.title_th}{self.first_name_th} {self.last_name_th}"
+
+
+class Coverage(models.Model):
+    """One period of a citizen's right. History is kept: a change closes the open row and adds one.
+
+    At most one open row (``valid_to`` NULL) per citizen, enforced by a partial unique index.
+    """
+
+    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="coverages")
+    scheme = models.CharField("สิทธิหลัก", max_length=3, choices=Scheme.choices)
+    subtype = models.CharField("ประเภทย่อย", max_length=16, blank=True)
+    main_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                  verbose_name="หน่วยบริการหลัก")
+    valid_from = models.DateField("เริ่ม")
+    valid_to = models.DateField("สิ้นสุด", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "สิทธิการรักษา"
+        verbose_name_plural = "สิทธิการรักษา"
+        ordering = ["citizen", "-valid_from"]
+        indexes = [models.Index(fields=["citizen", "-valid_from"], name="coverage_citizen_from")]
+        constraints = [
+            models.UniqueConstraint(fields=["citizen"], condition=Q(valid_to__isnull=True),
+                                    name="coverage_one_open_per_citizen"),
+            models.CheckConstraint(condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
+                                   name="coverage_range_ordered"),
+            models.CheckConstraint(condition=Q(scheme__in=Scheme.values), name="coverage_scheme_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheme} {self.valid_from}–{self.valid_to or ''}"
+
+    def covers(self, day) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)

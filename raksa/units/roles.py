@@ -1,0 +1,25 @@
+"""Officers (the payer's back-office staff) are Django users in the ``officers`` group."""
+
+OFFICERS_GROUP = "officers"
+
+OFFICER_PERMISSIONS = {
+    "units": ["view_unit", "change_unit", "view_province", "view_service", "add_service", "change_service",
+              "view_feerate", "add_feerate", "view_unitservice", "add_unitservice", "view_staffmembership",
+              "add_staffmembership", "change_staffmembership"],
+    "people": ["view_citizen", "view_coverage"],
+    "audit": ["view_auditentry"],
+}
+
+
+def officers_group_ensure(group_model, permission_model):
+    """Create the group with its permissions (idempotent). Takes the models so migrations can pass
+    their historical ones."""
+    group, _ = group_model.objects.get_or_create(name=OFFICERS_GROUP)
+    for app_label, codenames in OFFICER_PERMISSIONS.items():
+        group.permissions.add(*permission_model.objects.filter(content_type__app_label=app_label,
+                                                                codename__in=codenames))
+    return group
+
+
+def is_officer(user) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or user.groups.filter(name=OFFICERS_GROUP).exists()))

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+
+from raksa.core.errors import NotFound
+from raksa.units.models import FeeRate, Service, StaffMembership, Unit
+
+
+def unit_get_by_hcode(hcode: str) -> Unit:
+    unit = Unit.objects.select_related("province").filter(hcode=(hcode or "").strip()).first()
+    if unit is None:
+        raise NotFound(f"No unit with code '{hcode}' is registered.",
+                       f"ไม่พบหน่วยบริการรหัส '{hcode}'", code="UNKNOWN_UNIT", field="hcode")
+    return unit
+
+
+def service_get_by_code(code: str) -> Service:
+    service = Service.objects.filter(code=(code or "").strip()).first()
+    if service is None:
+        raise NotFound(f"No service with code '{code}' is in the catalogue.",
+                       f"ไม่พบบริการรหัส '{code}' ในรายการบริการ", code="UNKNOWN_SERVICE", field="service")
+    return service
+
+
+def memberships_for_user(user) -> QuerySet[StaffMembership]:
+    return (StaffMembership.objects.filter(user=user, active=True).select_related("unit", "unit__province")
+            .order_by("unit__hcode"))
+
+
+def services_for_unit(unit: Unit, *, on: dt.date) -> QuerySet[Service]:
+    """Services the unit has contracted on ``on``."""
+    return (Service.objects.filter(active=True, unit_type=unit.unit_type, unit_contracts__unit=unit,
+                                   unit_contracts__valid_from__lte=on)
+            .filter(Q(unit_contracts__valid_to__isnull=True) | Q(unit_contracts__valid_to__gte=on))
+            .order_by("code").distinct())
+
+
+def fee_rate_on(service: Service, day: dt.date) -> Decimal | None:
+    rate = (FeeRate.objects.filter(service=service, effective_from__lte=day)
+            .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=day))
+            .values_list("amount_baht", flat=True).first())
+    return rate

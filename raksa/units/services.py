@@ -1,0 +1,173 @@
+"""Every change to units, their contracts, fees and staff goes through here, with its audit row."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from raksa.audit.services import audit_record
+from raksa.core.errors import Conflict, InvalidInput
+from raksa.units.models import (
+    FeeRate,
+    Province,
+    Service,
+    StaffMembership,
+    StaffRole,
+    Unit,
+    UnitService,
+    UnitStatus,
+    UnitType,
+)
+from raksa.units.roles import officers_group_ensure
+
+
+def _check_hcode(hcode: str) -> str:
+    hcode = (hcode or "").strip()
+    if not (len(hcode) == 5 and hcode.isascii() and hcode.isdigit()):
+        raise InvalidInput(f"'{hcode}' is not a unit code: an hcode has 5 digits.",
+                           f"'{hcode}' ไม่ใช่รหัสหน่วยบริการ: รหัสหน่วย (hcode) มี 5 หลัก",
+                           code="INVALID_HCODE", field="hcode")
+    return hcode
+
+
+@transaction.atomic
+def unit_register(
+    *,
+    actor: Any,
+    hcode: str,
+    name: str,
+    unit_type: str,
+    province: Province,
+    address: str = "",
+    district: str = "",
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    opening_hours: dict | None = None,
+    phone: str = "",
+) -> Unit:
+    hcode = _check_hcode(hcode)
+    if unit_type not in UnitType.values:
+        raise InvalidInput(f"Unknown unit type '{unit_type}'.", f"ไม่รู้จักประเภทหน่วย '{unit_type}'",
+                           code="INVALID_UNIT_TYPE", field="unit_type")
+    unit = Unit(hcode=hcode, name=name.strip(), unit_type=unit_type, province=province, address=address,
+                district=district, latitude=latitude, longitude=longitude, opening_hours=opening_hours or {},
+                phone=phone)
+    try:
+        with transaction.atomic():
+            unit.save()
+    except IntegrityError:
+        raise Conflict(f"Unit code {hcode} is already registered.", f"รหัสหน่วย {hcode} ลงทะเบียนแล้ว",
+                       code="UNIT_EXISTS", field="hcode") from None
+    audit_record(actor=actor, action="unit.register", obj=unit,
+                 after={"hcode": hcode, "name": unit.name, "unit_type": unit_type, "status": unit.status})
+    return unit
+
+
+def _unit_set_status(*, actor: Any, unit: Unit, status: str, reason: str, action: str) -> Unit:
+    locked = Unit.objects.select_for_update().get(pk=unit.pk)
+    before = {"status": locked.status, "reason": locked.status_reason}
+    locked.status = status
+    locked.status_reason = reason.strip()
+    locked.status_changed_at = timezone.now()
+    locked.save(update_fields=["status", "status_reason", "status_changed_at"])
+    audit_record(actor=actor, action=action, obj=locked, before=before,
+                 after={"status": status, "reason": locked.status_reason})
+    return locked
+
+
+@transaction.atomic
+def unit_verify(*, actor: Any, unit: Unit, reason: str = "") -> Unit:
+    """The registration (OSS) is confirmed: the unit may serve and claim."""
+    return _unit_set_status(actor=actor, unit=unit, status=UnitStatus.VERIFIED, reason=reason,
+                            action="unit.verify")
+
+
+@transaction.atomic
+def unit_suspend(*, actor: Any, unit: Unit, reason: str) -> Unit:
+    if not reason.strip():
+        raise InvalidInput("Give the reason for the suspension; the unit's staff will see it.",
+                           "ระบุเหตุผลการระงับ เจ้าหน้าที่หน่วยจะเห็นเหตุผลนี้", code="REASON_REQUIRED",
+                           field="reason")
+    return _unit_set_status(actor=actor, unit=unit, status=UnitStatus.SUSPENDED, reason=reason,
+                            action="unit.suspend")
+
+
+@transaction.atomic
+def unit_service_contract(*, actor: Any, unit: Unit, service: Service, valid_from: dt.date) -> UnitService:
+    """Contract ``unit`` to give ``service`` from ``valid_from`` (the service must fit the unit's type)."""
+    if service.unit_type != unit.unit_type:
+        raise InvalidInput(
+            f"Service {service.code} is for {service.get_unit_type_display()} units, not this unit's type.",
+            f"บริการ {service.code} สำหรับหน่วยประเภท {service.get_unit_type_display()} เท่านั้น",
+            code="SERVICE_NOT_FOR_UNIT_TYPE", field="service")
+    try:
+        with transaction.atomic():
+            contract = UnitService.objects.create(unit=unit, service=service, valid_from=valid_from)
+    except IntegrityError:
+        raise Conflict("This unit already has an open contract for this service.",
+                       "หน่วยนี้มีสัญญาบริการนี้อยู่แล้ว", code="CONTRACT_EXISTS", field="service") from None
+    audit_record(actor=actor, action="unit.contract", obj=unit,
+                 after={"service": service.code, "valid_from": valid_from.isoformat()})
+    return contract
+
+
+@transaction.atomic
+def fee_rate_set(
+    *, actor: Any, service: Service, amount_baht: Decimal | str, effective_from: dt.date,
+    note: str = "", illustrative: bool = False,
+) -> FeeRate:
+    """A new rate for ``service`` from ``effective_from``; the open rate ends the day before."""
+    try:
+        amount = Decimal(str(amount_baht))
+    except InvalidOperation:
+        amount = Decimal("-1")
+    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
+        raise InvalidInput(f"'{amount_baht}' is not an amount in baht (e.g. 180 or 180.50).",
+                           f"'{amount_baht}' ไม่ใช่จำนวนเงินบาท (เช่น 180 หรือ 180.50)",
+                           code="INVALID_AMOUNT", field="amount_baht")
+    Service.objects.select_for_update().filter(pk=service.pk).first()
+    current = FeeRate.objects.filter(service=service, effective_to__isnull=True).first()
+    before = None
+    if current is not None:
+        if effective_from <= current.effective_from:
+            raise InvalidInput(
+                f"A new rate must start after the current one ({current.effective_from.isoformat()}).",
+                f"อัตราใหม่ต้องมีผลหลังอัตราปัจจุบัน ({current.effective_from.isoformat()})",
+                code="INVALID_DATE_RANGE", field="effective_from")
+        before = {"amount_baht": str(current.amount_baht), "effective_from": current.effective_from.isoformat()}
+        current.effective_to = effective_from - dt.timedelta(days=1)
+        current.save(update_fields=["effective_to"])
+    rate = FeeRate.objects.create(service=service, amount_baht=amount, effective_from=effective_from,
+                                  note=note, illustrative=illustrative)
+    audit_record(actor=actor, action="fee.set", obj=service, before=before,
+                 after={"amount_baht": str(amount), "effective_from": effective_from.isoformat()})
+    return rate
+
+
+@transaction.atomic
+def staff_add(*, actor: Any, user: Any, unit: Unit, role: str) -> StaffMembership:
+    if role not in StaffRole.values:
+        raise InvalidInput(f"Unknown staff role '{role}'.", f"ไม่รู้จักบทบาท '{role}'", code="INVALID_ROLE",
+                           field="role")
+    membership, created = StaffMembership.objects.update_or_create(
+        user=user, unit=unit, defaults={"role": role, "active": True})
+    audit_record(actor=actor, action="staff.add" if created else "staff.update", obj=unit,
+                 after={"user": user.get_username(), "role": role})
+    return membership
+
+
+@transaction.atomic
+def officer_create(*, actor: Any, username: str, password: str, first_name: str = "",
+                   last_name: str = "") -> Any:
+    """A payer officer: may use the back office (Django admin) with the officers' permissions."""
+    user = get_user_model().objects.create_user(username=username, password=password, first_name=first_name,
+                                                last_name=last_name, is_staff=True)
+    user.groups.add(officers_group_ensure(Group, Permission))
+    audit_record(actor=actor, action="officer.create", obj=user, after={"username": username})
+    return user
