@@ -8,3 +8,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGGING["loggers"]["raksa.request"]["level"] = "WARNING"  # noqa: F405
+STATIC_ROOT = None  # tests serve static files from the apps (finders); nothing is collected
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

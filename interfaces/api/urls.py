@@ -6,7 +6,7 @@ Thin: parse, check permission, call one domain function, shape the answer.
 from __future__ import annotations
 
 from django.utils.translation import get_language
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Status
 from ninja.security import django_auth
 
 from interfaces.api.errors import Forbidden, install_error_handlers
@@ -66,8 +66,8 @@ def citizen_create(request, payload: CitizenIn):
         actor=request.auth, national_id=payload.national_id, title_th=payload.title_th,
         first_name_th=payload.first_name_th, last_name_th=payload.last_name_th,
         birth_date=parse_date(payload.birth_date, field="birth_date"), sex=payload.sex, phone=payload.phone)
-    return 201, {"id": citizen.pk, "national_id_masked": citizen.cid_masked, "full_name": citizen.full_name,
-                 "birth_date": citizen.birth_date}
+    return Status(201, {"id": citizen.pk, "national_id_masked": citizen.cid_masked, "full_name": citizen.full_name,
+                 "birth_date": citizen.birth_date})
 
 
 @api.post("/coverages", response={201: CoverageOut, **ERRORS}, auth=django_auth)
@@ -81,9 +81,9 @@ def coverage_create(request, payload: CoverageIn):
     coverage = coverage_change(actor=request.auth, citizen=citizen, scheme=payload.scheme,
                                subtype=payload.subtype, main_unit=main_unit, valid_from=valid_from,
                                valid_to=valid_to)
-    return 201, {"scheme": coverage.scheme, "subtype": coverage.subtype,
+    return Status(201, {"scheme": coverage.scheme, "subtype": coverage.subtype,
                  "main_hcode": main_unit.hcode if main_unit else None,
-                 "valid_from": coverage.valid_from, "valid_to": coverage.valid_to}
+                 "valid_from": coverage.valid_from, "valid_to": coverage.valid_to})
 
 
 @api.get("/units/{hcode}", response={200: UnitOut, **ERRORS})

@@ -44,6 +44,7 @@ class Citizen(models.Model):
     class Meta:
         verbose_name = "ประชาชน"
         verbose_name_plural = "ประชาชน"
+        permissions = [("reveal_national_id", "ดูเลขประจำตัวประชาชนเต็ม (บันทึกทุกครั้ง)")]
         constraints = [
             models.CheckConstraint(condition=Q(sex__in=Sex.values), name="citizen_sex_valid"),
             models.CheckConstraint(condition=Q(cid_masked__regex=r"^[0-9]-[0-9]{4}-xxxxx-xx-[0-9]$"),

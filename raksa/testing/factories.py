@@ -80,9 +80,7 @@ class CitizenFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Citizen
 
-    class Params:
-        national_id = factory.LazyFunction(make_national_id)
-
+    national_id = factory.LazyFunction(make_national_id)  # turned into cid_hash/encrypted/masked below
     title_th = "นาง"
     first_name_th = "สมศรี"
     last_name_th = "ใจดี"
@@ -114,7 +112,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("username",)
 
     username = factory.Sequence(lambda n: f"user{n}")
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    password = factory.django.Password(PASSWORD)
 
 
 class StaffMembershipFactory(factory.django.DjangoModelFactory):

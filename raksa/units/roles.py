@@ -6,7 +6,7 @@ OFFICER_PERMISSIONS = {
     "units": ["view_unit", "change_unit", "view_province", "view_service", "add_service", "change_service",
               "view_feerate", "add_feerate", "view_unitservice", "add_unitservice", "view_staffmembership",
               "add_staffmembership", "change_staffmembership"],
-    "people": ["view_citizen", "view_coverage"],
+    "people": ["view_citizen", "view_coverage", "reveal_national_id"],
     "audit": ["view_auditentry"],
 }
 

@@ -171,3 +171,50 @@ def officer_create(*, actor: Any, username: str, password: str, first_name: str 
     user.groups.add(officers_group_ensure(Group, Permission))
     audit_record(actor=actor, action="officer.create", obj=user, after={"username": username})
     return user
+
+
+UNIT_EDITABLE_FIELDS = ("name", "address", "district", "province", "latitude", "longitude", "opening_hours", "phone")
+
+
+@transaction.atomic
+def unit_update(*, actor: Any, unit: Unit, **changes: Any) -> Unit:
+    """Edit a unit's directory data (not its status: that is unit_verify/unit_suspend)."""
+    unknown = set(changes) - set(UNIT_EDITABLE_FIELDS)
+    if unknown:
+        raise InvalidInput(f"These fields cannot be edited here: {', '.join(sorted(unknown))}.",
+                           f"แก้ไขช่องเหล่านี้ที่นี่ไม่ได้: {', '.join(sorted(unknown))}", code="FIELD_NOT_EDITABLE")
+    locked = Unit.objects.select_for_update().get(pk=unit.pk)
+    before, after = {}, {}
+    for name, value in changes.items():
+        old = getattr(locked, name)
+        if old != value:
+            before[name], after[name] = str(old), str(value)
+            setattr(locked, name, value)
+    if after:
+        locked.save(update_fields=list(after))
+        audit_record(actor=actor, action="unit.update", obj=locked, before=before, after=after)
+    return locked
+
+
+SERVICE_FIELDS = ("code", "name_th", "name_en", "unit_type", "active", "illustrative")
+
+
+@transaction.atomic
+def service_save(*, actor: Any, service: Service) -> Service:
+    """Add a catalogue entry or save an edited one (officers edit the catalogue as data)."""
+    if service.unit_type not in UnitType.values:
+        raise InvalidInput(f"Unknown unit type '{service.unit_type}'.", f"ไม่รู้จักประเภทหน่วย '{service.unit_type}'",
+                           code="INVALID_UNIT_TYPE", field="unit_type")
+    before = None
+    if service.pk:
+        old = Service.objects.select_for_update().get(pk=service.pk)
+        before = {f: str(getattr(old, f)) for f in SERVICE_FIELDS}
+    try:
+        with transaction.atomic():
+            service.save()
+    except IntegrityError:
+        raise Conflict(f"Service code {service.code} already exists.", f"มีรหัสบริการ {service.code} แล้ว",
+                       code="SERVICE_EXISTS", field="code") from None
+    audit_record(actor=actor, action="service.update" if before else "service.add", obj=service, before=before,
+                 after={f: str(getattr(service, f)) for f in SERVICE_FIELDS})
+    return service

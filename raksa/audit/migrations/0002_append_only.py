@@ -5,7 +5,8 @@ from django.db import migrations
 FORWARD = """
 CREATE FUNCTION audit_entry_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    RAISE EXCEPTION 'audit entries are append-only (% refused)', TG_OP USING ERRCODE = 'insufficient_privilege';
+    RAISE EXCEPTION USING MESSAGE = 'audit entries are append-only (' || TG_OP || ' refused)',
+                          ERRCODE = 'insufficient_privilege';
 END $$;
 CREATE TRIGGER audit_entry_append_only BEFORE UPDATE OR DELETE ON audit_auditentry
     FOR EACH ROW EXECUTE FUNCTION audit_entry_append_only();

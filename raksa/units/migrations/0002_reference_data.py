@@ -31,7 +31,7 @@ def load(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("units", "0001_initial"),
-        ("people", "0001_initial"),
+        ("people", "0002_reveal_permission"),
         ("audit", "0001_initial"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),

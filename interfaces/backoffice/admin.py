@@ -1,0 +1,307 @@
+"""Back office (Django admin) for payer officers, in Thai.
+
+Every save goes through a domain service so that it writes its audit row; nothing here writes a
+model directly. Deleting is not offered: units are suspended, rates are superseded, history stays.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from interfaces.backoffice.site import backoffice_site
+from raksa.audit.models import AuditEntry
+from raksa.core.errors import DomainError
+from raksa.core.thaidate import format_date, format_datetime
+from raksa.people import national_id as nid
+from raksa.people.models import Citizen, Coverage
+from raksa.people.services import citizen_reveal_national_id
+from raksa.units import services as unit_services
+from raksa.units.models import FeeRate, Service, StaffMembership, Unit, UnitService, UnitStatus
+
+
+def _domain_error(request: HttpRequest, exc: DomainError) -> None:
+    """A service refused the change: show why, and make the response return to the form."""
+    messages.error(request, f"{exc.message_th} — {exc.message_en} ({exc.code})")
+    request.raksa_refused = True
+
+
+class NoDeleteAdmin(admin.ModelAdmin):
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if getattr(request, "raksa_refused", False):
+            return HttpResponseRedirect(request.path)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if getattr(request, "raksa_refused", False):
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+
+class ReadOnlyAdmin(NoDeleteAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="เหตุผล (เจ้าหน้าที่หน่วยจะเห็นข้อความนี้)", max_length=300,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class UnitServiceInline(admin.TabularInline):
+    model = UnitService
+    extra = 0
+    fields = ("service", "valid_from", "valid_to")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Unit, site=backoffice_site)
+class UnitAdmin(NoDeleteAdmin):
+    list_display = ("hcode", "name", "unit_type", "province", "district", "status_badge")
+    list_filter = ("status", "unit_type", "province")
+    search_fields = ("hcode", "name")
+    list_select_related = ("province",)
+    readonly_fields = ("status", "status_reason", "status_changed_at", "created_at")
+    fields = ("hcode", "name", "unit_type", "province", "district", "address", "latitude", "longitude", "phone",
+              "opening_hours", "status", "status_reason", "status_changed_at", "created_at")
+    actions = ["verify_units", "suspend_units"]
+    inlines = [UnitServiceInline]
+
+    @admin.display(description="สถานะ", ordering="status")
+    def status_badge(self, obj: Unit):
+        colour = {"verified": "#137333", "pending": "#b06000", "suspended": "#c5221f"}[obj.status]
+        return format_html('<strong style="color:{}">{}</strong>', colour, obj.get_status_display())
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields + ["hcode", "unit_type"] if obj else fields
+
+    def save_model(self, request, obj, form, change):
+        try:
+            if change:
+                editable = unit_services.UNIT_EDITABLE_FIELDS
+                changes = {f: form.cleaned_data[f] for f in form.changed_data if f in editable}
+                unit_services.unit_update(actor=request.user, unit=obj, **changes)
+            else:
+                created = unit_services.unit_register(
+                    actor=request.user, hcode=obj.hcode, name=obj.name, unit_type=obj.unit_type,
+                    province=obj.province, address=obj.address, district=obj.district, latitude=obj.latitude,
+                    longitude=obj.longitude, opening_hours=obj.opening_hours, phone=obj.phone)
+                obj.pk = created.pk
+        except DomainError as exc:
+            _domain_error(request, exc)
+
+    def save_related(self, request, form, formsets, change):
+        pass  # contracts are added through their own page, each through a service
+
+    @admin.action(description="ยืนยันหน่วยบริการที่เลือก (verify)")
+    def verify_units(self, request, queryset):
+        done = 0
+        for unit in queryset.order_by("pk"):
+            if unit.status != UnitStatus.VERIFIED:
+                unit_services.unit_verify(actor=request.user, unit=unit, reason="ยืนยันโดยเจ้าหน้าที่")
+                done += 1
+        self.message_user(request, f"ยืนยันแล้ว {done} หน่วย", messages.SUCCESS)
+
+    @admin.action(description="ระงับหน่วยบริการที่เลือก (suspend)…")
+    def suspend_units(self, request, queryset):
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            for unit in queryset.order_by("pk"):
+                unit_services.unit_suspend(actor=request.user, unit=unit, reason=form.cleaned_data["reason"])
+            self.message_user(request, f"ระงับแล้ว {queryset.count()} หน่วย", messages.WARNING)
+            return None
+        return TemplateResponse(request, "backoffice/suspend_units.html", {
+            **self.admin_site.each_context(request), "title": "ระงับหน่วยบริการ", "units": queryset,
+            "form": form, "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME, "opts": self.model._meta,
+        })
+
+
+@admin.register(Service, site=backoffice_site)
+class ServiceAdmin(NoDeleteAdmin):
+    list_display = ("code", "name_th", "name_en", "unit_type", "active", "illustrative", "current_rate")
+    list_filter = ("unit_type", "active", "illustrative")
+    search_fields = ("code", "name_th", "name_en")
+
+    @admin.display(description="อัตราปัจจุบัน (บาท)")
+    def current_rate(self, obj: Service):
+        rate = obj.fee_rates.filter(effective_to__isnull=True).first()
+        return rate.amount_baht if rate else "—"
+
+    def save_model(self, request, obj, form, change):
+        try:
+            unit_services.service_save(actor=request.user, service=obj)
+        except DomainError as exc:
+            _domain_error(request, exc)
+
+
+@admin.register(FeeRate, site=backoffice_site)
+class FeeRateAdmin(NoDeleteAdmin):
+    """Rates are never edited in place: a new rate supersedes the open one from its start date."""
+
+    list_display = ("service", "amount_baht", "from_be", "to_be", "illustrative", "note")
+    list_filter = ("illustrative", "service__unit_type")
+    search_fields = ("service__code", "service__name_th")
+    list_select_related = ("service",)
+    fields = ("service", "amount_baht", "effective_from", "note", "illustrative")
+
+    @admin.display(description="มีผลตั้งแต่", ordering="effective_from")
+    def from_be(self, obj):
+        return format_date(obj.effective_from, short=True)
+
+    @admin.display(description="ถึง")
+    def to_be(self, obj):
+        return format_date(obj.effective_to, short=True) or "ปัจจุบัน"
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        try:
+            created = unit_services.fee_rate_set(
+                actor=request.user, service=obj.service, amount_baht=obj.amount_baht,
+                effective_from=obj.effective_from, note=obj.note, illustrative=obj.illustrative)
+            obj.pk = created.pk
+        except DomainError as exc:
+            _domain_error(request, exc)
+
+
+@admin.register(UnitService, site=backoffice_site)
+class UnitServiceAdmin(NoDeleteAdmin):
+    list_display = ("unit", "service", "valid_from", "valid_to")
+    search_fields = ("unit__hcode", "unit__name", "service__code")
+    list_select_related = ("unit", "service")
+    autocomplete_fields = ("unit", "service")
+    fields = ("unit", "service", "valid_from")
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        try:
+            created = unit_services.unit_service_contract(actor=request.user, unit=obj.unit, service=obj.service,
+                                                          valid_from=obj.valid_from)
+            obj.pk = created.pk
+        except DomainError as exc:
+            _domain_error(request, exc)
+
+
+@admin.register(StaffMembership, site=backoffice_site)
+class StaffMembershipAdmin(NoDeleteAdmin):
+    list_display = ("user", "unit", "role", "active")
+    list_filter = ("role", "active")
+    search_fields = ("user__username", "unit__hcode", "unit__name")
+    list_select_related = ("user", "unit")
+    autocomplete_fields = ("unit",)
+    fields = ("user", "unit", "role")
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        try:
+            created = unit_services.staff_add(actor=request.user, user=obj.user, unit=obj.unit, role=obj.role)
+            obj.pk = created.pk
+        except DomainError as exc:
+            _domain_error(request, exc)
+
+
+class CoverageInline(admin.TabularInline):
+    model = Coverage
+    extra = 0
+    can_delete = False
+    fields = ("scheme", "subtype", "main_unit", "valid_from", "valid_to")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class RevealForm(forms.Form):
+    purpose = forms.CharField(label="เหตุผลที่ต้องดูเลขประจำตัวเต็ม (บันทึกในบันทึกการตรวจสอบ)", max_length=200)
+
+
+@admin.register(Citizen, site=backoffice_site)
+class CitizenAdmin(ReadOnlyAdmin):
+    """Masked everywhere. Search accepts a full national ID (exact match through the HMAC column)
+    or a name; reading the full ID is a separate, audited step."""
+
+    list_display = ("cid_masked", "full_name", "birth_date_be", "sex")
+    search_fields = ("first_name_th", "last_name_th")
+    search_help_text = "ค้นหาด้วยเลขประจำตัวประชาชน 13 หลัก (ตรงทั้งหมด) หรือชื่อ/นามสกุล"
+    fields = ("cid_masked", "title_th", "first_name_th", "last_name_th", "birth_date", "sex", "phone",
+              "created_at", "reveal_link")
+    readonly_fields = fields
+    inlines = [CoverageInline]
+    show_full_result_count = False  # COUNT(*) over millions of citizens on every page is wasted work
+
+    @admin.display(description="วันเกิด", ordering="birth_date")
+    def birth_date_be(self, obj):
+        return format_date(obj.birth_date, short=True)
+
+    @admin.display(description="เลขประจำตัวเต็ม")
+    def reveal_link(self, obj):
+        url = reverse("backoffice:people_citizen_reveal", args=[obj.pk])
+        return format_html('<a class="button" href="{}">แสดงเลขเต็ม (บันทึกการเข้าถึง)</a>', url)
+
+    def get_search_results(self, request, queryset, search_term):
+        digits = search_term.replace("-", "").replace(" ", "")
+        if digits.isdigit() and len(digits) == 13:
+            if not nid.is_valid(digits):
+                messages.warning(request, "เลขประจำตัวประชาชนไม่ถูกต้อง (เลขตรวจสอบไม่ตรง)")
+                return queryset.none(), False
+            from raksa.core.pii import lookup_hash
+
+            return queryset.filter(cid_hash=lookup_hash(digits)), False
+        return super().get_search_results(request, queryset, search_term)
+
+    def get_urls(self):
+        return [path("<int:pk>/reveal/", self.admin_site.admin_view(self.reveal_view),
+                     name="people_citizen_reveal")] + super().get_urls()
+
+    def reveal_view(self, request, pk: int):
+        if not request.user.has_perm("people.reveal_national_id"):
+            raise PermissionDenied
+        citizen = get_object_or_404(Citizen, pk=pk)
+        form = RevealForm(request.POST or None)
+        revealed = None
+        if request.method == "POST" and form.is_valid():
+            value = citizen_reveal_national_id(actor=request.user, citizen=citizen,
+                                               purpose=form.cleaned_data["purpose"])
+            revealed = nid.format_full(value)
+        elif request.method not in ("GET", "POST"):
+            return redirect("backoffice:people_citizen_change", pk)
+        return TemplateResponse(request, "backoffice/reveal_national_id.html", {
+            **self.admin_site.each_context(request), "title": "เลขประจำตัวประชาชนเต็ม", "citizen": citizen,
+            "form": form, "revealed": revealed, "opts": self.model._meta,
+        })
+
+
+@admin.register(AuditEntry, site=backoffice_site)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ("at_be", "action", "actor_label", "object_type", "object_id", "request_id")
+    list_filter = ("action", "object_type")
+    search_fields = ("object_id", "actor_label", "request_id")
+    fields = ("at", "actor", "actor_label", "action", "object_type", "object_id", "before", "after", "request_id")
+    readonly_fields = fields
+    show_full_result_count = False
+
+    @admin.display(description="เวลา", ordering="at")
+    def at_be(self, obj):
+        return format_datetime(obj.at)

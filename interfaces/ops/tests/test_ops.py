@@ -1,0 +1,63 @@
+import json
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@pytest.mark.django_db
+def test_healthz_checks_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "vendor": connection.vendor}
+
+
+@pytest.mark.django_db
+def test_healthz_reports_a_broken_database(client, monkeypatch):
+    def broken(*args, **kwargs):
+        raise connection.Database.OperationalError("down")
+
+    monkeypatch.setattr(connection, "cursor", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unreachable"
+
+
+@pytest.mark.django_db
+def test_one_structured_log_line_per_request_without_the_query_string(client, caplog):
+    with caplog.at_level(logging.INFO, logger="raksa.request"):
+        response = client.get("/healthz?national_id=1101700230708", HTTP_X_REQUEST_ID="abcdef123456")
+    assert response["X-Request-ID"] == "abcdef123456"
+    record = next(r for r in caplog.records if r.name == "raksa.request")
+    from raksa.core.logging import JsonFormatter
+
+    line = json.loads(JsonFormatter().format(record))
+    assert line["path"] == "/healthz" and line["status"] == 200 and line["method"] == "GET"
+    assert "1101700230708" not in json.dumps(line)
+    assert isinstance(line["duration_ms"], float)
+
+
+def test_check_deploy_is_clean_under_production_settings():
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.production",
+           "DJANGO_SECRET_KEY": "x" * 20 + "-production-like-secret-key-with-enough-entropy-0123456789",
+           "RAKSA_PII_ENCRYPTION_KEY": "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWY=",
+           "RAKSA_PII_HMAC_KEY": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+           "DATABASE_URL": os.environ.get("DATABASE_URL", "postgres://raksa@127.0.0.1:5432/raksa"),
+           "DJANGO_ALLOWED_HOSTS": "raksa.example.go.th"}
+    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+                            cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_settings_refuse_to_start_without_keys():
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("RAKSA_PII", "DJANGO_SECRET"))}
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings.production"
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "must be set in production" in result.stderr
