@@ -27,7 +27,7 @@ run: $(VENV)/.installed
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) manage.py demo_banner --host $(HOST) --port $(PORT)
 	$(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
-	  --access-logfile - --error-logfile -
+	  --error-logfile -  # no access log: query strings may hold national IDs; Raksa logs requests itself
 
 ## test: the whole suite against a private PostgreSQL cluster that is started and removed
 test: $(VENV)/.installed

@@ -21,6 +21,7 @@ from raksa.core.errors import DomainError
 from raksa.core.thaidate import format_date, format_datetime
 from raksa.people import national_id as nid
 from raksa.people.models import Citizen, Coverage
+from raksa.people.selectors import citizen_get_by_national_id
 from raksa.people.services import citizen_reveal_national_id
 from raksa.units import services as unit_services
 from raksa.units.models import FeeRate, Service, StaffMembership, Unit, UnitService, UnitStatus
@@ -233,6 +234,10 @@ class CoverageInline(admin.TabularInline):
         return False
 
 
+class FindForm(forms.Form):
+    national_id = forms.CharField(label="เลขประจำตัวประชาชน 13 หลัก", max_length=20)
+
+
 class RevealForm(forms.Form):
     purpose = forms.CharField(label="เหตุผลที่ต้องดูเลขประจำตัวเต็ม (บันทึกในบันทึกการตรวจสอบ)", max_length=200)
 
@@ -244,7 +249,8 @@ class CitizenAdmin(ReadOnlyAdmin):
 
     list_display = ("cid_masked", "full_name", "birth_date_be", "sex")
     search_fields = ("first_name_th", "last_name_th")
-    search_help_text = "ค้นหาด้วยเลขประจำตัวประชาชน 13 หลัก (ตรงทั้งหมด) หรือชื่อ/นามสกุล"
+    search_help_text = "ค้นหาด้วยชื่อหรือนามสกุล (เลขประจำตัว: ใช้หน้า ค้นหาด้วยเลขประจำตัว)"
+    change_list_template = "backoffice/citizen_changelist.html"
     fields = ("cid_masked", "title_th", "first_name_th", "last_name_th", "birth_date", "sex", "phone",
               "created_at", "reveal_link")
     readonly_fields = fields
@@ -262,18 +268,37 @@ class CitizenAdmin(ReadOnlyAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         digits = search_term.replace("-", "").replace(" ", "")
-        if digits.isdigit() and len(digits) == 13:
-            if not nid.is_valid(digits):
-                messages.warning(request, "เลขประจำตัวประชาชนไม่ถูกต้อง (เลขตรวจสอบไม่ตรง)")
-                return queryset.none(), False
-            from raksa.core.pii import lookup_hash
-
-            return queryset.filter(cid_hash=lookup_hash(digits)), False
+        if digits.isdigit() and len(digits) >= 6:
+            # National IDs must not travel in URLs (logs, history): they are looked up by POST instead.
+            messages.warning(request, "ค้นหาด้วยเลขประจำตัวประชาชนที่หน้า 'ค้นหาด้วยเลขประจำตัว' "
+                                      "(Search by national ID on the dedicated page)")
+            return queryset.none(), False
         return super().get_search_results(request, queryset, search_term)
 
+    def changelist_view(self, request, extra_context=None):
+        extra = {"find_url": reverse("backoffice:people_citizen_find"), **(extra_context or {})}
+        return super().changelist_view(request, extra_context=extra)
+
     def get_urls(self):
-        return [path("<int:pk>/reveal/", self.admin_site.admin_view(self.reveal_view),
-                     name="people_citizen_reveal")] + super().get_urls()
+        return [
+            path("<int:pk>/reveal/", self.admin_site.admin_view(self.reveal_view), name="people_citizen_reveal"),
+            path("find/", self.admin_site.admin_view(self.find_view), name="people_citizen_find"),
+        ] + super().get_urls()
+
+    def find_view(self, request):
+        """Exact lookup by full national ID through the HMAC column, by POST (never in a URL)."""
+        form = FindForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                citizen = citizen_get_by_national_id(form.cleaned_data["national_id"])
+            except DomainError as exc:
+                form.add_error("national_id", f"{exc.message_th} — {exc.message_en}")
+            else:
+                return redirect("backoffice:people_citizen_change", citizen.pk)
+        return TemplateResponse(request, "backoffice/find_citizen.html", {
+            **self.admin_site.each_context(request), "title": "ค้นหาประชาชนด้วยเลขประจำตัว", "form": form,
+            "opts": self.model._meta,
+        })
 
     def reveal_view(self, request, pk: int):
         if not request.user.has_perm("people.reveal_national_id"):

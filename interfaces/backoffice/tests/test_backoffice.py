@@ -1,0 +1,119 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from raksa.audit.models import AuditEntry
+from raksa.testing.factories import (
+    CitizenFactory,
+    FeeRateFactory,
+    ServiceFactory,
+    StaffMembershipFactory,
+    UnitFactory,
+    make_national_id,
+    make_officer,
+)
+from raksa.units.models import FeeRate, UnitStatus
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def officer(client):
+    user = make_officer()
+    client.force_login(user)
+    return user
+
+
+def test_back_office_is_in_thai_and_for_officers_only(client, officer):
+    page = client.get("/backoffice/").content.decode()
+    assert "ระบบหลังบ้าน" in page and "หน่วยบริการ" in page
+    client.logout()
+    client.force_login(StaffMembershipFactory().user)  # unit staff are not officers
+    assert client.get("/backoffice/").status_code == 302
+
+
+def test_verify_and_suspend_units_write_audit_rows(client, officer):
+    unit = UnitFactory(status=UnitStatus.PENDING)
+    client.post("/backoffice/units/unit/", {"action": "verify_units", "_selected_action": [unit.pk]})
+    unit.refresh_from_db()
+    assert unit.status == UnitStatus.VERIFIED
+    assert AuditEntry.objects.get(action="unit.verify").actor == officer
+
+    page = client.post("/backoffice/units/unit/", {"action": "suspend_units", "_selected_action": [unit.pk]})
+    assert "เหตุผล" in page.content.decode()  # asks for the reason first
+    unit.refresh_from_db()
+    assert unit.status == UnitStatus.VERIFIED
+    client.post("/backoffice/units/unit/", {"action": "suspend_units", "_selected_action": [unit.pk],
+                                            "apply": "1", "reason": "เอกสารใบอนุญาตหมดอายุ"})
+    unit.refresh_from_db()
+    assert (unit.status, unit.status_reason) == (UnitStatus.SUSPENDED, "เอกสารใบอนุญาตหมดอายุ")
+    assert AuditEntry.objects.get(action="unit.suspend").before == {"status": "verified", "reason": "ยืนยันโดยเจ้าหน้าที่"}
+
+
+def test_a_new_fee_rate_supersedes_the_open_one(client, officer):
+    service = ServiceFactory()
+    old = FeeRateFactory(service=service, amount_baht=Decimal("150.00"), effective_from=dt.date(2025, 10, 1))
+    response = client.post("/backoffice/units/feerate/add/", {
+        "service": service.pk, "amount_baht": "180.00", "effective_from": "2026-10-01", "note": "ปีงบ 2570"})
+    assert response.status_code == 302
+    old.refresh_from_db()
+    assert old.effective_to == dt.date(2026, 9, 30)
+    assert FeeRate.objects.get(service=service, effective_to__isnull=True).amount_baht == Decimal("180.00")
+    assert AuditEntry.objects.filter(action="fee.set").count() == 1
+
+
+def test_a_refused_fee_rate_changes_nothing_and_says_why(client, officer):
+    service = ServiceFactory()
+    FeeRateFactory(service=service, effective_from=dt.date(2026, 10, 1))
+    response = client.post("/backoffice/units/feerate/add/", {
+        "service": service.pk, "amount_baht": "180.00", "effective_from": "2026-01-01"}, follow=True)
+    assert "อัตราใหม่ต้องมีผลหลังอัตราปัจจุบัน" in response.content.decode()
+    assert FeeRate.objects.count() == 1
+    assert not AuditEntry.objects.filter(action="fee.set").exists()
+
+
+def test_citizens_are_masked_and_found_by_full_id_without_it_entering_a_url(client, officer):
+    national_id = make_national_id()
+    citizen = CitizenFactory(national_id=national_id, first_name_th="บุญมี")
+    CitizenFactory(first_name_th="คนอื่น")
+    response = client.post("/backoffice/people/citizen/find/", {"national_id": national_id})
+    assert response.status_code == 302
+    assert national_id not in response["Location"]
+    detail = client.get(response["Location"]).content.decode()
+    assert national_id not in detail and citizen.cid_masked in detail and "บุญมี" in detail
+    listing = client.get("/backoffice/people/citizen/").content.decode()
+    assert citizen.cid_masked in listing and national_id not in listing
+    # a full ID typed into the GET search box is refused, not searched
+    assert "ค้นหาด้วยเลขประจำตัว" in client.get("/backoffice/people/citizen/", {"q": national_id}, follow=True
+                                                   ).content.decode()
+
+
+def test_find_by_id_says_what_is_wrong(client, officer):
+    page = client.post("/backoffice/people/citizen/find/", {"national_id": "1101700230709"}).content.decode()
+    assert "เลขตรวจสอบไม่ตรง" in page
+    page = client.post("/backoffice/people/citizen/find/", {"national_id": make_national_id()}).content.decode()
+    assert "ไม่พบประชาชน" in page
+
+
+def test_reading_the_full_id_needs_a_purpose_and_is_audited(client, officer):
+    national_id = make_national_id()
+    citizen = CitizenFactory(national_id=national_id)
+    url = f"/backoffice/people/citizen/{citizen.pk}/reveal/"
+    assert national_id[5:10] not in client.get(url).content.decode()
+    page = client.post(url, {"purpose": "ตรวจสอบเคลมที่ถูกทักท้วง"}).content.decode()
+    assert f"{national_id[0]}-{national_id[1:5]}-{national_id[5:10]}-{national_id[10:12]}-{national_id[12]}" in page
+    entry = AuditEntry.objects.get(action="citizen.national_id.read")
+    assert entry.actor == officer and entry.object_id == str(citizen.pk)
+
+
+def test_audit_log_is_read_only(client, officer):
+    UnitFactory()
+    from raksa.units.services import unit_verify
+
+    unit_verify(actor=officer, unit=UnitFactory(status=UnitStatus.PENDING))
+    entry = AuditEntry.objects.get()
+    assert client.get("/backoffice/audit/auditentry/").status_code == 200
+    page = client.get(f"/backoffice/audit/auditentry/{entry.pk}/change/").content.decode()
+    assert 'name="_save"' not in page
+    assert client.post(f"/backoffice/audit/auditentry/{entry.pk}/delete/").status_code == 403
