@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "raksa.units",
     "raksa.people",
     "raksa.eligibility",
+    "raksa.booking",
     "raksa.demo",
     "interfaces.portal",
     "interfaces.backoffice",
@@ -159,3 +160,10 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
+
+# Booking (minutes). A unit's booking for a citizen waits this long for the citizen's confirmation;
+# a seat offered from the waiting list is held this long; a confirmed booking becomes a no-show this
+# long after its slot ends.
+RAKSA_BOOKING_CONFIRM_MINUTES = int(os.environ.get("RAKSA_BOOKING_CONFIRM_MINUTES", "120"))
+RAKSA_WAITLIST_OFFER_MINUTES = int(os.environ.get("RAKSA_WAITLIST_OFFER_MINUTES", "30"))
+RAKSA_NO_SHOW_GRACE_MINUTES = int(os.environ.get("RAKSA_NO_SHOW_GRACE_MINUTES", "30"))

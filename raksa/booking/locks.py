@@ -1,0 +1,59 @@
+"""Row locks of the booking engine, and the one order in which they are taken.
+
+Every transaction that needs more than one of these takes them in this order, so two transactions
+can wait for each other but never deadlock:
+
+1. ``Booking`` rows, by primary key        -> :func:`lock_bookings`
+2. ``Slot`` rows (seat counters), by pk    -> :func:`lock_slots`, or the conditional UPDATE in
+   :func:`slot_take_seat` / :func:`slot_release_seat`, which locks the one row it changes
+3. ``WaitlistEntry`` rows, oldest first, skipping rows another transaction holds
+4. ``QueueCounter`` row of (unit, day, kind) -> :func:`counter_next_number` (upsert, locks the row
+   until commit: ticket numbers are unique and gapless)
+5. ``QueueTicket`` rows, queue order, skipping rows another transaction holds -> "call next"
+
+Booking a new seat takes only (2): the seat is taken by ``UPDATE ... SET booked = booked + 1 WHERE
+booked < capacity``, which the database serialises per row; the CHECK constraint
+``slot_never_overbooked`` makes overbooking impossible even for code that forgets this module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import connection
+from django.db.models import F
+
+from raksa.booking.models import Booking, QueueCounter, Slot
+
+
+def lock_bookings(ids: Iterable[int]) -> dict[int, Booking]:
+    rows = Booking.objects.filter(pk__in=list(ids)).order_by("pk").select_for_update(of=("self",))
+    return {b.pk: b for b in rows.select_related("slot")}
+
+
+def lock_slots(ids: Iterable[int]) -> dict[int, Slot]:
+    return {s.pk: s for s in Slot.objects.filter(pk__in=sorted(set(ids))).order_by("pk").select_for_update()}
+
+
+def slot_take_seat(slot_id: int) -> bool:
+    """Take one seat if one is free and the slot is open; False when full (or withdrawn)."""
+    return bool(Slot.objects.filter(pk=slot_id, booked__lt=F("capacity"), withdrawn=False)
+                .update(booked=F("booked") + 1))
+
+
+def slot_release_seat(slot_id: int) -> None:
+    Slot.objects.filter(pk=slot_id, booked__gt=0).update(booked=F("booked") - 1)
+
+
+def counter_next_number(*, unit_id: int, day: dt.date, kind: str) -> int:
+    """The next ticket number for (unit, day, kind), in the caller's transaction."""
+    table = QueueCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (unit_id, day, kind, last_number) VALUES (%s, %s, %s, 1) "
+            f"ON CONFLICT (unit_id, day, kind) DO UPDATE SET last_number = {table}.last_number + 1 "
+            "RETURNING last_number",
+            [unit_id, day, kind],
+        )
+        return cursor.fetchone()[0]

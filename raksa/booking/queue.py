@@ -1,0 +1,113 @@
+"""Today's queue at a unit: walk-in tickets (A-001…) and checked-in bookings (B-001…).
+
+States: waiting -> called -> in_service -> done, or left (from waiting or called).
+Order: bookings by their slot start, walk-ins by issue time; the earliest waiting ticket is called next.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from raksa.audit.services import audit_record
+from raksa.booking import errors
+from raksa.booking.locks import counter_next_number, lock_bookings
+from raksa.booking.models import Booking, BookingStatus, QueueTicket, TicketKind, TicketStatus
+from raksa.core.errors import Conflict, InvalidInput, NotFound
+from raksa.core.timeutil import service_day
+from raksa.people.models import Citizen
+from raksa.units.models import Unit
+
+TRANSITIONS = {
+    TicketStatus.CALLED: (TicketStatus.WAITING, TicketStatus.CALLED),  # calling again (recall) is allowed
+    TicketStatus.IN_SERVICE: (TicketStatus.CALLED,),
+    TicketStatus.DONE: (TicketStatus.IN_SERVICE, TicketStatus.CALLED),
+    TicketStatus.LEFT: (TicketStatus.WAITING, TicketStatus.CALLED),
+}
+
+
+def _snapshot(ticket: QueueTicket) -> dict[str, Any]:
+    return {"label": ticket.label, "status": ticket.status, "day": ticket.day.isoformat()}
+
+
+@transaction.atomic
+def ticket_issue_walk_in(*, actor: Any, unit: Unit, citizen: Citizen | None = None,
+                         now: dt.datetime | None = None) -> QueueTicket:
+    """A numbered walk-in ticket for today (Bangkok day). Numbers are gapless per unit and day."""
+    now = now or timezone.now()
+    day = service_day(now)
+    number = counter_next_number(unit_id=unit.pk, day=day, kind=TicketKind.WALK_IN)
+    ticket = QueueTicket.objects.create(unit=unit, day=day, kind=TicketKind.WALK_IN, number=number,
+                                        citizen=citizen, priority_at=now)
+    audit_record(actor=actor, action="ticket.issue", obj=ticket, after=_snapshot(ticket))
+    return ticket
+
+
+@transaction.atomic
+def booking_check_in(*, actor: Any, booking_id: int, now: dt.datetime | None = None) -> QueueTicket:
+    """The booked citizen has arrived (rights QR scanned or found by staff): they join today's queue."""
+    now = now or timezone.now()
+    booking = lock_bookings([booking_id]).get(booking_id)
+    if booking is None:
+        raise NotFound("No such booking.", "ไม่พบการจองนี้", code="BOOKING_NOT_FOUND")
+    if booking.status != BookingStatus.CONFIRMED:
+        raise errors.booking_not_active(booking.get_status_display())
+    if booking.day != service_day(now):
+        raise InvalidInput("This booking is for another day.", "การจองนี้เป็นของวันอื่น", code="NOT_TODAY")
+    booking.status, booking.status_changed_at = BookingStatus.CHECKED_IN, now
+    booking.save(update_fields=["status", "status_changed_at"])
+    number = counter_next_number(unit_id=booking.unit_id, day=booking.day, kind=TicketKind.BOOKING)
+    ticket = QueueTicket.objects.create(unit_id=booking.unit_id, day=booking.day, kind=TicketKind.BOOKING,
+                                        number=number, booking=booking, citizen_id=booking.citizen_id,
+                                        priority_at=booking.slot.starts_at)
+    audit_record(actor=actor, action="booking.check_in", obj=booking, after={"ticket": ticket.label})
+    return ticket
+
+
+@transaction.atomic
+def ticket_call_next(*, actor: Any, unit: Unit, now: dt.datetime | None = None) -> QueueTicket | None:
+    """Call the earliest waiting ticket. Two staff pressing at once call two different people:
+    the row is locked with SKIP LOCKED, so the second takes the next one."""
+    now = now or timezone.now()
+    ticket = (QueueTicket.objects.filter(unit=unit, day=service_day(now), status=TicketStatus.WAITING)
+              .order_by("priority_at", "pk").select_for_update(skip_locked=True).first())
+    if ticket is None:
+        return None
+    return _move(ticket, TicketStatus.CALLED, actor=actor, now=now)
+
+
+def _move(ticket: QueueTicket, status: str, *, actor: Any, now: dt.datetime) -> QueueTicket:
+    if ticket.status not in TRANSITIONS[status]:
+        raise Conflict(f"Ticket {ticket.label} is {ticket.get_status_display()}; it cannot become that.",
+                       f"บัตรคิว {ticket.label} อยู่ในสถานะ {ticket.get_status_display()} เปลี่ยนไม่ได้",
+                       code="TICKET_STATE")
+    before = ticket.status
+    ticket.status = status
+    fields = ["status"]
+    if status == TicketStatus.CALLED:
+        ticket.called_at, ticket.called_by = now, actor if getattr(actor, "is_authenticated", False) else None
+        fields += ["called_at", "called_by"]
+    if status in (TicketStatus.DONE, TicketStatus.LEFT):
+        ticket.finished_at = now
+        fields.append("finished_at")
+    ticket.save(update_fields=fields)
+    if status == TicketStatus.DONE and ticket.booking_id:
+        Booking.objects.filter(pk=ticket.booking_id).update(status=BookingStatus.COMPLETED, status_changed_at=now)
+    audit_record(actor=actor, action=f"ticket.{status}", obj=ticket, before={"status": before},
+                 after=_snapshot(ticket))
+    return ticket
+
+
+@transaction.atomic
+def ticket_move(*, actor: Any, ticket_id: int, unit: Unit, status: str, now: dt.datetime | None = None
+                ) -> QueueTicket:
+    """Recall, start service, finish, or mark a ticket as left."""
+    if status not in TRANSITIONS:
+        raise InvalidInput(f"Unknown ticket state '{status}'.", f"ไม่รู้จักสถานะ '{status}'", code="INVALID_STATE")
+    ticket = QueueTicket.objects.select_for_update().filter(pk=ticket_id, unit=unit).first()
+    if ticket is None:
+        raise NotFound("No such ticket at this unit.", "ไม่พบบัตรคิวนี้ที่หน่วยบริการนี้", code="TICKET_NOT_FOUND")
+    return _move(ticket, status, actor=actor, now=now or timezone.now())

@@ -1,0 +1,309 @@
+"""Bookings: every change is one function here, in one transaction, with its audit row.
+
+Lock order: see :mod:`raksa.booking.locks`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from raksa.audit.services import audit_record
+from raksa.booking import errors
+from raksa.booking.locks import lock_bookings, lock_slots, slot_release_seat, slot_take_seat
+from raksa.booking.models import (
+    ACTIVE_STATUSES,
+    Booking,
+    BookingChannel,
+    BookingStatus,
+    Schedule,
+    Slot,
+    WaitlistEntry,
+    WaitlistStatus,
+)
+from raksa.core.errors import Conflict, InvalidInput
+from raksa.core.timeutil import service_day
+from raksa.eligibility.services import eligibility_check
+from raksa.people.models import Citizen
+
+_REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
+
+
+def _new_reference() -> str:
+    return "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
+
+
+def _confirm_window() -> dt.timedelta:
+    return dt.timedelta(minutes=settings.RAKSA_BOOKING_CONFIRM_MINUTES)
+
+
+def _check_bookable(slot: Slot, now: dt.datetime) -> None:
+    schedule = Schedule.objects.filter(unit_id=slot.unit_id, service_id=slot.service_id).only(
+        "min_notice_minutes", "book_ahead_days", "active").first()
+    if slot.withdrawn or schedule is None or not schedule.active:
+        raise errors.slot_not_bookable("This time is no longer offered (the unit is closed or changed its hours).",
+                                       "ช่วงเวลานี้ไม่เปิดให้จองแล้ว (หน่วยปิดหรือเปลี่ยนเวลาทำการ)")
+    if slot.starts_at < now + dt.timedelta(minutes=schedule.min_notice_minutes):
+        raise errors.slot_not_bookable(
+            f"Bookings must be made at least {schedule.min_notice_minutes} minutes ahead.",
+            f"ต้องจองล่วงหน้าอย่างน้อย {schedule.min_notice_minutes} นาที")
+    if slot.day > service_day(now) + dt.timedelta(days=schedule.book_ahead_days):
+        raise errors.slot_not_bookable(f"Bookings open {schedule.book_ahead_days} days ahead.",
+                                       f"จองล่วงหน้าได้ไม่เกิน {schedule.book_ahead_days} วัน")
+
+
+def _insert_booking(*, savepoint: bool = True, **fields: Any) -> Booking:
+    """Insert; a clash with the one-active-booking-per-day index becomes ALREADY_BOOKED. Without a
+    savepoint (the hot path) the IntegrityError aborts the caller's transaction, which must catch it."""
+    if not savepoint:
+        return Booking.objects.create(reference=_new_reference(), **fields)
+    try:
+        with transaction.atomic():
+            return Booking.objects.create(reference=_new_reference(), **fields)
+    except IntegrityError as exc:
+        if "booking_one_active_per_citizen_unit_day" in str(exc):
+            raise errors.already_booked() from None
+        raise
+
+
+def _booking_snapshot(booking: Booking) -> dict[str, Any]:
+    return {"reference": booking.reference, "status": booking.status, "slot": booking.slot_id,
+            "day": booking.day.isoformat(), "unit": booking.unit_id, "service": booking.service_id}
+
+
+def booking_create(
+    *, actor: Any, citizen: Citizen, slot_id: int, channel: str = BookingChannel.LINE,
+    now: dt.datetime | None = None,
+) -> Booking:
+    """Book a seat. Citizens booking for themselves get ``confirmed``; a unit booking for a citizen
+    (``channel=portal``) gets ``awaiting_citizen`` until the citizen confirms, and the seat is held
+    until ``expires_at``. Raises SLOT_FULL, NOT_ELIGIBLE, ALREADY_BOOKED, SLOT_NOT_BOOKABLE."""
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            return _booking_create(actor=actor, citizen=citizen, slot_id=slot_id, channel=channel, now=now)
+    except IntegrityError as exc:  # the insert below hit the one-active-booking-per-day index
+        if "booking_one_active_per_citizen_unit_day" in str(exc):
+            raise errors.already_booked() from None
+        raise
+
+
+def _booking_create(*, actor: Any, citizen: Citizen, slot_id: int, channel: str, now: dt.datetime) -> Booking:
+    if channel not in BookingChannel.values:
+        raise InvalidInput(f"Unknown channel '{channel}'.", f"ไม่รู้จักช่องทาง '{channel}'", code="INVALID_CHANNEL")
+    slot = Slot.objects.select_related("unit", "service").filter(pk=slot_id).first()
+    if slot is None:
+        raise errors.slot_not_found()
+    _check_bookable(slot, now)
+    decision = eligibility_check(citizen=citizen, unit=slot.unit, service=slot.service, on=slot.day)
+    if not decision.eligible:
+        raise errors.NotEligible(decision)
+    if not slot_take_seat(slot.pk):
+        raise errors.slot_full()
+    awaiting = channel == BookingChannel.PORTAL
+    booking = _insert_booking(
+        savepoint=False, citizen=citizen, unit_id=slot.unit_id, service_id=slot.service_id, slot=slot, day=slot.day,
+        status=BookingStatus.AWAITING_CITIZEN if awaiting else BookingStatus.CONFIRMED, channel=channel,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        expires_at=now + _confirm_window() if awaiting else None, status_changed_at=now)
+    audit_record(actor=actor, action="booking.create", obj=booking, after=_booking_snapshot(booking))
+    return booking
+
+
+def _set_status(booking: Booking, status: str, now: dt.datetime, **extra: Any) -> None:
+    booking.status = status
+    booking.status_changed_at = now
+    for key, value in extra.items():
+        setattr(booking, key, value)
+    booking.save(update_fields=["status", "status_changed_at", *extra])
+
+
+def _locked_active(booking_id: int) -> Booking:
+    booking = lock_bookings([booking_id]).get(booking_id)
+    if booking is None:
+        raise errors.NotFound("No such booking.", "ไม่พบการจองนี้", code="BOOKING_NOT_FOUND")
+    if booking.status not in ACTIVE_STATUSES:
+        raise errors.booking_not_active(booking.get_status_display())
+    return booking
+
+
+def _free_seat(slot_id: int, now: dt.datetime) -> Booking | None:
+    """A seat of ``slot_id`` is no longer used: offer it to the first waiting citizen (the seat stays
+    taken, held by their offer), or give it back. Runs in the caller's transaction, after its locks."""
+    for entry in (WaitlistEntry.objects.filter(slot_id=slot_id, status=WaitlistStatus.WAITING)
+                  .order_by("created_at", "pk").select_for_update(skip_locked=True).select_related("slot")[:5]):
+        slot = entry.slot
+        if slot.starts_at <= now or slot.withdrawn:
+            break
+        citizen = entry.citizen
+        decision = eligibility_check(citizen=citizen, unit=slot.unit, service=slot.service, on=slot.day)
+        has_active = Booking.objects.filter(citizen=citizen, unit_id=slot.unit_id, day=slot.day,
+                                            status__in=ACTIVE_STATUSES).exists()
+        if not decision.eligible or has_active:
+            entry.status = WaitlistStatus.CANCELLED
+            entry.save(update_fields=["status"])
+            continue
+        offer = _insert_booking(
+            citizen=citizen, unit_id=slot.unit_id, service_id=slot.service_id, slot=slot, day=slot.day,
+            status=BookingStatus.AWAITING_CITIZEN, channel=BookingChannel.WAITLIST, status_changed_at=now,
+            expires_at=min(now + dt.timedelta(minutes=settings.RAKSA_WAITLIST_OFFER_MINUTES), slot.starts_at))
+        entry.status, entry.offer = WaitlistStatus.OFFERED, offer
+        entry.save(update_fields=["status", "offer"])
+        audit_record(actor=None, action="waitlist.offer", obj=offer, after=_booking_snapshot(offer))
+        return offer
+    slot_release_seat(slot_id)
+    return None
+
+
+@transaction.atomic
+def booking_confirm(*, actor: Any, booking_id: int, now: dt.datetime | None = None) -> Booking:
+    """The citizen accepts a booking the unit made (or a waitlist offer) before it expires."""
+    now = now or timezone.now()
+    booking = _locked_active(booking_id)
+    if booking.status != BookingStatus.AWAITING_CITIZEN:
+        return booking  # confirming twice is harmless
+    if booking.expires_at and booking.expires_at <= now:
+        raise Conflict("The time to confirm this booking has passed; the seat was released.",
+                       "หมดเวลายืนยันการจองนี้แล้ว ที่นั่งถูกปล่อยคืน", code="BOOKING_EXPIRED")
+    _set_status(booking, BookingStatus.CONFIRMED, now, expires_at=None)
+    audit_record(actor=actor, action="booking.confirm", obj=booking, after={"status": booking.status})
+    return booking
+
+
+def _end_booking(*, actor: Any, booking_id: int, status: str, action: str, now: dt.datetime | None,
+                 allowed: tuple[str, ...] = ACTIVE_STATUSES) -> Booking:
+    now = now or timezone.now()
+    booking = _locked_active(booking_id)
+    if booking.status not in allowed:
+        raise errors.booking_not_active(booking.get_status_display())
+    before = booking.status
+    _set_status(booking, status, now, expires_at=None)
+    _free_seat(booking.slot_id, now)
+    audit_record(actor=actor, action=action, obj=booking, before={"status": before}, after={"status": status})
+    return booking
+
+
+@transaction.atomic
+def booking_cancel(*, actor: Any, booking_id: int, now: dt.datetime | None = None) -> Booking:
+    return _end_booking(actor=actor, booking_id=booking_id, status=BookingStatus.CANCELLED, action="booking.cancel",
+                        now=now, allowed=(BookingStatus.AWAITING_CITIZEN, BookingStatus.CONFIRMED))
+
+
+@transaction.atomic
+def booking_decline(*, actor: Any, booking_id: int, now: dt.datetime | None = None) -> Booking:
+    """The citizen declines a booking the unit made for them."""
+    return _end_booking(actor=actor, booking_id=booking_id, status=BookingStatus.DECLINED, action="booking.decline",
+                        now=now, allowed=(BookingStatus.AWAITING_CITIZEN,))
+
+
+@transaction.atomic
+def booking_reschedule(*, actor: Any, booking_id: int, new_slot_id: int, now: dt.datetime | None = None) -> Booking:
+    """Move a booking to another slot of the same unit and service, atomically: the new seat is
+    taken before the old one is freed, in one transaction; if the new slot is full nothing changes."""
+    now = now or timezone.now()
+    booking = _locked_active(booking_id)
+    if booking.status == BookingStatus.CHECKED_IN:
+        raise errors.booking_not_active(booking.get_status_display())
+    if new_slot_id == booking.slot_id:
+        return booking
+    slots = lock_slots([booking.slot_id, new_slot_id])
+    new_slot = slots.get(new_slot_id)
+    if new_slot is None:
+        raise errors.slot_not_found()
+    if (new_slot.unit_id, new_slot.service_id) != (booking.unit_id, booking.service_id):
+        raise InvalidInput("A booking can only move to another time of the same unit and service.",
+                           "เปลี่ยนได้เฉพาะเวลาอื่นของหน่วยบริการและบริการเดิม", code="SLOT_MISMATCH", field="slot")
+    _check_bookable(new_slot, now)
+    if new_slot.day != booking.day and Booking.objects.filter(
+            citizen_id=booking.citizen_id, unit_id=booking.unit_id, day=new_slot.day,
+            status__in=ACTIVE_STATUSES).exists():
+        raise errors.already_booked()
+    if not slot_take_seat(new_slot.pk):
+        raise errors.slot_full()
+    old_slot_id, before = booking.slot_id, _booking_snapshot(booking)
+    booking.slot, booking.day = new_slot, new_slot.day
+    booking.status_changed_at = now
+    try:
+        with transaction.atomic():
+            booking.save(update_fields=["slot", "day", "status_changed_at"])
+    except IntegrityError:
+        raise errors.already_booked() from None
+    _free_seat(old_slot_id, now)
+    audit_record(actor=actor, action="booking.reschedule", obj=booking, before=before,
+                 after=_booking_snapshot(booking))
+    return booking
+
+
+@transaction.atomic
+def booking_mark_no_show(*, actor: Any, booking_id: int, now: dt.datetime | None = None) -> Booking:
+    """Staff mark that the citizen did not come. The seat stays counted: the slot has passed."""
+    now = now or timezone.now()
+    booking = _locked_active(booking_id)
+    if booking.status != BookingStatus.CONFIRMED:
+        raise errors.booking_not_active(booking.get_status_display())
+    if booking.slot.starts_at > now:
+        raise InvalidInput("A no-show can only be marked once the booked time has started.",
+                           "บันทึกว่าไม่มาตามนัดได้หลังถึงเวลานัดแล้วเท่านั้น", code="TOO_EARLY")
+    _set_status(booking, BookingStatus.NO_SHOW, now)
+    audit_record(actor=actor, action="booking.no_show", obj=booking, after={"status": booking.status})
+    return booking
+
+
+def bookings_sweep(*, now: dt.datetime | None = None, batch: int = 500) -> dict[str, int]:
+    """Housekeeping, run every minute (``manage.py booking_sweep``): unconfirmed bookings past their
+    time expire and free their seat (offering it to the waitlist); confirmed bookings whose slot
+    ended more than the grace period ago become no-shows."""
+    now = now or timezone.now()
+    expired = 0
+    due = list(Booking.objects.filter(status=BookingStatus.AWAITING_CITIZEN, expires_at__lte=now)
+               .order_by("pk").values_list("pk", flat=True)[:batch])
+    for booking_id in due:
+        with transaction.atomic():
+            booking = lock_bookings([booking_id]).get(booking_id)
+            if booking is None or booking.status != BookingStatus.AWAITING_CITIZEN:
+                continue
+            _set_status(booking, BookingStatus.EXPIRED, now, expires_at=None)
+            _free_seat(booking.slot_id, now)
+            audit_record(actor=None, action="booking.expire", obj=booking, after={"status": booking.status})
+            expired += 1
+    grace = dt.timedelta(minutes=settings.RAKSA_NO_SHOW_GRACE_MINUTES)
+    no_shows = 0
+    late = list(Booking.objects.filter(status=BookingStatus.CONFIRMED, slot__ends_at__lte=now - grace)
+                .order_by("pk").values_list("pk", flat=True)[:batch])
+    for booking_id in late:
+        with transaction.atomic():
+            booking = lock_bookings([booking_id]).get(booking_id)
+            if booking is None or booking.status != BookingStatus.CONFIRMED:
+                continue
+            _set_status(booking, BookingStatus.NO_SHOW, now)
+            audit_record(actor=None, action="booking.no_show", obj=booking, after={"status": booking.status,
+                                                                                   "automatic": True})
+            no_shows += 1
+    return {"expired": expired, "no_show": no_shows}
+
+
+@transaction.atomic
+def waitlist_join(*, actor: Any, citizen: Citizen, slot_id: int) -> WaitlistEntry:
+    """Wait for a seat in a full slot (only full slots have a waiting list)."""
+    slot = Slot.objects.select_related("unit", "service").filter(pk=slot_id).first()
+    if slot is None:
+        raise errors.slot_not_found()
+    decision = eligibility_check(citizen=citizen, unit=slot.unit, service=slot.service, on=slot.day)
+    if not decision.eligible:
+        raise errors.NotEligible(decision)
+    if slot.booked < slot.capacity:
+        raise Conflict("This time still has free seats: book it instead.", "เวลานี้ยังมีที่ว่าง กรุณาจองได้เลย",
+                       code="SLOT_NOT_FULL", field="slot")
+    try:
+        with transaction.atomic():
+            entry = WaitlistEntry.objects.create(slot=slot, citizen=citizen)
+    except IntegrityError:
+        raise Conflict("Already on the waiting list for this time.", "ลงชื่อรอคิวเวลานี้ไว้แล้ว",
+                       code="ALREADY_WAITING") from None
+    audit_record(actor=actor, action="waitlist.join", obj=entry, after={"slot": slot.pk})
+    return entry

@@ -1,0 +1,71 @@
+"""Slots are materialised from schedules: one row per start time with a seat counter.
+
+Materialising makes capacity a row the database can lock and CHECK, and makes listing free seats a
+single indexed range scan whatever the size of the registry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from raksa.booking.models import Closure, Schedule, Slot
+from raksa.core.timeutil import BANGKOK, service_day
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _parse_hhmm(value: str) -> dt.time:
+    hours, minutes = value.split(":")
+    return dt.time(int(hours), int(minutes))
+
+
+def slot_starts_for_day(schedule: Schedule, day: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The (start, end) instants of the slots ``schedule`` offers on Bangkok date ``day``."""
+    step = dt.timedelta(minutes=schedule.slot_minutes)
+    result = []
+    for start_text, end_text in schedule.weekly_hours.get(WEEKDAYS[day.weekday()], []):
+        start = dt.datetime.combine(day, _parse_hhmm(start_text), tzinfo=BANGKOK)
+        end = dt.datetime.combine(day, _parse_hhmm(end_text), tzinfo=BANGKOK) if end_text != "24:00" else \
+            dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=BANGKOK)
+        while start + step <= end:
+            result.append((start.astimezone(dt.UTC), (start + step).astimezone(dt.UTC)))
+            start += step
+    return result
+
+
+@transaction.atomic
+def slots_materialise(*, schedule: Schedule, start_day: dt.date | None = None, days: int | None = None) -> int:
+    """Create the missing slots of ``schedule`` for its booking window. Existing slots (with their
+    bookings) are never touched; slots on closed days are not created. Returns how many were made."""
+    start_day = start_day or service_day()
+    days = schedule.book_ahead_days + 1 if days is None else days
+    closed = set(Closure.objects.filter(unit_id=schedule.unit_id, day__gte=start_day,
+                                        day__lt=start_day + dt.timedelta(days=days)).values_list("day", flat=True))
+    rows = []
+    for offset in range(days):
+        day = start_day + dt.timedelta(days=offset)
+        if day in closed:
+            continue
+        for starts_at, ends_at in slot_starts_for_day(schedule, day):
+            rows.append(Slot(unit_id=schedule.unit_id, service_id=schedule.service_id, starts_at=starts_at,
+                             ends_at=ends_at, day=day, capacity=schedule.seats_per_slot))
+    before = Slot.objects.filter(unit_id=schedule.unit_id, service_id=schedule.service_id).count()
+    Slot.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    return Slot.objects.filter(unit_id=schedule.unit_id, service_id=schedule.service_id).count() - before
+
+
+def slots_free(*, unit_id: int, service_id: int, day: dt.date, now: dt.datetime | None = None) -> list[Slot]:
+    """Open slots with a free seat on Bangkok date ``day`` that respect the minimum notice."""
+    now = now or timezone.now()
+    schedule = Schedule.objects.filter(unit_id=unit_id, service_id=service_id, active=True).first()
+    if schedule is None:
+        return []
+    if day > service_day(now) + dt.timedelta(days=schedule.book_ahead_days):
+        return []
+    earliest = now + dt.timedelta(minutes=schedule.min_notice_minutes)
+    return list(Slot.objects.filter(unit_id=unit_id, service_id=service_id, day=day, withdrawn=False,
+                                    starts_at__gte=earliest, booked__lt=F("capacity")).order_by("starts_at"))

@@ -1,0 +1,189 @@
+import datetime as dt
+
+import pytest
+
+from raksa.audit.models import AuditEntry
+from raksa.booking.models import Booking, BookingChannel, BookingStatus, Slot, WaitlistEntry, WaitlistStatus
+from raksa.booking.services import (
+    booking_cancel,
+    booking_confirm,
+    booking_create,
+    booking_decline,
+    booking_mark_no_show,
+    booking_reschedule,
+    bookings_sweep,
+    waitlist_join,
+)
+from raksa.booking.slots import slot_starts_for_day, slots_free
+from raksa.booking.tests.helpers import NOW, make_schedule, slot_at, ucs_citizens
+from raksa.core.errors import DomainError
+from raksa.core.timeutil import BANGKOK
+from raksa.people.models import Scheme
+
+pytestmark = pytest.mark.django_db
+T10 = dt.datetime(2026, 11, 26, 10, 0, tzinfo=BANGKOK)
+T11 = dt.datetime(2026, 11, 26, 11, 0, tzinfo=BANGKOK)
+
+
+def code_of(call) -> str:
+    with pytest.raises(DomainError) as err:
+        call()
+    return err.value.code
+
+
+def test_slots_follow_weekly_hours_in_bangkok_time():
+    schedule, _ = make_schedule(hours={"thu": [["08:00", "10:00"]]}, slot_minutes=30)
+    starts = slot_starts_for_day(schedule, dt.date(2026, 11, 26))
+    assert [s.astimezone(BANGKOK).strftime("%H:%M") for s, _ in starts] == ["08:00", "08:30", "09:00", "09:30"]
+    assert slot_starts_for_day(schedule, dt.date(2026, 11, 27)) == []  # Friday: closed
+
+
+def test_a_slot_at_0030_bangkok_belongs_to_that_local_day():
+    schedule, _ = make_schedule(hours={"fri": [["00:30", "01:00"]]}, slot_minutes=30)
+    slot = Slot.objects.get(unit=schedule.unit)
+    assert slot.starts_at == dt.datetime(2026, 11, 26, 17, 30, tzinfo=dt.UTC)  # UTC says Thursday
+    assert slot.day == dt.date(2026, 11, 27)  # Bangkok says Friday
+    assert [s.pk for s in slots_free(unit_id=schedule.unit_id, service_id=schedule.service_id,
+                                     day=dt.date(2026, 11, 27), now=NOW)] == [slot.pk]
+    assert slots_free(unit_id=schedule.unit_id, service_id=schedule.service_id, day=dt.date(2026, 11, 26),
+                      now=NOW) == []
+
+
+def test_citizen_booking_is_confirmed_and_takes_a_seat():
+    schedule, citizen = make_schedule()
+    slot = slot_at(schedule, T10)
+    booking = booking_create(actor=None, citizen=citizen, slot_id=slot.pk, now=NOW)
+    assert booking.status == BookingStatus.CONFIRMED and booking.day == dt.date(2026, 11, 26)
+    slot.refresh_from_db()
+    assert slot.booked == 1
+    assert AuditEntry.objects.filter(action="booking.create", object_id=str(booking.pk)).exists()
+
+
+def test_full_slot_refuses_and_changes_nothing():
+    schedule, citizen = make_schedule(seats=1)
+    slot = slot_at(schedule, T10)
+    other, = ucs_citizens(1)
+    booking_create(actor=None, citizen=citizen, slot_id=slot.pk, now=NOW)
+    assert code_of(lambda: booking_create(actor=None, citizen=other, slot_id=slot.pk, now=NOW)) == "SLOT_FULL"
+    assert Booking.objects.count() == 1
+    assert Slot.objects.get(pk=slot.pk).booked == 1
+
+
+def test_rights_are_checked_before_booking():
+    schedule, citizen = make_schedule()
+    citizen.coverages.update(scheme=Scheme.SSS)
+    slot = slot_at(schedule, T10)
+    with pytest.raises(DomainError) as err:
+        booking_create(actor=None, citizen=citizen, slot_id=slot.pk, now=NOW)
+    assert err.value.code == "NOT_ELIGIBLE" and err.value.reasons == ["NOT_UCS"]
+    assert Slot.objects.get(pk=slot.pk).booked == 0
+
+
+def test_one_active_booking_per_citizen_per_unit_per_day():
+    schedule, citizen = make_schedule()
+    booking_create(actor=None, citizen=citizen, slot_id=slot_at(schedule, T10).pk, now=NOW)
+    assert code_of(lambda: booking_create(actor=None, citizen=citizen, slot_id=slot_at(schedule, T11).pk,
+                                          now=NOW)) == "ALREADY_BOOKED"
+    assert Slot.objects.get(starts_at=T11, unit=schedule.unit).booked == 0  # the seat was given back
+
+
+def test_minimum_notice_and_booking_window():
+    schedule, citizen = make_schedule(min_notice=120, ahead=2)
+    assert code_of(lambda: booking_create(actor=None, citizen=citizen, slot_id=slot_at(schedule, T10).pk,
+                                          now=NOW + dt.timedelta(minutes=1))) == "SLOT_NOT_BOOKABLE"
+    far = Slot.objects.filter(unit=schedule.unit, day=dt.date(2026, 11, 29)).first()
+    assert code_of(lambda: booking_create(actor=None, citizen=citizen, slot_id=far.pk, now=NOW)) == \
+        "SLOT_NOT_BOOKABLE"
+
+
+def test_unit_booking_awaits_the_citizen_and_expires_freeing_the_seat():
+    schedule, citizen = make_schedule(seats=1)
+    slot = slot_at(schedule, T10)
+    booking = booking_create(actor=None, citizen=citizen, slot_id=slot.pk, channel=BookingChannel.PORTAL, now=NOW)
+    assert booking.status == BookingStatus.AWAITING_CITIZEN and booking.expires_at == NOW + dt.timedelta(hours=2)
+    assert bookings_sweep(now=NOW + dt.timedelta(hours=1))["expired"] == 0
+    assert bookings_sweep(now=NOW + dt.timedelta(hours=2))["expired"] == 1
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.EXPIRED
+    assert Slot.objects.get(pk=slot.pk).booked == 0
+    assert code_of(lambda: booking_confirm(actor=None, booking_id=booking.pk, now=NOW)) == "BOOKING_NOT_ACTIVE"
+
+
+def test_citizen_confirms_or_declines_a_unit_booking():
+    schedule, citizen = make_schedule(seats=1)
+    booking = booking_create(actor=None, citizen=citizen, slot_id=slot_at(schedule, T10).pk,
+                             channel=BookingChannel.PORTAL, now=NOW)
+    assert booking_confirm(actor=None, booking_id=booking.pk, now=NOW).status == BookingStatus.CONFIRMED
+    other, = ucs_citizens(1)
+    offer = booking_create(actor=None, citizen=other, slot_id=slot_at(schedule, T11).pk,
+                           channel=BookingChannel.PORTAL, now=NOW)
+    assert booking_decline(actor=None, booking_id=offer.pk, now=NOW).status == BookingStatus.DECLINED
+    assert Slot.objects.get(unit=schedule.unit, starts_at=T11).booked == 0
+
+
+def test_late_confirmation_is_refused():
+    schedule, citizen = make_schedule()
+    booking = booking_create(actor=None, citizen=citizen, slot_id=slot_at(schedule, T10).pk,
+                             channel=BookingChannel.PORTAL, now=NOW)
+    assert code_of(lambda: booking_confirm(actor=None, booking_id=booking.pk,
+                                           now=NOW + dt.timedelta(hours=3))) == "BOOKING_EXPIRED"
+
+
+def test_cancel_frees_the_seat_and_cannot_happen_twice():
+    schedule, citizen = make_schedule(seats=1)
+    slot = slot_at(schedule, T10)
+    booking = booking_create(actor=None, citizen=citizen, slot_id=slot.pk, now=NOW)
+    booking_cancel(actor=None, booking_id=booking.pk, now=NOW)
+    assert Slot.objects.get(pk=slot.pk).booked == 0
+    assert code_of(lambda: booking_cancel(actor=None, booking_id=booking.pk, now=NOW)) == "BOOKING_NOT_ACTIVE"
+    # after cancelling, the citizen may book again that day
+    booking_create(actor=None, citizen=citizen, slot_id=slot.pk, now=NOW)
+
+
+def test_reschedule_moves_the_seat_or_changes_nothing():
+    schedule, citizen = make_schedule(seats=1)
+    a, b = slot_at(schedule, T10), slot_at(schedule, T11)
+    booking = booking_create(actor=None, citizen=citizen, slot_id=a.pk, now=NOW)
+    booking_reschedule(actor=None, booking_id=booking.pk, new_slot_id=b.pk, now=NOW)
+    assert (Slot.objects.get(pk=a.pk).booked, Slot.objects.get(pk=b.pk).booked) == (0, 1)
+    other, = ucs_citizens(1)
+    booking_create(actor=None, citizen=other, slot_id=a.pk, now=NOW)
+    assert code_of(lambda: booking_reschedule(actor=None, booking_id=booking.pk, new_slot_id=a.pk,
+                                              now=NOW)) == "SLOT_FULL"
+    booking.refresh_from_db()
+    assert booking.slot_id == b.pk
+    assert (Slot.objects.get(pk=a.pk).booked, Slot.objects.get(pk=b.pk).booked) == (1, 1)
+
+
+def test_no_show_by_staff_after_start_or_automatically_after_the_slot():
+    schedule, citizen = make_schedule()
+    booking = booking_create(actor=None, citizen=citizen, slot_id=slot_at(schedule, T10).pk, now=NOW)
+    assert code_of(lambda: booking_mark_no_show(actor=None, booking_id=booking.pk, now=NOW)) == "TOO_EARLY"
+    assert booking_mark_no_show(actor=None, booking_id=booking.pk, now=T10).status == BookingStatus.NO_SHOW
+    other, = ucs_citizens(1)
+    late = booking_create(actor=None, citizen=other, slot_id=slot_at(schedule, T10).pk, now=NOW)
+    assert bookings_sweep(now=T11 + dt.timedelta(minutes=29))["no_show"] == 0
+    assert bookings_sweep(now=T11 + dt.timedelta(minutes=30))["no_show"] == 1
+    late.refresh_from_db()
+    assert late.status == BookingStatus.NO_SHOW
+
+
+def test_waitlist_gets_the_freed_seat_as_a_timed_offer():
+    schedule, citizen = make_schedule(seats=1)
+    slot = slot_at(schedule, T10)
+    waiting, later = ucs_citizens(2)
+    booking = booking_create(actor=None, citizen=citizen, slot_id=slot.pk, now=NOW)
+    assert code_of(lambda: waitlist_join(actor=None, citizen=waiting, slot_id=slot_at(schedule, T11).pk)) == \
+        "SLOT_NOT_FULL"
+    waitlist_join(actor=None, citizen=waiting, slot_id=slot.pk)
+    waitlist_join(actor=None, citizen=later, slot_id=slot.pk)
+    booking_cancel(actor=None, booking_id=booking.pk, now=NOW)
+    offer = Booking.objects.get(citizen=waiting)
+    assert offer.status == BookingStatus.AWAITING_CITIZEN and offer.channel == BookingChannel.WAITLIST
+    assert offer.expires_at == NOW + dt.timedelta(minutes=30)
+    assert Slot.objects.get(pk=slot.pk).booked == 1  # the seat went straight to the offer
+    # the offer lapses: the next in line is offered the seat
+    bookings_sweep(now=NOW + dt.timedelta(minutes=30))
+    assert Booking.objects.get(citizen=later).status == BookingStatus.AWAITING_CITIZEN
+    assert WaitlistEntry.objects.get(citizen=waiting).status == WaitlistStatus.OFFERED
+    assert Slot.objects.get(pk=slot.pk).booked == 1
