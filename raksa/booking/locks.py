@@ -28,8 +28,11 @@ from raksa.booking.models import Booking, QueueCounter, Slot
 
 
 def lock_bookings(ids: Iterable[int]) -> dict[int, Booking]:
+    """No joins here: after waiting for a lock PostgreSQL re-checks the *updated* booking against the
+    *old* joined rows, so a booking whose slot changed meanwhile would silently drop out of the result
+    (found by test_reschedule_racing_cancel_leaves_consistent_seats)."""
     rows = Booking.objects.filter(pk__in=list(ids)).order_by("pk").select_for_update(of=("self",))
-    return {b.pk: b for b in rows.select_related("slot")}
+    return {b.pk: b for b in rows}
 
 
 def lock_slots(ids: Iterable[int]) -> dict[int, Slot]:

@@ -135,9 +135,10 @@ def _locked_active(booking_id: int) -> Booking:
 def _free_seat(slot_id: int, now: dt.datetime) -> Booking | None:
     """A seat of ``slot_id`` is no longer used: offer it to the first waiting citizen (the seat stays
     taken, held by their offer), or give it back. Runs in the caller's transaction, after its locks."""
+    slot = None
     for entry in (WaitlistEntry.objects.filter(slot_id=slot_id, status=WaitlistStatus.WAITING)
-                  .order_by("created_at", "pk").select_for_update(skip_locked=True).select_related("slot")[:5]):
-        slot = entry.slot
+                  .order_by("created_at", "pk").select_for_update(skip_locked=True, of=("self",))[:5]):
+        slot = slot or Slot.objects.select_related("unit", "service").get(pk=slot_id)
         if slot.starts_at <= now or slot.withdrawn:
             break
         citizen = entry.citizen
