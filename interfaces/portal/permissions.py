@@ -1,0 +1,78 @@
+"""Who may use the unit-staff portal, and which unit they are working for.
+
+``staff_required`` lets through only users with an active StaffMembership. It puts a
+:class:`PortalContext` on ``request.portal``: every membership of the user and the current one (the
+unit chosen with the switcher, kept in the session; the first membership by default). Unless a view
+says ``require_verified=False``, staff of a unit whose registration is not verified (pending or
+suspended) are sent to the registration page: such a unit may not serve or claim.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+
+from raksa.units.models import StaffMembership, Unit
+from raksa.units.roles import is_officer
+from raksa.units.selectors import memberships_for_user
+
+SESSION_UNIT_KEY = "portal_unit_id"
+
+
+@dataclass(frozen=True)
+class PortalContext:
+    memberships: tuple[StaffMembership, ...]
+    membership: StaffMembership
+
+    @property
+    def unit(self) -> Unit:
+        return self.membership.unit
+
+    @property
+    def can_switch(self) -> bool:
+        return len(self.memberships) > 1
+
+    def membership_for(self, unit_id: object) -> StaffMembership | None:
+        return next((m for m in self.memberships if str(m.unit_id) == str(unit_id)), None)
+
+
+def portal_context_for(request) -> PortalContext | None:
+    """The user's portal context, or None if they are not active staff of any unit."""
+    memberships = tuple(memberships_for_user(request.user))
+    if not memberships:
+        return None
+    chosen = request.session.get(SESSION_UNIT_KEY)
+    current = next((m for m in memberships if m.unit_id == chosen), memberships[0])
+    return PortalContext(memberships=memberships, membership=current)
+
+
+def not_staff_response(request):
+    return render(request, "portal/not_staff.html", {"is_officer": is_officer(request.user)}, status=403)
+
+
+def staff_required(view=None, *, require_verified: bool = True):
+    """``@staff_required`` or ``@staff_required(require_verified=False)``. Pages are never cached:
+    they may show personal data."""
+
+    def decorator(view_func):
+        @wraps(view_func)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            context = portal_context_for(request)
+            if context is None:
+                return not_staff_response(request)
+            request.portal = context
+            if require_verified and not context.unit.is_verified:
+                return redirect("portal:registration")
+            return view_func(request, *args, **kwargs)
+
+        return never_cache(wrapper)
+
+    if view is not None:
+        return decorator(view)
+    return decorator

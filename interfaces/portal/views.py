@@ -1,0 +1,100 @@
+"""Unit-staff portal pages. Thin: parse, check permission, call one domain function, render."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.views.decorators.http import require_http_methods, require_POST
+
+from interfaces.portal import labels
+from interfaces.portal.forms import RightsCheckForm
+from interfaces.portal.permissions import SESSION_UNIT_KEY, staff_required
+from raksa.core.errors import DomainError
+from raksa.core.timeutil import service_day
+from raksa.eligibility.selectors import eligibility_check_by_ids
+from raksa.people.selectors import citizen_get_by_national_id
+from raksa.units.models import UnitStatus
+from raksa.units.selectors import services_for_unit
+
+
+def _unit_context(request) -> dict:
+    """What every portal page shows about the current unit and the user's role in it."""
+    portal = request.portal
+    unit = portal.unit
+    return {
+        "portal": portal,
+        "unit": unit,
+        "unit_type_label": labels.unit_type_label(unit.unit_type),
+        "unit_status_label": labels.unit_status_label(unit.status),
+        "province_name": labels.province_name(unit.province),
+        "role_label": labels.role_label(portal.membership.role),
+        "switch_choices": [(m.unit_id, f"{m.unit.hcode} {m.unit.name}") for m in portal.memberships],
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def home(request):
+    """Seed step 3.1 (หน้าหลัก) with the rights check of step 3.2 (ตรวจสอบบริการ)."""
+    unit = request.portal.unit
+    today = service_day()
+    services = list(services_for_unit(unit, on=today))
+    result = None
+    if request.method == "POST":
+        form = RightsCheckForm(request.POST, services=services)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                decision = eligibility_check_by_ids(national_id=data["national_id"], hcode=unit.hcode,
+                                                    service_code=data["service"], on=data["date"])
+                citizen = citizen_get_by_national_id(data["national_id"])
+            except DomainError as exc:
+                form.add_domain_error(exc)
+            else:
+                service = next(s for s in services if s.code == data["service"])
+                result = {
+                    "eligible": decision.eligible,
+                    "day": decision.day,
+                    "reasons": decision.messages(get_language()),
+                    "citizen_name": citizen.full_name,
+                    "cid_masked": citizen.cid_masked,
+                    "service": labels.service_label(service),
+                }
+                # A fresh form: the full national ID is not echoed back into the page.
+                form = RightsCheckForm(initial={"service": data["service"], "date": data["date"]},
+                                       services=services)
+    else:
+        form = RightsCheckForm(initial={"date": today}, services=services)
+    context = _unit_context(request) | {
+        "today": today,
+        "opening_hours": labels.opening_hours_rows(unit.opening_hours, labels.WEEKDAYS[today.weekday()][0]),
+        "form": form,
+        "has_services": bool(services),
+        "result": result,
+    }
+    return render(request, "portal/home.html", context)
+
+
+@require_http_methods(["GET"])
+@staff_required(require_verified=False)
+def registration(request):
+    """Why a unit whose registration is not verified cannot serve, and the way back to Web OSS."""
+    if request.portal.unit.is_verified:
+        return redirect("portal:home")
+    context = _unit_context(request) | {
+        "suspended": request.portal.unit.status == UnitStatus.SUSPENDED,
+        "registration_url": settings.RAKSA_REGISTRATION_URL,
+    }
+    return render(request, "portal/registration.html", context)
+
+
+@require_POST
+@staff_required(require_verified=False)
+def switch_unit(request):
+    """Make another of the user's units the current one; a unit they do not belong to is refused."""
+    membership = request.portal.membership_for(request.POST.get("unit", ""))
+    if membership is None:
+        return render(request, "portal/switch_refused.html", _unit_context(request), status=403)
+    request.session[SESSION_UNIT_KEY] = membership.unit_id
+    return redirect("portal:home")
