@@ -9,6 +9,8 @@ from django.utils.translation import get_language
 from ninja import NinjaAPI, Status
 from ninja.security import django_auth
 
+from interfaces.api.auth import acting_unit, unit_or_staff
+from interfaces.api.booking import router as booking_router
 from interfaces.api.errors import Forbidden, install_error_handlers
 from interfaces.api.schemas import (
     CitizenIn,
@@ -24,11 +26,12 @@ from raksa.eligibility.selectors import eligibility_check_by_ids
 from raksa.people.selectors import citizen_get_by_national_id
 from raksa.people.services import citizen_register, coverage_change
 from raksa.units.roles import is_officer
-from raksa.units.selectors import memberships_for_user, unit_get_by_hcode
+from raksa.units.selectors import unit_get_by_hcode
 
 api = NinjaAPI(title="Raksa API", version="1", urls_namespace="api",
                description="Rights checks and registry for innovative health service units.")
 install_error_handlers(api)
+api.add_router("/", booking_router)
 
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
@@ -38,18 +41,11 @@ def _require_officer(user) -> None:
         raise Forbidden("Only payer officers may change the registry.", "เฉพาะเจ้าหน้าที่ สปสช. แก้ไขทะเบียนได้")
 
 
-def _require_unit_access(user, hcode: str) -> None:
-    if is_officer(user):
-        return
-    if not memberships_for_user(user).filter(unit__hcode=hcode).exists():
-        raise Forbidden("You are not staff of this unit.", "คุณไม่ใช่เจ้าหน้าที่ของหน่วยบริการนี้")
-
-
-@api.get("/eligibility", response={200: EligibilityOut, **ERRORS}, auth=django_auth)
+@api.get("/eligibility", response={200: EligibilityOut, **ERRORS}, auth=unit_or_staff)
 def eligibility(request, national_id: str, hcode: str, service: str, on: str | None = None):
     """Rights check for a citizen at a unit for a service on a Bangkok date (default: today)."""
     day = parse_date(on, field="on") if on else None
-    _require_unit_access(request.auth, hcode)
+    acting_unit(request, unit_get_by_hcode(hcode))
     decision = eligibility_check_by_ids(national_id=national_id, hcode=hcode, service_code=service, on=day)
     return {
         "eligible": decision.eligible,

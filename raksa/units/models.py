@@ -160,3 +160,25 @@ class StaffMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.unit.hcode} ({self.role})"
+
+
+class UnitApiKey(models.Model):
+    """A credential for a unit's own software (pharmacy/clinic system) to call the REST API.
+
+    Only a SHA-256 digest of the key is stored (the key is 32 random bytes: no dictionary to try);
+    the prefix lets staff tell keys apart.
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="api_keys")
+    label = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=12)
+    digest = models.BinaryField(max_length=32, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "กุญแจ API ของหน่วย"
+        verbose_name_plural = "กุญแจ API ของหน่วย"
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.prefix}… {self.label}"

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 
 from raksa.core.errors import NotFound
-from raksa.units.models import FeeRate, Service, StaffMembership, Unit
+from raksa.units.models import FeeRate, Service, StaffMembership, Unit, UnitApiKey
 
 
 def unit_get_by_hcode(hcode: str) -> Unit:
@@ -43,3 +44,15 @@ def fee_rate_on(service: Service, day: dt.date) -> Decimal | None:
             .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=day))
             .values_list("amount_baht", flat=True).first())
     return rate
+
+
+def api_key_digest(key: str) -> bytes:
+    return hashlib.sha256(key.encode()).digest()
+
+
+def unit_api_key_authenticate(key: str) -> UnitApiKey | None:
+    """The live key matching ``key`` (with its unit), or None."""
+    if not key.startswith("rk_"):
+        return None
+    return (UnitApiKey.objects.select_related("unit").filter(digest=api_key_digest(key), revoked_at__isnull=True)
+            .first())

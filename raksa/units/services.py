@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -20,11 +21,13 @@ from raksa.units.models import (
     StaffMembership,
     StaffRole,
     Unit,
+    UnitApiKey,
     UnitService,
     UnitStatus,
     UnitType,
 )
 from raksa.units.roles import officers_group_ensure
+from raksa.units.selectors import api_key_digest
 
 
 def _check_hcode(hcode: str) -> str:
@@ -218,3 +221,22 @@ def service_save(*, actor: Any, service: Service) -> Service:
     audit_record(actor=actor, action="service.update" if before else "service.add", obj=service, before=before,
                  after={f: str(getattr(service, f)) for f in SERVICE_FIELDS})
     return service
+
+
+@transaction.atomic
+def unit_api_key_issue(*, actor: Any, unit: Unit, label: str) -> tuple[str, UnitApiKey]:
+    """A new API key for ``unit``. The key is returned once and never stored in clear."""
+    key = "rk_" + secrets.token_urlsafe(32)
+    api_key = UnitApiKey.objects.create(unit=unit, label=label.strip() or "API", prefix=key[:10],
+                                        digest=api_key_digest(key))
+    audit_record(actor=actor, action="unit.api_key.issue", obj=unit, after={"prefix": api_key.prefix,
+                                                                           "label": api_key.label})
+    return key, api_key
+
+
+@transaction.atomic
+def unit_api_key_revoke(*, actor: Any, api_key: UnitApiKey) -> UnitApiKey:
+    api_key.revoked_at = timezone.now()
+    api_key.save(update_fields=["revoked_at"])
+    audit_record(actor=actor, action="unit.api_key.revoke", obj=api_key.unit, after={"prefix": api_key.prefix})
+    return api_key

@@ -1,0 +1,35 @@
+"""Who is calling: a unit's software (``Authorization: Bearer rk_…``) or a logged-in user (session)."""
+
+from __future__ import annotations
+
+from ninja.security import HttpBearer, django_auth
+
+from interfaces.api.errors import Forbidden
+from raksa.units.models import Unit, UnitApiKey
+from raksa.units.roles import is_officer
+from raksa.units.selectors import memberships_for_user, unit_api_key_authenticate
+
+
+class UnitKeyAuth(HttpBearer):
+    def authenticate(self, request, token):
+        return unit_api_key_authenticate(token)
+
+
+unit_or_staff = [UnitKeyAuth(), django_auth]
+
+
+def acting_unit(request, unit: Unit | int) -> None:
+    """Refuse unless the caller acts for ``unit``: its API key, its staff, or an officer."""
+    unit_id = unit if isinstance(unit, int) else unit.pk
+    caller = request.auth
+    if isinstance(caller, UnitApiKey):
+        if caller.unit_id == unit_id:
+            return
+    elif is_officer(caller) or memberships_for_user(caller).filter(unit_id=unit_id).exists():
+        return
+    raise Forbidden("You do not act for this unit.", "คุณไม่มีสิทธิดำเนินการแทนหน่วยบริการนี้")
+
+
+def actor_of(request):
+    """The user to record in the audit log (None for an API key: the key's unit is in the row)."""
+    return None if isinstance(request.auth, UnitApiKey) else request.auth

@@ -1,0 +1,141 @@
+"""Booking endpoints: free slots, create/cancel/reschedule a booking, today's queue."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Router, Schema, Status
+
+from interfaces.api.auth import acting_unit, actor_of, unit_or_staff
+from interfaces.api.schemas import ErrorOut
+from raksa.booking.errors import slot_not_found
+from raksa.booking.models import Booking, BookingChannel, Slot
+from raksa.booking.selectors import queue_today
+from raksa.booking.services import booking_cancel, booking_create, booking_reschedule
+from raksa.booking.slots import slots_free
+from raksa.core.errors import NotFound
+from raksa.core.timeutil import BANGKOK, parse_date, service_day
+from raksa.people.selectors import citizen_get_by_national_id
+from raksa.units.selectors import service_get_by_code, unit_get_by_hcode
+
+router = Router(tags=["booking"])
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+class SlotOut(Schema):
+    id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    day: dt.date
+    local_time: str
+    free: int
+
+
+class BookingIn(Schema):
+    national_id: str
+    slot_id: int
+
+
+class RescheduleIn(Schema):
+    slot_id: int
+
+
+class BookingOut(Schema):
+    reference: str
+    status: str
+    day: dt.date
+    starts_at: dt.datetime
+    local_time: str
+    hcode: str
+    service: str
+    expires_at: dt.datetime | None
+
+
+class TicketOut(Schema):
+    label: str
+    status: str
+    booking: str | None
+
+
+class QueueOut(Schema):
+    day: dt.date
+    called: list[TicketOut]
+    waiting: list[TicketOut]
+    expected: list[BookingOut]
+
+
+def _booking_out(booking: Booking, slot: Slot | None = None, hcode: str | None = None,
+                 service_code: str | None = None) -> dict:
+    slot = slot or booking.slot
+    return {"reference": booking.reference, "status": booking.status, "day": booking.day,
+            "starts_at": slot.starts_at, "local_time": slot.starts_at.astimezone(BANGKOK).strftime("%H:%M"),
+            "hcode": hcode or booking.unit.hcode, "service": service_code or booking.service.code,
+            "expires_at": booking.expires_at}
+
+
+def _booking_for_caller(request, reference: str) -> Booking:
+    booking = Booking.objects.filter(reference=reference.strip().upper()).only("pk", "unit_id").first()
+    if booking is None:
+        raise NotFound("No booking with this reference.", "ไม่พบการจองหมายเลขนี้", code="BOOKING_NOT_FOUND",
+                       field="reference")
+    acting_unit(request, booking.unit_id)
+    return booking
+
+
+@router.get("/units/{hcode}/slots", response={200: list[SlotOut], **ERRORS})
+def free_slots(request, hcode: str, service: str, day: str | None = None):
+    """Free slots of a unit's service on a Bangkok date (default today). Public: availability is not secret."""
+    unit = unit_get_by_hcode(hcode)
+    svc = service_get_by_code(service)
+    on = parse_date(day, field="day") if day else service_day()
+    return [{"id": s.pk, "starts_at": s.starts_at, "ends_at": s.ends_at, "day": s.day, "free": s.free,
+             "local_time": s.starts_at.astimezone(BANGKOK).strftime("%H:%M")}
+            for s in slots_free(unit_id=unit.pk, service_id=svc.pk, day=on)]
+
+
+@router.post("/bookings", response={201: BookingOut, **ERRORS}, auth=unit_or_staff)
+def booking_make(request, payload: BookingIn):
+    """A unit books for a citizen (seed 2.2): the booking awaits the citizen's confirmation and holds
+    the seat until ``expires_at``. Errors: SLOT_FULL, NOT_ELIGIBLE, ALREADY_BOOKED (409), invalid input (422)."""
+    citizen = citizen_get_by_national_id(payload.national_id)
+    slot = Slot.objects.select_related("unit", "service").filter(pk=payload.slot_id).first()
+    if slot is None:
+        raise slot_not_found()
+    acting_unit(request, slot.unit_id)
+    booking = booking_create(actor=actor_of(request), citizen=citizen, slot_id=slot.pk, channel=BookingChannel.PORTAL)
+    return Status(201, _booking_out(booking, slot, slot.unit.hcode, slot.service.code))
+
+
+@router.get("/bookings/{reference}", response={200: BookingOut, **ERRORS}, auth=unit_or_staff)
+def booking_detail(request, reference: str):
+    booking = _booking_for_caller(request, reference)
+    return _booking_out(Booking.objects.select_related("slot", "unit", "service").get(pk=booking.pk))
+
+
+@router.post("/bookings/{reference}/cancel", response={200: BookingOut, **ERRORS}, auth=unit_or_staff)
+def booking_cancel_view(request, reference: str):
+    booking = _booking_for_caller(request, reference)
+    booking_cancel(actor=actor_of(request), booking_id=booking.pk)
+    return _booking_out(Booking.objects.select_related("slot", "unit", "service").get(pk=booking.pk))
+
+
+@router.post("/bookings/{reference}/reschedule", response={200: BookingOut, **ERRORS}, auth=unit_or_staff)
+def booking_reschedule_view(request, reference: str, payload: RescheduleIn):
+    """Move to another slot of the same unit and service; the new seat is taken before the old is freed."""
+    booking = _booking_for_caller(request, reference)
+    booking_reschedule(actor=actor_of(request), booking_id=booking.pk, new_slot_id=payload.slot_id)
+    return _booking_out(Booking.objects.select_related("slot", "unit", "service").get(pk=booking.pk))
+
+
+@router.get("/units/{hcode}/queue", response={200: QueueOut, **ERRORS}, auth=unit_or_staff)
+def queue(request, hcode: str):
+    """Today's queue (Bangkok day) at the unit."""
+    unit = unit_get_by_hcode(hcode)
+    acting_unit(request, unit)
+    q = queue_today(unit=unit)
+
+    def ticket(t):
+        return {"label": t.label, "status": t.status, "booking": t.booking.reference if t.booking_id else None}
+
+    return {"day": q["day"], "called": [ticket(t) for t in q["called"]], "waiting": [ticket(t) for t in q["waiting"]],
+            "expected": [_booking_out(b, hcode=unit.hcode) for b in q["expected"]]}
