@@ -308,3 +308,91 @@ def waitlist_join(*, actor: Any, citizen: Citizen, slot_id: int) -> WaitlistEntr
                        code="ALREADY_WAITING") from None
     audit_record(actor=actor, action="waitlist.join", obj=entry, after={"slot": slot.pk})
     return entry
+
+
+def _check_weekly_hours(weekly_hours: dict) -> dict:
+    from raksa.booking.slots import WEEKDAYS, _parse_hhmm
+
+    bad = InvalidInput("Opening hours must look like {\"mon\": [[\"08:00\", \"12:00\"]], …} with start before end.",
+                       "เวลาทำการต้องอยู่ในรูปแบบ ชั่วโมง:นาที และเวลาเริ่มต้องก่อนเวลาปิด", code="INVALID_HOURS",
+                       field="weekly_hours")
+    if not isinstance(weekly_hours, dict) or set(weekly_hours) - set(WEEKDAYS):
+        raise bad
+    for intervals in weekly_hours.values():
+        for interval in intervals:
+            try:
+                start, end = interval
+                start_t = _parse_hhmm(start)
+                if end != "24:00" and _parse_hhmm(end) <= start_t:
+                    raise bad
+            except (ValueError, TypeError):
+                raise bad from None
+    return weekly_hours
+
+
+@transaction.atomic
+def schedule_set(
+    *, actor: Any, unit: Any, service: Any, weekly_hours: dict, slot_minutes: int, seats_per_slot: int,
+    book_ahead_days: int = 14, min_notice_minutes: int = 60, today: dt.date | None = None,
+) -> Schedule:
+    """Create or change a unit's schedule for a service and materialise its slots.
+
+    Existing slots keep their bookings: future slots that no longer fit the new hours are withdrawn
+    (no new bookings), never deleted; their bookings stay valid and staff see them in the queue."""
+    from raksa.booking.slots import slot_starts_for_day, slots_materialise
+
+    _check_weekly_hours(weekly_hours)
+    if not 1 <= seats_per_slot <= 500:
+        raise InvalidInput("Seats per slot must be between 1 and 500.", "จำนวนที่ต่อช่วงเวลาต้องอยู่ระหว่าง 1 ถึง 500",
+                           code="INVALID_CAPACITY", field="seats_per_slot")
+    if not 5 <= slot_minutes <= 480:
+        raise InvalidInput("A slot lasts 5 to 480 minutes.", "ช่วงเวลาหนึ่งต้องยาว 5 ถึง 480 นาที",
+                           code="INVALID_SLOT_LENGTH", field="slot_minutes")
+    if not 0 <= book_ahead_days <= 90 or min_notice_minutes < 0:
+        raise InvalidInput("Booking window must be 0–90 days and notice not negative.",
+                           "จองล่วงหน้าได้ 0–90 วัน และเวลาแจ้งล่วงหน้าต้องไม่ติดลบ", code="INVALID_WINDOW",
+                           field="book_ahead_days")
+    schedule, created = Schedule.objects.select_for_update().get_or_create(
+        unit=unit, service=service, defaults={"weekly_hours": weekly_hours, "slot_minutes": slot_minutes,
+                                              "seats_per_slot": seats_per_slot, "book_ahead_days": book_ahead_days,
+                                              "min_notice_minutes": min_notice_minutes})
+    before = None if created else {"weekly_hours": schedule.weekly_hours, "slot_minutes": schedule.slot_minutes,
+                                   "seats_per_slot": schedule.seats_per_slot}
+    schedule.weekly_hours, schedule.slot_minutes, schedule.seats_per_slot = weekly_hours, slot_minutes, seats_per_slot
+    schedule.book_ahead_days, schedule.min_notice_minutes, schedule.active = book_ahead_days, min_notice_minutes, True
+    schedule.save()
+    today = today or service_day()
+    future = Slot.objects.filter(unit=unit, service=service, day__gte=today)
+    wanted = {start for offset in range(book_ahead_days + 1)
+              for start, _ in slot_starts_for_day(schedule, today + dt.timedelta(days=offset))}
+    withdrawn = 0
+    for slot in future.filter(withdrawn=False).order_by("pk").select_for_update():
+        if slot.starts_at not in wanted:
+            slot.withdrawn = True
+            slot.save(update_fields=["withdrawn"])
+            withdrawn += 1
+        elif slot.capacity != seats_per_slot:
+            slot.capacity = max(seats_per_slot, slot.booked)  # never below the seats already taken
+            slot.save(update_fields=["capacity"])
+    future.filter(withdrawn=True, starts_at__in=wanted).update(withdrawn=False)
+    made = slots_materialise(schedule=schedule, start_day=today)
+    audit_record(actor=actor, action="schedule.set", obj=schedule, before=before,
+                 after={"weekly_hours": weekly_hours, "slot_minutes": slot_minutes, "seats_per_slot": seats_per_slot,
+                        "slots_made": made, "slots_withdrawn": withdrawn})
+    return schedule
+
+
+@transaction.atomic
+def closure_add(*, actor: Any, unit: Any, day: dt.date, reason: str = "") -> tuple[Any, int]:
+    """Close ``unit`` on ``day``: its slots take no new bookings. Bookings already made that day are
+    kept (nothing a citizen confirmed is lost) and returned as a count for staff to move or cancel."""
+    from raksa.booking.models import Closure
+
+    closure, created = Closure.objects.get_or_create(unit=unit, day=day, defaults={"reason": reason.strip()})
+    if not created:
+        raise Conflict("This day is already closed.", "วันนี้ถูกปิดไว้แล้ว", code="ALREADY_CLOSED", field="day")
+    Slot.objects.filter(unit=unit, day=day).update(withdrawn=True)
+    affected = Booking.objects.filter(unit=unit, day=day, status__in=ACTIVE_STATUSES).count()
+    audit_record(actor=actor, action="closure.add", obj=closure, after={"day": day.isoformat(), "reason": reason,
+                                                                        "bookings_to_move": affected})
+    return closure, affected

@@ -187,3 +187,36 @@ def test_waitlist_gets_the_freed_seat_as_a_timed_offer():
     assert Booking.objects.get(citizen=later).status == BookingStatus.AWAITING_CITIZEN
     assert WaitlistEntry.objects.get(citizen=waiting).status == WaitlistStatus.OFFERED
     assert Slot.objects.get(pk=slot.pk).booked == 1
+
+
+def test_schedule_change_withdraws_slots_but_keeps_bookings():
+    from raksa.booking.services import closure_add, schedule_set
+
+    schedule, citizen = make_schedule(seats=2)
+    booking = booking_create(actor=None, citizen=citizen, slot_id=slot_at(schedule, T10).pk, now=NOW)
+    schedule_set(actor=None, unit=schedule.unit, service=schedule.service, weekly_hours={"thu": [["13:00", "15:00"]]},
+                 slot_minutes=60, seats_per_slot=3, book_ahead_days=7, min_notice_minutes=0, today=NOW.date())
+    ten = slot_at(schedule, T10)
+    assert ten.withdrawn and ten.booked == 1
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED  # nothing confirmed is lost
+    assert code_of(lambda: booking_create(actor=None, citizen=ucs_citizens(1)[0], slot_id=ten.pk, now=NOW)) == \
+        "SLOT_NOT_BOOKABLE"
+    thirteen = Slot.objects.get(unit=schedule.unit, starts_at=dt.datetime(2026, 11, 26, 13, 0, tzinfo=BANGKOK))
+    assert not thirteen.withdrawn and thirteen.capacity == 3
+    _, affected = closure_add(actor=None, unit=schedule.unit, day=dt.date(2026, 11, 26), reason="วันหยุด")
+    assert affected == 1
+    assert not Slot.objects.filter(unit=schedule.unit, day=dt.date(2026, 11, 26), withdrawn=False).exists()
+
+
+@pytest.mark.parametrize("hours,code", [({"mon": [["10:00", "09:00"]]}, "INVALID_HOURS"),
+                                        ({"xyz": []}, "INVALID_HOURS"),
+                                        ({"mon": [["25:00", "26:00"]]}, "INVALID_HOURS")])
+def test_schedule_bad_input_changes_nothing(hours, code):
+    from raksa.booking.models import Schedule
+    from raksa.booking.services import schedule_set
+
+    schedule, _ = make_schedule()
+    assert code_of(lambda: schedule_set(actor=None, unit=schedule.unit, service=schedule.service, weekly_hours=hours,
+                                        slot_minutes=30, seats_per_slot=1)) == code
+    assert Schedule.objects.get(pk=schedule.pk).slot_minutes == 60
