@@ -16,6 +16,7 @@ from raksa.booking.slots import slots_free
 from raksa.core.errors import NotFound
 from raksa.core.timeutil import BANGKOK, parse_date, service_day
 from raksa.people.selectors import citizen_get_by_national_id
+from raksa.units.models import UnitApiKey
 from raksa.units.selectors import service_get_by_code, unit_get_by_hcode
 
 router = Router(tags=["booking"])
@@ -98,12 +99,17 @@ def booking_make(request, payload: BookingIn):
     """A unit books for a citizen (seed 2.2): the booking awaits the citizen's confirmation and holds
     the seat until ``expires_at``. Errors: SLOT_FULL, NOT_ELIGIBLE, ALREADY_BOOKED (409), invalid input (422)."""
     citizen = citizen_get_by_national_id(payload.national_id)
-    slot = Slot.objects.select_related("unit", "service").filter(pk=payload.slot_id).first()
-    if slot is None:
-        raise slot_not_found()
-    acting_unit(request, slot.unit_id)
-    booking = booking_create(actor=actor_of(request), citizen=citizen, slot_id=slot.pk, channel=BookingChannel.PORTAL)
-    return Status(201, _booking_out(booking, slot, slot.unit.hcode, slot.service.code))
+    if isinstance(request.auth, UnitApiKey):
+        for_unit_id = request.auth.unit_id  # the hot path: the service checks the slot's unit itself
+    else:
+        slot = Slot.objects.filter(pk=payload.slot_id).only("unit_id").first()
+        if slot is None:
+            raise slot_not_found()
+        acting_unit(request, slot.unit_id)
+        for_unit_id = None
+    booking = booking_create(actor=actor_of(request), citizen=citizen, slot_id=payload.slot_id,
+                             channel=BookingChannel.PORTAL, for_unit_id=for_unit_id)
+    return Status(201, _booking_out(booking, booking.slot, booking.unit.hcode, booking.service.code))
 
 
 @router.get("/bookings/{reference}", response={200: BookingOut, **ERRORS}, auth=unit_or_staff)

@@ -5,12 +5,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
-from raksa.core.errors import DomainError
-
-
-class Forbidden(DomainError):
-    status = 403
-    code = "FORBIDDEN"
+from raksa.core.errors import DomainError, Forbidden  # noqa: F401  (Forbidden is re-exported)
 
 
 def _body(code: str, message_th: str, message_en: str, field: str | None = None, **extra) -> dict:

@@ -57,6 +57,7 @@ class Closure(models.Model):
 class Slot(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="slots")
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")
+    schedule = models.ForeignKey(Schedule, on_delete=models.PROTECT, related_name="slots")
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     day = models.DateField(help_text="the Bangkok date of starts_at")

@@ -26,7 +26,7 @@ from raksa.booking.models import (
     WaitlistEntry,
     WaitlistStatus,
 )
-from raksa.core.errors import Conflict, InvalidInput
+from raksa.core.errors import Conflict, Forbidden, InvalidInput
 from raksa.core.timeutil import service_day
 from raksa.eligibility.services import eligibility_check
 from raksa.people.models import Citizen
@@ -43,9 +43,9 @@ def _confirm_window() -> dt.timedelta:
 
 
 def _check_bookable(slot: Slot, now: dt.datetime) -> None:
-    schedule = Schedule.objects.filter(unit_id=slot.unit_id, service_id=slot.service_id).only(
-        "min_notice_minutes", "book_ahead_days", "active").first()
-    if slot.withdrawn or schedule is None or not schedule.active:
+    """``slot`` should come with its schedule (select_related) on hot paths."""
+    schedule = slot.schedule
+    if slot.withdrawn or not schedule.active:
         raise errors.slot_not_bookable("This time is no longer offered (the unit is closed or changed its hours).",
                                        "ช่วงเวลานี้ไม่เปิดให้จองแล้ว (หน่วยปิดหรือเปลี่ยนเวลาทำการ)")
     if slot.starts_at < now + dt.timedelta(minutes=schedule.min_notice_minutes):
@@ -78,27 +78,32 @@ def _booking_snapshot(booking: Booking) -> dict[str, Any]:
 
 def booking_create(
     *, actor: Any, citizen: Citizen, slot_id: int, channel: str = BookingChannel.LINE,
-    now: dt.datetime | None = None,
+    now: dt.datetime | None = None, for_unit_id: int | None = None,
 ) -> Booking:
     """Book a seat. Citizens booking for themselves get ``confirmed``; a unit booking for a citizen
     (``channel=portal``) gets ``awaiting_citizen`` until the citizen confirms, and the seat is held
-    until ``expires_at``. Raises SLOT_FULL, NOT_ELIGIBLE, ALREADY_BOOKED, SLOT_NOT_BOOKABLE."""
+    until ``expires_at``. ``for_unit_id``: the caller acts for that unit only (FORBIDDEN otherwise).
+    Raises SLOT_FULL, NOT_ELIGIBLE, ALREADY_BOOKED, SLOT_NOT_BOOKABLE."""
     now = now or timezone.now()
     try:
         with transaction.atomic():
-            return _booking_create(actor=actor, citizen=citizen, slot_id=slot_id, channel=channel, now=now)
+            return _booking_create(actor=actor, citizen=citizen, slot_id=slot_id, channel=channel, now=now,
+                                   for_unit_id=for_unit_id)
     except IntegrityError as exc:  # the insert below hit the one-active-booking-per-day index
         if "booking_one_active_per_citizen_unit_day" in str(exc):
             raise errors.already_booked() from None
         raise
 
 
-def _booking_create(*, actor: Any, citizen: Citizen, slot_id: int, channel: str, now: dt.datetime) -> Booking:
+def _booking_create(*, actor: Any, citizen: Citizen, slot_id: int, channel: str, now: dt.datetime,
+                    for_unit_id: int | None) -> Booking:
     if channel not in BookingChannel.values:
         raise InvalidInput(f"Unknown channel '{channel}'.", f"ไม่รู้จักช่องทาง '{channel}'", code="INVALID_CHANNEL")
-    slot = Slot.objects.select_related("unit", "service").filter(pk=slot_id).first()
+    slot = Slot.objects.select_related("unit", "service", "schedule").filter(pk=slot_id).first()
     if slot is None:
         raise errors.slot_not_found()
+    if for_unit_id is not None and slot.unit_id != for_unit_id:
+        raise Forbidden("You do not act for this unit.", "คุณไม่มีสิทธิดำเนินการแทนหน่วยบริการนี้")
     _check_bookable(slot, now)
     decision = eligibility_check(citizen=citizen, unit=slot.unit, service=slot.service, on=slot.day)
     if not decision.eligible:
@@ -107,7 +112,7 @@ def _booking_create(*, actor: Any, citizen: Citizen, slot_id: int, channel: str,
         raise errors.slot_full()
     awaiting = channel == BookingChannel.PORTAL
     booking = _insert_booking(
-        savepoint=False, citizen=citizen, unit_id=slot.unit_id, service_id=slot.service_id, slot=slot, day=slot.day,
+        savepoint=False, citizen=citizen, unit=slot.unit, service=slot.service, slot=slot, day=slot.day,
         status=BookingStatus.AWAITING_CITIZEN if awaiting else BookingStatus.CONFIRMED, channel=channel,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
         expires_at=now + _confirm_window() if awaiting else None, status_changed_at=now)
@@ -138,7 +143,7 @@ def _free_seat(slot_id: int, now: dt.datetime) -> Booking | None:
     slot = None
     for entry in (WaitlistEntry.objects.filter(slot_id=slot_id, status=WaitlistStatus.WAITING)
                   .order_by("created_at", "pk").select_for_update(skip_locked=True, of=("self",))[:5]):
-        slot = slot or Slot.objects.select_related("unit", "service").get(pk=slot_id)
+        slot = slot or Slot.objects.select_related("unit", "service", "schedule").get(pk=slot_id)
         if slot.starts_at <= now or slot.withdrawn:
             break
         citizen = entry.citizen
@@ -291,7 +296,7 @@ def bookings_sweep(*, now: dt.datetime | None = None, batch: int = 500) -> dict[
 @transaction.atomic
 def waitlist_join(*, actor: Any, citizen: Citizen, slot_id: int) -> WaitlistEntry:
     """Wait for a seat in a full slot (only full slots have a waiting list)."""
-    slot = Slot.objects.select_related("unit", "service").filter(pk=slot_id).first()
+    slot = Slot.objects.select_related("unit", "service", "schedule").filter(pk=slot_id).first()
     if slot is None:
         raise errors.slot_not_found()
     decision = eligibility_check(citizen=citizen, unit=slot.unit, service=slot.service, on=slot.day)

@@ -51,7 +51,8 @@ def slots_materialise(*, schedule: Schedule, start_day: dt.date | None = None, d
         if day in closed:
             continue
         for starts_at, ends_at in slot_starts_for_day(schedule, day):
-            rows.append(Slot(unit_id=schedule.unit_id, service_id=schedule.service_id, starts_at=starts_at,
+            rows.append(Slot(unit_id=schedule.unit_id, service_id=schedule.service_id, schedule=schedule,
+                             starts_at=starts_at,
                              ends_at=ends_at, day=day, capacity=schedule.seats_per_slot))
     before = Slot.objects.filter(unit_id=schedule.unit_id, service_id=schedule.service_id).count()
     Slot.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)

@@ -43,3 +43,8 @@ class NotFound(DomainError):
 class Conflict(DomainError):
     status = 409
     code = "CONFLICT"
+
+
+class Forbidden(DomainError):
+    status = 403
+    code = "FORBIDDEN"

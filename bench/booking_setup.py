@@ -1,0 +1,122 @@
+"""Set up the booking surge: hot units, many units, their schedules for tomorrow, API keys, citizens,
+and the request plans for bench/loadgen.py. Run with DJANGO_SETTINGS_MODULE and DATABASE_URL set.
+
+Bench citizens have national IDs starting with 5 (a category the demo generator never uses), so they
+never clash with the seeded registry they sit beside.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import transaction  # noqa: E402
+
+from raksa.booking.models import Slot  # noqa: E402
+from raksa.booking.services import schedule_set  # noqa: E402
+from raksa.core.timeutil import service_day  # noqa: E402
+from raksa.people import national_id as nid  # noqa: E402
+from raksa.people.models import Citizen, Coverage  # noqa: E402
+from raksa.people.services import citizen_fields_for_id  # noqa: E402
+from raksa.units.models import Province, Service, Unit, UnitService, UnitStatus, UnitType  # noqa: E402
+from raksa.units.services import unit_api_key_issue  # noqa: E402
+
+HOURS = {d: [["08:00", "20:00"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}  # 24 half-hour slots
+
+
+def bench_national_id(i: int) -> str:
+    first12 = f"59{i:010d}"
+    return first12 + str(nid.check_digit(first12))
+
+
+@transaction.atomic
+def make_units(count: int, seats: int, service: Service, province: Province, start_hcode: int) -> list[tuple]:
+    units = Unit.objects.bulk_create([
+        Unit(hcode=f"{start_hcode + i:05d}", name=f"ร้านยาทดสอบโหลด {start_hcode + i}", unit_type=UnitType.PHARMACY,
+             province=province, status=UnitStatus.VERIFIED) for i in range(count)])
+    UnitService.objects.bulk_create([UnitService(unit=u, service=service, valid_from=dt.date(2020, 1, 1))
+                                     for u in units])
+    result = []
+    for unit in units:
+        schedule_set(actor=None, unit=unit, service=service, weekly_hours=HOURS, slot_minutes=30,
+                     seats_per_slot=seats, book_ahead_days=2, min_notice_minutes=0)
+        key, _ = unit_api_key_issue(actor=None, unit=unit, label="bench")
+        result.append((unit, key))
+    return result
+
+
+def make_citizens(count: int) -> list[str]:
+    ids = [bench_national_id(i) for i in range(count)]
+    for start in range(0, count, 5000):
+        chunk = ids[start:start + 5000]
+        with transaction.atomic():
+            citizens = Citizen.objects.bulk_create([
+                Citizen(first_name_th="ทดสอบ", last_name_th=f"โหลด{start + i}", birth_date=dt.date(1980, 1, 1),
+                        **citizen_fields_for_id(national_id)) for i, national_id in enumerate(chunk)])
+            Coverage.objects.bulk_create([Coverage(citizen=c, scheme="UCS", subtype="WEL",
+                                                   valid_from=dt.date(2020, 1, 1)) for c in citizens])
+    return ids
+
+
+def plan(units: list[tuple], ids: list[str], per_unit: int, day: dt.date, rng: random.Random) -> list[dict]:
+    """``per_unit`` requests per unit, each a distinct citizen booking a random slot of that day."""
+    rows = []
+    for n, (unit, key) in enumerate(units):
+        slots = list(Slot.objects.filter(unit=unit, day=day).values_list("pk", flat=True))
+        for j in range(per_unit):
+            citizen = ids[(n * per_unit + j) % len(ids)]
+            rows.append({"path": "/api/v1/bookings", "key": key,
+                         "body": {"national_id": citizen, "slot_id": rng.choice(slots)}})
+    rng.shuffle(rows)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--hot-units", type=int, default=4)
+    parser.add_argument("--hot-seats", type=int, default=10)
+    parser.add_argument("--hot-oversubscribe", type=float, default=1.5)
+    parser.add_argument("--many-units", type=int, default=300)
+    parser.add_argument("--many-requests", type=int, default=60)
+    parser.add_argument("--many-seats", type=int, default=3)
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(42)
+    service = Service.objects.filter(unit_type=UnitType.PHARMACY, active=True).order_by("code").first()
+    if service is None:
+        service = Service.objects.create(code="BENCH1", name_th="บริการทดสอบ", name_en="Bench", unit_type="pharmacy")
+    province = Province.objects.get(code="10")
+    hot = make_units(args.hot_units, args.hot_seats, service, province, 70000)
+    many = make_units(args.many_units, args.many_seats, service, province, 71000)
+    hot_seats = args.hot_units * 24 * args.hot_seats
+    hot_requests = int(hot_seats * args.hot_oversubscribe / args.hot_units)
+    ids = make_citizens(max(hot_requests * args.hot_units, args.many_requests * args.many_units) + 10)
+    tomorrow = service_day() + dt.timedelta(days=1)
+    for name, rows in (("hot", plan(hot, ids, hot_requests, tomorrow, rng)),
+                       ("many", plan(many, ids, args.many_requests, tomorrow, rng))):
+        with (out / f"{name}.jsonl").open("w") as f:
+            for row in rows:
+                f.write(json.dumps(row) + "\n")
+    slot_ids = list(Slot.objects.filter(unit__in=[u for u, _ in many], day=tomorrow).values_list("pk", flat=True))
+    meta = {"service_id": service.pk, "day": tomorrow.isoformat(), "hot_seats": hot_seats,
+            "citizens": len(ids), "many_slot_min": min(slot_ids), "many_slot_max": max(slot_ids)}
+    (out / "meta.json").write_text(json.dumps(meta))
+    print(json.dumps(meta), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+"""A small HTTP/1.1 load generator (asyncio, keep-alive), so a surge needs no extra tool.
+
+Reads a JSON-lines plan of requests on stdin-like file: {"path": ..., "body": {...}, "key": ...} and
+sends them with C concurrent clients, each over one kept-alive connection, in plan order. Prints one
+JSON object: count, seconds, rate, p50/p99 latency (ms) and a histogram of outcomes (HTTP status and
+the error ``code`` of 4xx bodies). Only the project's own server on loopback is ever a target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import time
+from collections import Counter
+
+
+async def _client(host: str, port: int, queue: asyncio.Queue, latencies: list[float], outcomes: Counter,
+                  deadline: float) -> None:
+    reader, writer = await asyncio.open_connection(host, port)
+    try:
+        while time.monotonic() < deadline:
+            try:
+                item = queue.get_nowait()
+            except asyncio.QueueEmpty:
+                return
+            body = json.dumps(item["body"]).encode()
+            head = (f"POST {item['path']} HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\n"
+                    f"Authorization: Bearer {item['key']}\r\nContent-Length: {len(body)}\r\n\r\n").encode()
+            started = time.perf_counter()
+            writer.write(head + body)
+            status_line = await reader.readline()
+            if not status_line:  # server closed an idle connection: reconnect, send this request again
+                outcomes["reconnect"] += 1
+                writer.close()
+                reader, writer = await asyncio.open_connection(host, port)
+                queue.put_nowait(item)
+                continue
+            status = int(status_line.split()[1])
+            length, close = 0, False
+            while True:
+                line = await reader.readline()
+                if line in (b"\r\n", b"\n", b""):
+                    break
+                name, _, value = line.decode("latin-1").partition(":")
+                if name.lower() == "content-length":
+                    length = int(value.strip())
+                elif name.lower() == "connection" and value.strip().lower() == "close":
+                    close = True
+            payload = await reader.readexactly(length) if length else b""
+            if close:
+                writer.close()
+                reader, writer = await asyncio.open_connection(host, port)
+            latencies.append((time.perf_counter() - started) * 1000)
+            if 400 <= status < 500:
+                try:
+                    outcomes[f"{status} {json.loads(payload).get('code')}"] += 1
+                except ValueError:
+                    outcomes[str(status)] += 1
+            else:
+                outcomes[str(status)] += 1
+    finally:
+        writer.close()
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+async def run(plan: list[dict], host: str, port: int, concurrency: int, max_seconds: float) -> dict:
+    queue: asyncio.Queue = asyncio.Queue()
+    for item in plan:
+        queue.put_nowait(item)
+    latencies: list[float] = []
+    outcomes: Counter = Counter()
+    started = time.perf_counter()
+    deadline = time.monotonic() + max_seconds
+    results = await asyncio.gather(*(_client(host, port, queue, latencies, outcomes, deadline)
+                                     for _ in range(concurrency)), return_exceptions=True)
+    seconds = time.perf_counter() - started
+    for result in results:
+        if isinstance(result, Exception):
+            outcomes[f"client error {type(result).__name__}"] += 1
+    return {"count": len(latencies), "seconds": round(seconds, 3), "rate": round(len(latencies) / seconds, 1),
+            "p50_ms": round(percentile(latencies, 50), 2), "p99_ms": round(percentile(latencies, 99), 2),
+            "outcomes": dict(outcomes)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("plan", help="JSON-lines file of requests")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--max-seconds", type=float, default=120)
+    args = parser.parse_args()
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        raise SystemExit("loadgen only targets this machine's loopback")
+    with open(args.plan) as f:
+        plan = [json.loads(line) for line in f if line.strip()]
+    print(json.dumps(asyncio.run(run(plan, args.host, args.port, args.concurrency, args.max_seconds))))
+
+
+if __name__ == "__main__":
+    main()
