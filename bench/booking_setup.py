@@ -70,6 +70,29 @@ def make_citizens(count: int) -> list[str]:
     return ids
 
 
+def pgbench_tables(units: list[Unit], day: dt.date, ids: list[str]) -> int:
+    """Lookup tables for bench/booking.pgbench: the n-th bench citizen's HMAC and the n-th slot's key."""
+    from django.db import connection
+
+    from raksa.core.pii import lookup_hash
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_citizen, bench_slot")
+        cursor.execute("CREATE TABLE bench_citizen (n int PRIMARY KEY, cid_hash bytea NOT NULL)")
+        cursor.execute("CREATE TABLE bench_slot (n int PRIMARY KEY, slot_id bigint NOT NULL, key_digest bytea)")
+        with cursor.connection.cursor().copy("COPY bench_citizen (n, cid_hash) FROM STDIN") as copy:
+            for n, national_id in enumerate(ids, start=1):
+                copy.write_row((n, lookup_hash(national_id)))
+        cursor.execute(
+            "INSERT INTO bench_slot (n, slot_id, key_digest) "
+            "SELECT row_number() OVER (ORDER BY s.id), s.id, "
+            "(SELECT k.digest FROM units_unitapikey k WHERE k.unit_id = s.unit_id LIMIT 1) "
+            "FROM booking_slot s WHERE s.unit_id = ANY(%s) AND s.day = %s", [[u.pk for u in units], day])
+        cursor.execute("ANALYZE bench_citizen; ANALYZE bench_slot")
+        cursor.execute("SELECT count(*) FROM bench_slot")
+        return cursor.fetchone()[0]
+
+
 def plan(units: list[tuple], ids: list[str], per_unit: int, day: dt.date, rng: random.Random) -> list[dict]:
     """``per_unit`` requests per unit, each a distinct citizen booking a random slot of that day."""
     rows = []
@@ -92,6 +115,8 @@ def main() -> None:
     parser.add_argument("--many-units", type=int, default=300)
     parser.add_argument("--many-requests", type=int, default=60)
     parser.add_argument("--many-seats", type=int, default=3)
+    parser.add_argument("--pgbench-units", type=int, default=40)
+    parser.add_argument("--pgbench-seats", type=int, default=100)
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -111,9 +136,10 @@ def main() -> None:
         with (out / f"{name}.jsonl").open("w") as f:
             for row in rows:
                 f.write(json.dumps(row) + "\n")
-    slot_ids = list(Slot.objects.filter(unit__in=[u for u, _ in many], day=tomorrow).values_list("pk", flat=True))
+    pgbench_units = make_units(args.pgbench_units, args.pgbench_seats, service, province, 73000)
+    npgslots = pgbench_tables([u for u, _ in pgbench_units], tomorrow, ids)
     meta = {"service_id": service.pk, "day": tomorrow.isoformat(), "hot_seats": hot_seats,
-            "citizens": len(ids), "many_slot_min": min(slot_ids), "many_slot_max": max(slot_ids)}
+            "citizens": len(ids), "pgbench_slots": npgslots}
     (out / "meta.json").write_text(json.dumps(meta))
     print(json.dumps(meta), file=sys.stderr)
 

@@ -70,11 +70,12 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-async def run(plan: list[dict], host: str, port: int, concurrency: int, max_seconds: float) -> dict:
+async def run(plan: list[dict], host: str, port: int, concurrency: int, max_seconds: float,
+              latencies: list[float] | None = None) -> dict:
     queue: asyncio.Queue = asyncio.Queue()
     for item in plan:
         queue.put_nowait(item)
-    latencies: list[float] = []
+    latencies = [] if latencies is None else latencies
     outcomes: Counter = Counter()
     started = time.perf_counter()
     deadline = time.monotonic() + max_seconds
@@ -91,7 +92,7 @@ async def run(plan: list[dict], host: str, port: int, concurrency: int, max_seco
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("plan", help="JSON-lines file of requests")
+    parser.add_argument("plans", nargs="+", help="JSON-lines files of requests, run one after the other")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--concurrency", type=int, default=64)
@@ -99,9 +100,20 @@ def main() -> None:
     args = parser.parse_args()
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         raise SystemExit("loadgen only targets this machine's loopback")
-    with open(args.plan) as f:
-        plan = [json.loads(line) for line in f if line.strip()]
-    print(json.dumps(asyncio.run(run(plan, args.host, args.port, args.concurrency, args.max_seconds))))
+    phases, everything = {}, []
+    for path in args.plans:
+        with open(path) as f:
+            plan = [json.loads(line) for line in f if line.strip()]
+        latencies: list[float] = []
+        phases[path] = asyncio.run(run(plan, args.host, args.port, args.concurrency, args.max_seconds, latencies))
+        everything += latencies
+    total_seconds = sum(p["seconds"] for p in phases.values())
+    outcomes: Counter = Counter()
+    for phase in phases.values():
+        outcomes.update(phase["outcomes"])
+    print(json.dumps({"phases": phases, "count": len(everything), "seconds": round(total_seconds, 3),
+                      "rate": round(len(everything) / total_seconds, 1), "p50_ms": round(percentile(everything, 50), 2),
+                      "p99_ms": round(percentile(everything, 99), 2), "outcomes": dict(outcomes)}))
 
 
 if __name__ == "__main__":

@@ -41,8 +41,10 @@ def lock_slots(ids: Iterable[int]) -> dict[int, Slot]:
 
 def slot_take_seat(slot_id: int) -> bool:
     """Take one seat if one is free and the slot is open; False when full (or withdrawn)."""
-    return bool(Slot.objects.filter(pk=slot_id, booked__lt=F("capacity"), withdrawn=False)
-                .update(booked=F("booked") + 1))
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE booking_slot SET booked = booked + 1 WHERE id = %s AND booked < capacity"
+                       " AND NOT withdrawn", [slot_id])
+        return cursor.rowcount == 1
 
 
 def slot_release_seat(slot_id: int) -> None:

@@ -10,11 +10,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from django.db.models import Q
+from django.db import connection
 
 from raksa.core.timeutil import service_day
 from raksa.people.models import Citizen, Coverage, Scheme
-from raksa.units.models import Service, Unit, UnitService, UnitStatus
+from raksa.units.models import Service, Unit, UnitStatus
 
 
 class Reason(StrEnum):
@@ -65,37 +65,94 @@ class Decision:
         return [{"code": r.value, "message": MESSAGES[r][0] if en else MESSAGES[r][1]} for r in self.reasons]
 
 
-def eligibility_check(*, citizen: Citizen, unit: Unit, service: Service, on: dt.date | dt.datetime | None = None
-                      ) -> Decision:
-    """Decide with every applicable reason. ``on`` is a Bangkok date; a datetime is converted to its
-    Bangkok service day (00:30 local on the 26th is 17:30 UTC on the 25th, and counts as the 26th)."""
-    if on is None or isinstance(on, dt.datetime):
-        day = service_day(on)
-    else:
-        day = on
-    reasons: list[Reason] = []
+# The facts a decision needs about the citizen's right and the unit's contract, as SQL templates that run
+# on PostgreSQL and SQLite alike; {citizen}, {day}, {unit}, {service} are filled with "%s" placeholders or
+# with column names. The booking engine embeds the same fragments in its one-query hot path.
+COVERAGE_SQL = (
+    "(SELECT cv.id FROM people_coverage cv WHERE cv.citizen_id = {citizen} AND cv.valid_from <= {day} "
+    "ORDER BY cv.valid_from DESC LIMIT 1)"
+)
+LATER_COVERAGE_SQL = (
+    "EXISTS (SELECT 1 FROM people_coverage lc WHERE lc.citizen_id = {citizen} AND lc.valid_from > {day})"
+)
+CONTRACT_SQL = (
+    "EXISTS (SELECT 1 FROM units_unitservice us WHERE us.unit_id = {unit} AND us.service_id = {service} "
+    "AND us.valid_from <= {day} AND (us.valid_to IS NULL OR us.valid_to >= {day}))"
+)
+_PARAM = {"citizen": "%s", "day": "%s", "unit": "%s", "service": "%s"}
 
-    coverage = (Coverage.objects.filter(citizen_id=citizen.pk, valid_from__lte=day)
-                .order_by("-valid_from").first())
+
+def as_date(value) -> dt.date | None:
+    """Raw SQL gives dates as ``date`` on PostgreSQL and as ISO text on SQLite."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Everything a rights decision depends on, gathered by one query."""
+
+    day: dt.date
+    coverage: Coverage | None
+    later_coverage: bool
+    unit_status: str
+    unit_type: str
+    service_active: bool
+    service_unit_type: str
+    contracted: bool
+
+
+def decide(facts: Facts) -> Decision:
+    """The rules, with every applicable reason. Pure: no database."""
+    reasons: list[Reason] = []
+    coverage, day = facts.coverage, facts.day
     if coverage is None:
-        later = Coverage.objects.filter(citizen_id=citizen.pk, valid_from__gt=day).exists()
-        reasons.append(Reason.COVERAGE_NOT_STARTED if later else Reason.NO_COVERAGE)
+        reasons.append(Reason.COVERAGE_NOT_STARTED if facts.later_coverage else Reason.NO_COVERAGE)
     elif not coverage.covers(day):
         reasons.append(Reason.COVERAGE_EXPIRED)
     elif coverage.scheme != Scheme.UCS:
         reasons.append(Reason.NOT_UCS)
 
-    if unit.status == UnitStatus.SUSPENDED:
+    if facts.unit_status == UnitStatus.SUSPENDED:
         reasons.append(Reason.UNIT_SUSPENDED)
-    elif unit.status != UnitStatus.VERIFIED:
+    elif facts.unit_status != UnitStatus.VERIFIED:
         reasons.append(Reason.UNIT_NOT_VERIFIED)
 
-    if not service.active:
+    if not facts.service_active:
         reasons.append(Reason.SERVICE_INACTIVE)
-    if service.unit_type != unit.unit_type:
+    if facts.service_unit_type != facts.unit_type:
         reasons.append(Reason.SERVICE_NOT_FOR_UNIT_TYPE)
-    elif not (UnitService.objects.filter(unit_id=unit.pk, service_id=service.pk, valid_from__lte=day)
-              .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day)).exists()):
+    elif not facts.contracted:
         reasons.append(Reason.SERVICE_NOT_CONTRACTED)
-
     return Decision(eligible=not reasons, day=day, reasons=tuple(reasons), coverage=coverage)
+
+
+def coverage_from_row(citizen_id: int, row: tuple) -> Coverage | None:
+    """``row`` = (id, scheme, subtype, main_unit_id, valid_from, valid_to) or all None."""
+    if row[0] is None:
+        return None
+    return Coverage(id=row[0], citizen_id=citizen_id, scheme=row[1], subtype=row[2], main_unit_id=row[3],
+                    valid_from=as_date(row[4]), valid_to=as_date(row[5]))
+
+
+COVERAGE_COLUMNS = "c.id, c.scheme, c.subtype, c.main_unit_id, c.valid_from, c.valid_to"
+
+
+def eligibility_check(*, citizen: Citizen, unit: Unit, service: Service, on: dt.date | dt.datetime | None = None
+                      ) -> Decision:
+    """Decide with every applicable reason. ``on`` is a Bangkok date; a datetime is converted to its
+    Bangkok service day (00:30 local on the 26th is 17:30 UTC on the 25th, and counts as the 26th).
+
+    One query gathers the facts (right in force, a later right, the contract); :func:`decide` rules."""
+    day = service_day(on) if on is None or isinstance(on, dt.datetime) else on
+    sql = (f"SELECT {COVERAGE_COLUMNS}, {LATER_COVERAGE_SQL.format(**_PARAM)}, {CONTRACT_SQL.format(**_PARAM)} "
+           f"FROM (SELECT {COVERAGE_SQL.format(**_PARAM)} AS coverage_id) x "
+           "LEFT JOIN people_coverage c ON c.id = x.coverage_id")
+    d = connection.ops.adapt_datefield_value(day)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [citizen.pk, d, unit.pk, service.pk, d, d, citizen.pk, d])
+        row = cursor.fetchone()
+    return decide(Facts(day=day, coverage=coverage_from_row(citizen.pk, row[:6]), later_coverage=bool(row[6]),
+                        unit_status=unit.status, unit_type=unit.unit_type, service_active=service.active,
+                        service_unit_type=service.unit_type, contracted=bool(row[7])))

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Booking surge over HTTP against gunicorn on the PostgreSQL at $DATABASE_URL, then the same booking
+# transaction as plain SQL with pgbench. Prints one JSON line per figure on stdout; logs on stderr.
+# Called by scripts/bench.sh (which starts and stops the cluster); runnable alone with DATABASE_URL set.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+: "${DATABASE_URL:?DATABASE_URL must name the benchmark PostgreSQL}"
+export DJANGO_SETTINGS_MODULE=config.settings.dev DJANGO_DEBUG=0 RAKSA_REQUEST_LOG_LEVEL=WARNING
+CLIENTS=${BENCH_CLIENTS:-64}
+WORKERS=${BENCH_WORKERS:-4}
+THREADS=${BENCH_THREADS:-8}
+export DATABASE_POOL_MAX=$THREADS
+port=${BENCH_HTTP_PORT:-$((40000 + RANDOM % 10000))}
+work=$(mktemp -d /tmp/raksa-bench-booking.XXXXXX)
+gunicorn_pid=""
+cleanup() { [ -n "$gunicorn_pid" ] && kill "$gunicorn_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+echo "booking bench: setting up units, schedules, citizens and request plans" >&2
+.venv/bin/python bench/booking_setup.py --out "$work" >&2
+.venv/bin/gunicorn config.wsgi:application --bind "127.0.0.1:$port" --workers "$WORKERS" --threads "$THREADS" \
+  --worker-class gthread --log-level warning --error-logfile - >&2 &
+gunicorn_pid=$!
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
+
+echo "booking bench: surge of $CLIENTS clients (hot units until full, then many units)" >&2
+.venv/bin/python bench/loadgen.py "$work/hot.jsonl" "$work/many.jsonl" --port "$port" --concurrency "$CLIENTS" \
+  --max-seconds 120 > "$work/http.json"
+kill "$gunicorn_pid"; wait "$gunicorn_pid" 2>/dev/null || true; gunicorn_pid=""
+cat "$work/http.json" >&2
+
+read -r host pgport user db < <(.venv/bin/python -c "
+import os, urllib.parse as u; p = u.urlparse(os.environ['DATABASE_URL'])
+print(p.hostname, p.port or 5432, p.username, p.path.lstrip('/'))")
+ncit=$(.venv/bin/python -c "import json; print(json.load(open('$work/meta.json'))['citizens'])")
+nslots=$(.venv/bin/python -c "import json; print(json.load(open('$work/meta.json'))['pgbench_slots'])")
+pgbench=$(ls -d /usr/lib/postgresql/*/bin/pgbench | sort -V | tail -n1)
+echo "booking bench: pgbench, $CLIENTS clients, same transaction as plain SQL" >&2
+"$pgbench" -h "$host" -p "$pgport" -U "$user" -n -M prepared -c "$CLIENTS" -j 2 -T 10 \
+  -D ncitizens="$ncit" -D nslots="$nslots" -f bench/booking.pgbench "$db" > "$work/pgbench.txt" 2>&1
+grep -E "tps|failed|latency" "$work/pgbench.txt" >&2
+
+.venv/bin/python bench/booking_report.py "$work/http.json" "$work/pgbench.txt"
