@@ -15,7 +15,8 @@ from raksa.booking.services import booking_cancel, booking_create, booking_resch
 from raksa.booking.slots import slots_free
 from raksa.core.errors import NotFound
 from raksa.core.timeutil import BANGKOK, parse_date, service_day
-from raksa.people.selectors import citizen_get_by_national_id
+from raksa.people.models import Citizen
+from raksa.people.selectors import citizen_id_by_national_id
 from raksa.units.models import UnitApiKey
 from raksa.units.selectors import service_get_by_code, unit_get_by_hcode
 
@@ -98,7 +99,7 @@ def free_slots(request, hcode: str, service: str, day: str | None = None):
 def booking_make(request, payload: BookingIn):
     """A unit books for a citizen (seed 2.2): the booking awaits the citizen's confirmation and holds
     the seat until ``expires_at``. Errors: SLOT_FULL, NOT_ELIGIBLE, ALREADY_BOOKED (409), invalid input (422)."""
-    citizen = citizen_get_by_national_id(payload.national_id)
+    citizen = Citizen(pk=citizen_id_by_national_id(payload.national_id))
     if isinstance(request.auth, UnitApiKey):
         for_unit_id = request.auth.unit_id  # the hot path: the service checks the slot's unit itself
     else:

@@ -4,6 +4,7 @@ import datetime as dt
 import hashlib
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from raksa.core.errors import NotFound
@@ -51,8 +52,12 @@ def api_key_digest(key: str) -> bytes:
 
 
 def unit_api_key_authenticate(key: str) -> UnitApiKey | None:
-    """The live key matching ``key`` (with its unit), or None."""
+    """The live key matching ``key`` (id, unit_id and prefix loaded), or None."""
     if not key.startswith("rk_"):
         return None
-    return (UnitApiKey.objects.select_related("unit").filter(digest=api_key_digest(key), revoked_at__isnull=True)
-            .first())
+    # Every API call authenticates: one plain indexed SELECT, no ORM query compilation.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, unit_id, prefix FROM units_unitapikey WHERE digest = %s AND revoked_at IS NULL",
+                       [api_key_digest(key)])
+        row = cursor.fetchone()
+    return UnitApiKey(id=row[0], unit_id=row[1], prefix=row[2]) if row else None

@@ -1,0 +1,224 @@
+"""seed_demo, demo_banner and bench_eligibility on a small data set (PostgreSQL: the COPY path)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from io import StringIO
+
+import psycopg
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+from django.db import connection, transaction
+from django.db.models import Count
+
+from raksa.audit.models import AuditEntry
+from raksa.demo import accounts, catalogue, generator, loader
+from raksa.demo.generator import IdentityGenerator, people
+from raksa.eligibility.selectors import eligibility_check_by_ids
+from raksa.eligibility.services import Reason
+from raksa.people import national_id as nid
+from raksa.people.models import Citizen, Coverage, Scheme
+from raksa.people.selectors import citizen_find_by_national_id
+from raksa.units.models import FeeRate, Service, StaffMembership, Unit, UnitService, UnitStatus, UnitType
+
+SEED = 4242
+CITIZENS = 300
+UNITS = 20
+postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="the COPY path needs PostgreSQL")
+
+
+def seed(**options) -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out, **{"citizens": CITIZENS, "units": UNITS, "seed": SEED, **options})
+    return out.getvalue()
+
+
+@pytest.fixture(scope="class")
+def seeded(django_db_setup, django_db_blocker):
+    """One small seed shared by a class of read-only tests, rolled back afterwards."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield seed()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.mark.usefixtures("seeded", "db")
+class TestSmallSeed:
+    def test_generated_ids_are_valid_and_found_through_the_hmac_lookup(self):
+        ids = IdentityGenerator(SEED)
+        for i in range(0, CITIZENS, 7):
+            national_id = ids.national_id(i)
+            assert nid.is_valid(national_id)
+            citizen = citizen_find_by_national_id(national_id)
+            assert citizen is not None, national_id
+            assert citizen.cid_masked == nid.mask(national_id)
+        assert Citizen.objects.count() == CITIZENS + len(accounts.DEMO_CITIZENS)
+        assert not Citizen.objects.filter(cid_masked__regex=r"[0-9]{13}").exists()
+
+    def test_about_three_quarters_hold_ucs(self):
+        latest = {}
+        for citizen_id, scheme in Coverage.objects.order_by("citizen_id", "valid_from").values_list(
+                "citizen_id", "scheme"):
+            latest[citizen_id] = scheme
+        share = Counter(latest.values())[Scheme.UCS] / len(latest)
+        assert 0.67 <= share <= 0.83, share
+        assert set(latest.values()) >= {Scheme.UCS, Scheme.OFC, Scheme.SSS}
+        assert Coverage.objects.filter(valid_to__isnull=False).exists()  # history and expired rights
+        with_history = Coverage.objects.values("citizen_id").annotate(n=Count("id")).filter(n=2)
+        assert with_history.exists()
+
+    def test_units_of_every_type_and_status_with_contracts_and_illustrative_rates(self):
+        assert Unit.objects.count() == UNITS
+        assert set(Unit.objects.values_list("unit_type", flat=True)) == set(UnitType.values)
+        assert set(Unit.objects.values_list("status", flat=True)) == set(UnitStatus.values)
+        assert len(set(Unit.objects.values_list("hcode", flat=True))) == UNITS
+        for unit in Unit.objects.all():
+            assert set(unit.opening_hours) == {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
+            expected = {item.code for item in catalogue.services_for_type(unit.unit_type)}
+            assert set(UnitService.objects.filter(unit=unit).values_list("service__code", flat=True)) == expected
+        assert Service.objects.count() == len(catalogue.CATALOGUE)
+        assert not Service.objects.filter(illustrative=False).exists()
+        for service in Service.objects.all():
+            open_rate = FeeRate.objects.get(service=service, effective_to__isnull=True)
+            assert open_rate.illustrative and open_rate.amount_baht > 0
+
+    def test_demo_logins_authenticate_with_their_roles(self):
+        for login in accounts.DEMO_LOGINS:
+            user = authenticate(username=login.username, password=accounts.DEMO_PASSWORD)
+            assert user is not None, login.username
+            memberships = set(StaffMembership.objects.filter(user=user).values_list("unit__hcode", "role"))
+            assert memberships == set(login.memberships)
+        assert authenticate(username="admin", password=accounts.DEMO_PASSWORD).is_superuser
+        assert authenticate(username="officer", password=accounts.DEMO_PASSWORD).groups.filter(
+            name="officers").exists()
+        assert Unit.objects.get(hcode="41003").status == UnitStatus.PENDING
+        assert StaffMembership.objects.filter(user__username="multi").count() == 2
+
+    def test_documented_citizens_get_the_documented_decision(self):
+        expected = {"3109900000335": (), "1109900000118": (Reason.NOT_UCS,),
+                    "1109900000223": (Reason.COVERAGE_EXPIRED,), "1109900000444": (), "1109900000550": ()}
+        assert set(expected) == {person.national_id for person in accounts.DEMO_CITIZENS}
+        for national_id, reasons in expected.items():
+            decision = eligibility_check_by_ids(national_id=national_id, hcode="41001", service_code="PH-FEVER")
+            assert decision.reasons == reasons, national_id
+
+    def test_one_audit_row_summarises_the_bulk_load(self):
+        entry = AuditEntry.objects.get(action="demo.seed")
+        assert entry.after["citizens"] == CITIZENS and entry.after["seed"] == SEED
+        assert entry.after["method"] == ("copy" if connection.vendor == "postgresql" else "bulk_create")
+        # Per-row services wrote rows for the documented citizens only, and for every unit.
+        assert AuditEntry.objects.filter(action="citizen.register").count() == len(accounts.DEMO_CITIZENS)
+        assert AuditEntry.objects.filter(action="unit.register").count() == UNITS
+
+    def test_if_empty_does_nothing_and_a_second_seed_is_refused(self):
+        before = (Unit.objects.count(), Citizen.objects.count(), AuditEntry.objects.count())
+        assert "already has units" in seed(if_empty=True)
+        assert (Unit.objects.count(), Citizen.objects.count(), AuditEntry.objects.count()) == before
+        with pytest.raises(CommandError, match="already has units"):
+            seed()
+
+    def test_banner_lists_urls_logins_and_citizens(self):
+        out = StringIO()
+        call_command("demo_banner", host="10.0.0.5", port="8080", stdout=out)
+        text = out.getvalue()
+        for url in ("http://10.0.0.5:8080/portal/", "http://10.0.0.5:8080/backoffice/",
+                    "http://10.0.0.5:8080/api/v1/docs", "http://10.0.0.5:8080/healthz"):
+            assert url in text
+        for login in accounts.DEMO_LOGINS:
+            assert login.username in text
+        assert accounts.DEMO_PASSWORD in text and "3-1099-00000-33-5" in text and "รหัสผ่าน" in text
+
+    def test_bench_prints_json_lines(self):
+        out = StringIO()
+        call_command("bench_eligibility", samples=40, warmup=5, stdout=out)
+        figures = {line["name"]: line for line in map(json.loads, out.getvalue().splitlines())}
+        assert set(figures) == {"eligibility.citizens", "eligibility.check.p50_ms", "eligibility.check.p99_ms"}
+        assert figures["eligibility.citizens"]["value"] == CITIZENS + len(accounts.DEMO_CITIZENS)
+        assert 0 < figures["eligibility.check.p50_ms"]["value"] <= figures["eligibility.check.p99_ms"]["value"]
+
+
+def fingerprint() -> tuple:
+    citizens = [(bytes(h), *rest) for h, *rest in Citizen.objects.order_by("id").values_list(
+        "cid_hash", "cid_masked", "title_th", "first_name_th", "last_name_th", "birth_date", "sex", "phone")]
+    coverages = [(bytes(h), *rest) for h, *rest in Coverage.objects.order_by("citizen_id", "valid_from").values_list(
+        "citizen__cid_hash", "scheme", "subtype", "main_unit__hcode", "valid_from", "valid_to")]
+    units = list(Unit.objects.order_by("hcode").values_list(
+        "hcode", "name", "unit_type", "status", "province_id", "address", "district", "latitude", "longitude",
+        "opening_hours", "phone"))
+    contracts = list(UnitService.objects.order_by("unit__hcode", "service__code").values_list(
+        "unit__hcode", "service__code", "valid_from"))
+    return citizens, coverages, units, contracts
+
+
+def seeded_fingerprint(**options) -> tuple:
+    with transaction.atomic():
+        seed(**options)
+        result = fingerprint()
+        transaction.set_rollback(True)
+    return result
+
+
+@pytest.mark.django_db
+def test_same_seed_same_data_and_another_seed_other_data():
+    first = seeded_fingerprint(citizens=120, units=12)
+    assert len(first[0]) == 120 + len(accounts.DEMO_CITIZENS)
+    assert seeded_fingerprint(citizens=120, units=12) == first
+    other = seeded_fingerprint(citizens=120, units=12, seed=SEED + 1)
+    assert other[0] != first[0] and other[2] != first[2]
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_postgresql_uses_copy_and_gives_the_same_rows_as_bulk_create(monkeypatch):
+    statements = []
+    original = psycopg.Cursor.copy
+
+    def spy(self, statement, *args, **kwargs):
+        statements.append(str(statement))
+        return original(self, statement, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.Cursor, "copy", spy)
+    via_copy = seeded_fingerprint(citizens=120, units=12)
+    assert any(s.startswith("COPY \"people_citizen\"") for s in statements), statements
+    assert any(s.startswith("COPY \"people_coverage\"") for s in statements), statements
+
+    monkeypatch.setattr(loader, "connection", _VendorProxy("sqlite-like"))
+    statements.clear()
+    via_bulk = seeded_fingerprint(citizens=120, units=12)
+    assert not statements
+    assert via_bulk == via_copy
+
+
+@pytest.mark.django_db
+def test_worker_processes_give_the_same_rows(monkeypatch):
+    monkeypatch.setattr(generator, "BLOCK", 50)  # several blocks for a small load
+    in_process = seeded_fingerprint(citizens=120, units=12, workers=0)
+    assert seeded_fingerprint(citizens=120, units=12, workers=2) == in_process
+    assert AuditEntry.objects.filter(action="demo.seed").count() == 0  # rolled back
+
+
+class _VendorProxy:
+    """``django.db.connection`` with another ``vendor``: sends the loader down its bulk_create path."""
+
+    def __init__(self, vendor: str) -> None:
+        self.vendor = vendor
+
+    def __getattr__(self, name):
+        return getattr(connection, name)
+
+
+def test_generator_ids_are_valid_unique_and_rebuildable_from_the_index():
+    ids = IdentityGenerator(7)
+    generated = [person.national_id for person in people(7, 2000)]
+    assert len(set(generated)) == 2000
+    assert all(int(n[12]) == nid.check_digit(n[:12]) for n in generated)
+    assert [ids.national_id(i) for i in range(2000)] == generated
+    assert not {person.national_id for person in accounts.DEMO_CITIZENS} & set(generated)
+    assert all(n[3:5] != "99" for n in generated)  # office 99 is kept for the documented citizens
+    assert generated != [person.national_id for person in people(8, 2000)]
