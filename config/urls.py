@@ -11,5 +11,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("backoffice/", backoffice_site.urls),
     path("portal/", include("interfaces.portal.urls")),
+    path("display/", include("interfaces.portal.display_urls")),
     path("", RedirectView.as_view(pattern_name="portal:home", permanent=False)),
 ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from raksa.booking.models import BookingChannel, BookingStatus, TicketKind, TicketStatus
+from raksa.people.models import Scheme
 from raksa.units.models import StaffRole, UnitStatus, UnitType
 
 UNIT_TYPES = {
@@ -27,6 +29,59 @@ ROLES = {
     StaffRole.UNIT_ADMIN: _("Unit administrator"),
     StaffRole.CLINICIAN: _("Pharmacist / clinician"),
     StaffRole.CLERK: _("Clerk"),
+}
+
+BOOKING_STATUSES = {
+    BookingStatus.AWAITING_CITIZEN: _("Awaiting the citizen's confirmation"),
+    BookingStatus.CONFIRMED: _("Confirmed"),
+    BookingStatus.CHECKED_IN: _("Arrived"),
+    BookingStatus.COMPLETED: _("Served"),
+    BookingStatus.CANCELLED: _("Cancelled"),
+    BookingStatus.DECLINED: _("Declined by the citizen"),
+    BookingStatus.EXPIRED: _("Not confirmed in time"),
+    BookingStatus.NO_SHOW: _("Did not come"),
+}
+
+TICKET_STATUSES = {
+    TicketStatus.WAITING: _("Waiting"),
+    TicketStatus.CALLED: _("Called"),
+    TicketStatus.IN_SERVICE: _("In service"),
+    TicketStatus.DONE: _("Done"),
+    TicketStatus.LEFT: _("Left the queue"),
+}
+
+TICKET_KINDS = {
+    TicketKind.WALK_IN: _("Walk-in"),
+    TicketKind.BOOKING: _("Booked ahead"),
+}
+
+CHANNELS = {
+    BookingChannel.LINE: _("Citizen in LINE"),
+    BookingChannel.PORTAL: _("Booked by the unit"),
+    BookingChannel.API: _("Unit software (API)"),
+    BookingChannel.WAITLIST: _("From the waiting list"),
+}
+
+SCHEMES = {
+    Scheme.UCS: _("Universal Coverage (gold card)"),
+    Scheme.OFC: _("Civil servant"),
+    Scheme.LGO: _("Local government"),
+    Scheme.SSS: _("Social security"),
+    Scheme.SOE: _("State enterprise"),
+    Scheme.NRH: _("Other right"),
+}
+
+# Audit actions shown in a booking's history.
+BOOKING_ACTIONS = {
+    "booking.create": _("Booked"),
+    "booking.confirm": _("Confirmed"),
+    "booking.cancel": _("Cancelled"),
+    "booking.decline": _("Declined by the citizen"),
+    "booking.reschedule": _("Moved to another time"),
+    "booking.no_show": _("Marked as did not come"),
+    "booking.expire": _("Not confirmed in time; the seat was released"),
+    "booking.check_in": _("Arrived: queue ticket issued"),
+    "waitlist.offer": _("Offered from the waiting list"),
 }
 
 # Keys of Unit.opening_hours, Monday first.
@@ -76,3 +131,31 @@ def opening_hours_rows(opening_hours: dict | None, today_key: str) -> list[dict]
                  if isinstance(pair, list | tuple) and len(pair) == 2 and all(pair)]
         rows.append({"day": str(name), "hours": hours, "today": key == today_key})
     return rows
+
+
+def booking_status_label(value: str) -> str:
+    return str(BOOKING_STATUSES.get(value, value))
+
+
+def ticket_status_label(value: str) -> str:
+    return str(TICKET_STATUSES.get(value, value))
+
+
+def ticket_kind_label(value: str) -> str:
+    return str(TICKET_KINDS.get(value, value))
+
+
+def channel_label(value: str) -> str:
+    return str(CHANNELS.get(value, value))
+
+
+def scheme_label(value: str) -> str:
+    return str(SCHEMES.get(value, value))
+
+
+def booking_action_label(value: str) -> str:
+    return str(BOOKING_ACTIONS.get(value, value))
+
+
+def weekday_label(day) -> str:
+    return str(WEEKDAYS[day.weekday()][1])

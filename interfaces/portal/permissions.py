@@ -4,7 +4,9 @@
 :class:`PortalContext` on ``request.portal``: every membership of the user and the current one (the
 unit chosen with the switcher, kept in the session; the first membership by default). Unless a view
 says ``require_verified=False``, staff of a unit whose registration is not verified (pending or
-suspended) are sent to the registration page: such a unit may not serve or claim.
+suspended) are sent to the registration page: such a unit may not serve or claim. A view may also
+name the ``roles`` allowed (e.g. only unit administrators edit the schedule): other staff get a 403
+page that says why.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
-from raksa.units.models import StaffMembership, Unit
+from interfaces.portal import labels
+from raksa.units.models import StaffMembership, StaffRole, Unit
 from raksa.units.roles import is_officer
 from raksa.units.selectors import memberships_for_user
 
@@ -31,6 +34,14 @@ class PortalContext:
     @property
     def unit(self) -> Unit:
         return self.membership.unit
+
+    @property
+    def role(self) -> str:
+        return self.membership.role
+
+    @property
+    def is_unit_admin(self) -> bool:
+        return self.membership.role == StaffRole.UNIT_ADMIN
 
     @property
     def can_switch(self) -> bool:
@@ -54,9 +65,18 @@ def not_staff_response(request):
     return render(request, "portal/not_staff.html", {"is_officer": is_officer(request.user)}, status=403)
 
 
-def staff_required(view=None, *, require_verified: bool = True):
-    """``@staff_required`` or ``@staff_required(require_verified=False)``. Pages are never cached:
-    they may show personal data."""
+def role_refused_response(request):
+    """403 for staff whose role at the current unit may not use the page, saying which role may."""
+    context = {"portal": request.portal, "unit": request.portal.unit,
+               "unit_status_label": labels.unit_status_label(request.portal.unit.status),
+               "role_label": labels.role_label(request.portal.role),
+               "switch_choices": [(m.unit_id, f"{m.unit.hcode} {m.unit.name}") for m in request.portal.memberships]}
+    return render(request, "portal/role_refused.html", context, status=403)
+
+
+def staff_required(view=None, *, require_verified: bool = True, roles: tuple[str, ...] | None = None):
+    """``@staff_required``, ``@staff_required(require_verified=False)`` or
+    ``@staff_required(roles=(StaffRole.UNIT_ADMIN,))``. Pages are never cached: they may show personal data."""
 
     def decorator(view_func):
         @wraps(view_func)
@@ -69,6 +89,8 @@ def staff_required(view=None, *, require_verified: bool = True):
             request.portal = context
             if require_verified and not context.unit.is_verified:
                 return redirect("portal:registration")
+            if roles is not None and context.role not in roles:
+                return role_refused_response(request)
             return view_func(request, *args, **kwargs)
 
         return never_cache(wrapper)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from interfaces.portal import views
+from interfaces.portal import views, views_booking, views_queue, views_schedule
 from interfaces.portal.forms import PortalLoginForm
 
 app_name = "portal"
@@ -12,4 +12,19 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("registration/", views.registration, name="registration"),
     path("unit/switch/", views.switch_unit, name="switch_unit"),
+    # Today's queue (seed 3.1)
+    path("queue/", views_queue.queue, name="queue"),
+    path("queue/live/", views_queue.queue_live, name="queue_live"),
+    path("queue/walk-in/", views_queue.queue_walk_in, name="queue_walk_in"),
+    path("queue/call-next/", views_queue.queue_call_next, name="queue_call_next"),
+    path("queue/tickets/<int:ticket_id>/", views_queue.ticket_change, name="ticket_change"),
+    # Booking for a citizen (seed 2.2), search and one booking
+    path("book/", views_booking.book, name="book"),
+    path("bookings/", views_booking.bookings, name="bookings"),
+    path("bookings/<str:reference>/", views_booking.booking, name="booking"),
+    path("bookings/<str:reference>/move/", views_booking.booking_move, name="booking_move"),
+    path("bookings/<str:reference>/<slug:action>/", views_booking.booking_action, name="booking_action"),
+    # Schedule editor (unit administrators)
+    path("schedule/", views_schedule.schedule, name="schedule"),
+    path("schedule/closure/", views_schedule.closure, name="closure"),
 ]

@@ -18,7 +18,7 @@ from raksa.units.models import UnitStatus
 from raksa.units.selectors import services_for_unit
 
 
-def _unit_context(request) -> dict:
+def unit_context(request) -> dict:
     """What every portal page shows about the current unit and the user's role in it."""
     portal = request.portal
     unit = portal.unit
@@ -31,6 +31,14 @@ def _unit_context(request) -> dict:
         "role_label": labels.role_label(portal.membership.role),
         "switch_choices": [(m.unit_id, f"{m.unit.hcode} {m.unit.name}") for m in portal.memberships],
     }
+
+
+_unit_context = unit_context
+
+
+def error_text(exc: DomainError) -> str:
+    """A domain error as a sentence in the active language."""
+    return exc.message(get_language())
 
 
 @require_http_methods(["GET", "POST"])

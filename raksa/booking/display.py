@@ -17,12 +17,13 @@ def _salt() -> str:
 
 
 def display_token_for(unit: Unit) -> str:
-    return signing.dumps({"u": unit.pk}, salt=_salt(), compress=True)
+    """Stable for a unit (no timestamp), so the link staff copy to the TV does not change."""
+    return signing.Signer(salt=_salt()).sign_object({"u": unit.pk}, compress=True)
 
 
 def unit_from_display_token(token: str) -> Unit | None:
     try:
-        data = signing.loads(token, salt=_salt())
+        data = signing.Signer(salt=_salt()).unsign_object(token)
     except signing.BadSignature:
         return None
     return Unit.objects.filter(pk=data.get("u")).first()

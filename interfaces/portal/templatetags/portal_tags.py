@@ -1,0 +1,67 @@
+"""Template filters of the portal: Bangkok local times and labels in the active language."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import template
+
+from interfaces.portal import labels
+from raksa.core.timeutil import BANGKOK
+
+register = template.Library()
+
+
+@register.filter
+def hhmm(value: dt.datetime | None) -> str:
+    """``10:30``: an instant as Bangkok wall-clock time (whatever the server's time zone)."""
+    if not value:
+        return ""
+    return value.astimezone(BANGKOK).strftime("%H:%M")
+
+
+@register.filter
+def hhmm_end(value: dt.datetime | None) -> str:
+    """Like :func:`hhmm` for the end of a slot: a slot ending at local midnight ends at ``24:00``."""
+    text = hhmm(value)
+    return "24:00" if text == "00:00" else text
+
+
+@register.filter
+def booking_status(value: str) -> str:
+    return labels.booking_status_label(value)
+
+
+@register.filter
+def ticket_status(value: str) -> str:
+    return labels.ticket_status_label(value)
+
+
+@register.filter
+def ticket_kind(value: str) -> str:
+    return labels.ticket_kind_label(value)
+
+
+@register.filter
+def channel(value: str) -> str:
+    return labels.channel_label(value)
+
+
+@register.filter
+def scheme(value: str) -> str:
+    return labels.scheme_label(value)
+
+
+@register.filter
+def booking_action(value: str) -> str:
+    return labels.booking_action_label(value)
+
+
+@register.filter
+def weekday(value: dt.date) -> str:
+    return labels.weekday_label(value) if value else ""
+
+
+@register.filter
+def service_name(service) -> str:
+    return labels.service_label(service) if service else ""

@@ -1,0 +1,124 @@
+"""Today's queue (seed 3.1): who is being served, who waits, which bookings are still to come.
+
+Every button posts (with CSRF) to a view that calls one domain function and redirects back to the
+queue with a message (post/redirect/get), so a reload never repeats an action. The lists are
+refreshed in place by ``static/portal/queue.js`` from :func:`queue_live` every few seconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib import messages
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django.views.decorators.http import require_GET, require_POST
+
+from interfaces.portal.permissions import staff_required
+from interfaces.portal.views import error_text, unit_context
+from raksa.booking.display import display_token_for
+from raksa.booking.models import TicketStatus
+from raksa.booking.queue import ticket_call_next, ticket_issue_walk_in, ticket_move
+from raksa.booking.selectors import queue_today
+from raksa.core.errors import DomainError
+from raksa.core.timeutil import BANGKOK
+
+LIVE_INTERVAL_MS = 5000
+
+
+def board_url(request, unit) -> str:
+    """The queue display board's absolute link (/display/<token>/, no login)."""
+    return request.build_absolute_uri(reverse("display:board", args=[display_token_for(unit)]))
+
+
+def _queue_context(request) -> dict:
+    unit = request.portal.unit
+    now = timezone.now()
+    queue = queue_today(unit=unit, now=now)
+    state = (
+        [(t.pk, t.status) for t in queue["called"] + queue["waiting"]],
+        [(b.pk, b.status, b.slot_id, b.slot.starts_at <= now) for b in queue["expected"]],
+        len(queue["finished"]),
+    )
+    return {
+        "queue": queue,
+        "now": now,
+        "version": hashlib.sha256(repr(state).encode()).hexdigest()[:16],
+        "ticket_status": TicketStatus,
+    }
+
+
+@require_GET
+@staff_required
+def queue(request):
+    context = unit_context(request) | _queue_context(request) | {
+        "board_url": board_url(request, request.portal.unit),
+        "live_interval": LIVE_INTERVAL_MS,
+    }
+    return render(request, "portal/queue.html", context)
+
+
+@require_GET
+@staff_required
+def queue_live(request):
+    """The lists as an HTML fragment in JSON, with a version so the page re-renders only on change."""
+    context = unit_context(request) | _queue_context(request)
+    html = render_to_string("portal/_queue_lists.html", context, request=request)
+    updated = timezone.now().astimezone(BANGKOK).strftime("%H:%M:%S")
+    return JsonResponse({"version": context["version"], "html": html, "updated": updated})
+
+
+@require_POST
+@staff_required
+def queue_walk_in(request):
+    try:
+        ticket = ticket_issue_walk_in(actor=request.user, unit=request.portal.unit)
+    except DomainError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, _("Walk-in ticket %(label)s issued. Give the number to the citizen.")
+                         % {"label": ticket.label})
+    return redirect("portal:queue")
+
+
+@require_POST
+@staff_required
+def queue_call_next(request):
+    try:
+        ticket = ticket_call_next(actor=request.user, unit=request.portal.unit)
+    except DomainError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        if ticket is None:
+            messages.info(request, _("No one is waiting."))
+        else:
+            messages.success(request, _("Calling number %(label)s.") % {"label": ticket.label})
+    return redirect("portal:queue")
+
+
+MOVE_MESSAGES = {  # translated when shown
+    TicketStatus.CALLED: gettext_noop("Calling number %(label)s."),
+    TicketStatus.IN_SERVICE: gettext_noop("Serving number %(label)s."),
+    TicketStatus.DONE: gettext_noop("Number %(label)s is done."),
+    TicketStatus.LEFT: gettext_noop("Number %(label)s has left the queue."),
+}
+
+
+@require_POST
+@staff_required
+def ticket_change(request, ticket_id: int):
+    """Call (again), start service, finish, or mark as left: one ticket of the current unit only."""
+    try:
+        ticket = ticket_move(actor=request.user, ticket_id=ticket_id, unit=request.portal.unit,
+                             status=request.POST.get("status", ""))
+    except DomainError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, _(MOVE_MESSAGES[ticket.status]) % {"label": ticket.label})
+    return redirect("portal:queue")
+
