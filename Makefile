@@ -26,8 +26,10 @@ run: $(VENV)/.installed
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) manage.py demo_banner --host $(HOST) --port $(PORT)
-	$(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
-	  --error-logfile -  # no access log: query strings may hold national IDs; Raksa logs requests itself
+	$(VENV)/bin/granian --interface wsgi config.wsgi:application --host $(HOST) --port $(PORT) \
+	  --workers $(WORKERS) --blocking-threads 4 --log-level warning
+	@# granian (WSGI): measured faster than gunicorn gthread on the booking surge (bench/, README).
+	@# No access log: query strings may hold national IDs; Raksa logs each request itself, path only.
 
 ## test: the whole suite against a private PostgreSQL cluster that is started and removed
 test: $(VENV)/.installed

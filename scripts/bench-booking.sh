@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Booking surge over HTTP against gunicorn on the PostgreSQL at $DATABASE_URL, then the same booking
+# Booking surge over HTTP against the WSGI server (granian) on the PostgreSQL at $DATABASE_URL, then the same booking
 # transaction as plain SQL with pgbench. Prints one JSON line per figure on stdout; logs on stderr.
 # Called by scripts/bench.sh (which starts and stops the cluster); runnable alone with DATABASE_URL set.
 set -euo pipefail
@@ -7,26 +7,26 @@ cd "$(dirname "$0")/.."
 : "${DATABASE_URL:?DATABASE_URL must name the benchmark PostgreSQL}"
 export DJANGO_SETTINGS_MODULE=config.settings.dev DJANGO_DEBUG=0 RAKSA_REQUEST_LOG_LEVEL=WARNING
 CLIENTS=${BENCH_CLIENTS:-64}
-WORKERS=${BENCH_WORKERS:-4}
-THREADS=${BENCH_THREADS:-8}
+WORKERS=${BENCH_WORKERS:-2}
+THREADS=${BENCH_THREADS:-4}
 export DATABASE_POOL_MAX=$THREADS
 port=${BENCH_HTTP_PORT:-$((40000 + RANDOM % 10000))}
 work=$(mktemp -d /tmp/raksa-bench-booking.XXXXXX)
-gunicorn_pid=""
-cleanup() { [ -n "$gunicorn_pid" ] && kill "$gunicorn_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
+server_pid=""
+cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
 echo "booking bench: setting up units, schedules, citizens and request plans" >&2
 .venv/bin/python bench/booking_setup.py --out "$work" >&2
-.venv/bin/gunicorn config.wsgi:application --bind "127.0.0.1:$port" --workers "$WORKERS" --threads "$THREADS" \
-  --worker-class gthread --log-level warning --error-logfile - >&2 &
-gunicorn_pid=$!
+.venv/bin/granian --interface wsgi config.wsgi:application --host 127.0.0.1 --port "$port" \
+  --workers "$WORKERS" --blocking-threads "$THREADS" --log-level warning >&2 &
+server_pid=$!
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
 
 echo "booking bench: surge of $CLIENTS clients (hot units until full, then many units)" >&2
 .venv/bin/python bench/loadgen.py "$work/hot.jsonl" "$work/many.jsonl" --port "$port" --concurrency "$CLIENTS" \
-  --max-seconds 120 > "$work/http.json"
-kill "$gunicorn_pid"; wait "$gunicorn_pid" 2>/dev/null || true; gunicorn_pid=""
+  --max-seconds "${BENCH_PHASE_SECONDS:-40}" > "$work/http.json"
+kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
 cat "$work/http.json" >&2
 
 read -r host pgport user db < <(.venv/bin/python -c "
