@@ -43,3 +43,21 @@ class RequestIdMiddleware:
             return response
         finally:
             reset_request_id(token)
+
+
+class ThaiFirstMiddleware:
+    """Pages are Thai unless the person chose English with the language switcher (cookie).
+
+    A pharmacist's browser often says English; a national Thai service should still open in Thai.
+    The JSON API keeps honouring Accept-Language, for other systems that ask for English messages.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+
+        if not request.path.startswith("/api/") and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+            request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

@@ -61,3 +61,12 @@ def test_production_settings_refuse_to_start_without_keys():
     result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode != 0
     assert "must be set in production" in result.stderr
+
+
+@pytest.mark.django_db
+def test_pages_open_in_thai_even_for_an_english_browser_until_english_is_chosen(client):
+    page = client.get("/portal/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "เข้าสู่ระบบ" in page
+    client.cookies["django_language"] = "en"
+    page = client.get("/portal/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Log in" in page
