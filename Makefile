@@ -26,8 +26,10 @@ run: $(VENV)/.installed
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) manage.py demo_banner --host $(HOST) --port $(PORT)
+	$(PY) manage.py booking_sweep --every 60 & sweeper=$$!; trap 'kill $$sweeper' EXIT INT TERM; \
 	$(VENV)/bin/granian --interface wsgi config.wsgi:application --host $(HOST) --port $(PORT) \
 	  --workers $(WORKERS) --blocking-threads 4 --log-level warning
+	@# booking_sweep expires unconfirmed bookings each minute (frees seats, offers them to the waitlist).
 	@# granian (WSGI): measured faster than gunicorn gthread on the booking surge (bench/, README).
 	@# No access log: query strings may hold national IDs; Raksa logs each request itself, path only.
 

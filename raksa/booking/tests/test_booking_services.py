@@ -220,3 +220,17 @@ def test_schedule_bad_input_changes_nothing(hours, code):
     assert code_of(lambda: schedule_set(actor=None, unit=schedule.unit, service=schedule.service, weekly_hours=hours,
                                         slot_minutes=30, seats_per_slot=1)) == code
     assert Schedule.objects.get(pk=schedule.pk).slot_minutes == 60
+
+
+def test_sweep_command_expires_unconfirmed_bookings(capsys):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    schedule, citizen = make_schedule(seats=1, start_day=timezone.localdate())
+    slot = Slot.objects.filter(unit=schedule.unit, starts_at__gt=timezone.now() + dt.timedelta(hours=3)).first()
+    booking = booking_create(actor=None, citizen=citizen, slot_id=slot.pk, channel=BookingChannel.PORTAL,
+                             now=timezone.now() - dt.timedelta(hours=3))
+    call_command("booking_sweep")
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.EXPIRED
+    assert '"expired": 1' in capsys.readouterr().out
