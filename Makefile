@@ -20,6 +20,9 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e '.[test]'
 	@touch $@
 
+# booking_sweep expires unconfirmed bookings each minute (frees seats, offers them to the waitlist).
+# granian (WSGI): measured faster than gunicorn gthread on the booking surge (README, "Benchmarks").
+# No access log: query strings may hold national IDs; Raksa logs each request itself, path only.
 ## run: the service with demo data on http://$(HOST):$(PORT) (embedded SQLite unless DATABASE_URL is set)
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput -v 0
@@ -29,9 +32,6 @@ run: $(VENV)/.installed
 	$(PY) manage.py booking_sweep --every 60 & sweeper=$$!; trap 'kill $$sweeper' EXIT INT TERM; \
 	$(VENV)/bin/granian --interface wsgi config.wsgi:application --host $(HOST) --port $(PORT) \
 	  --workers $(WORKERS) --blocking-threads 4 --log-level warning
-	@# booking_sweep expires unconfirmed bookings each minute (frees seats, offers them to the waitlist).
-	@# granian (WSGI): measured faster than gunicorn gthread on the booking surge (bench/, README).
-	@# No access log: query strings may hold national IDs; Raksa logs each request itself, path only.
 
 ## test: the whole suite against a private PostgreSQL cluster that is started and removed
 test: $(VENV)/.installed
