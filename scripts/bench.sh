@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# `make bench`: a throwaway PostgreSQL cluster, the demo seed with 1,000,000 citizens (COPY), then the
+# in-process rights-check benchmark. stdout: one JSON line per figure; everything else goes to stderr.
+#   RAKSA_BENCH_PG_PORT   port of the cluster (default: a free random high port)
+#   RAKSA_BENCH_CITIZENS  citizens to load (default 1000000)
+#   RAKSA_BENCH_UNITS     units (default 200)
+#   RAKSA_BENCH_SAMPLES   rights checks to time (default 20000)
+#   RAKSA_BENCH_MAX_SECONDS  stop timing checks after this long (default 90; keeps `make bench` < 5 min
+#                            on a busy 2-core machine; stderr says how many checks ran)
+#   RAKSA_BENCH_SEED      seed of the generated data (default 2026)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+started=$(date +%s)
+
+free_port() {
+  "$PY" - <<'PY'
+import random, socket
+for _ in range(100):
+    port = random.randint(20000, 60000)
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        print(port)
+        break
+PY
+}
+
+dir=$(mktemp -d /tmp/raksa-bench-pg.XXXXXX)
+port=${RAKSA_BENCH_PG_PORT:-$(free_port)}
+trap 'scripts/pg-cluster.sh stop "$dir"' EXIT
+DATABASE_URL=$(scripts/pg-cluster.sh start "$dir" "$port")
+export DATABASE_URL
+export DJANGO_SETTINGS_MODULE=config.settings.dev DJANGO_DEBUG=0  # DEBUG off: no query log in the timings
+echo "bench: PostgreSQL at $DATABASE_URL" >&2
+
+"$PY" manage.py migrate --noinput -v 0 >&2
+seed_line=$("$PY" manage.py seed_demo --json --citizens "${RAKSA_BENCH_CITIZENS:-1000000}" \
+  --units "${RAKSA_BENCH_UNITS:-200}" --seed "${RAKSA_BENCH_SEED:-2026}")
+"$PY" manage.py bench_eligibility --samples "${RAKSA_BENCH_SAMPLES:-20000}" \
+  --max-seconds "${RAKSA_BENCH_MAX_SECONDS:-90}"
+echo "$seed_line"
+echo "bench: done in $(( $(date +%s) - started )) s" >&2
