@@ -23,11 +23,11 @@ def citizen_id_by_national_id(national_id: str) -> int:
         cursor.execute("SELECT id FROM people_citizen WHERE cid_hash = %s", [pii.lookup_hash(national_id)])
         row = cursor.fetchone()
     if row is None:
-        raise _citizen_not_found()
+        raise citizen_not_found()
     return row[0]
 
 
-def _citizen_not_found() -> NotFound:
+def citizen_not_found() -> NotFound:
     return NotFound("No citizen with this national ID is registered.",
                     "ไม่พบประชาชนที่มีเลขประจำตัวนี้ในทะเบียน", code="CITIZEN_NOT_FOUND", field="national_id")
 
@@ -35,7 +35,7 @@ def _citizen_not_found() -> NotFound:
 def citizen_get_by_national_id(national_id: str) -> Citizen:
     citizen = citizen_find_by_national_id(national_id)
     if citizen is None:
-        raise _citizen_not_found()
+        raise citizen_not_found()
     return citizen
 
 

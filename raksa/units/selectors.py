@@ -11,19 +11,27 @@ from raksa.core.errors import NotFound
 from raksa.units.models import FeeRate, Service, StaffMembership, Unit, UnitApiKey
 
 
+def unit_not_found(hcode: str) -> NotFound:
+    return NotFound(f"No unit with code '{hcode}' is registered.", f"ไม่พบหน่วยบริการรหัส '{hcode}'",
+                    code="UNKNOWN_UNIT", field="hcode")
+
+
+def service_not_found(code: str) -> NotFound:
+    return NotFound(f"No service with code '{code}' is in the catalogue.",
+                    f"ไม่พบบริการรหัส '{code}' ในรายการบริการ", code="UNKNOWN_SERVICE", field="service")
+
+
 def unit_get_by_hcode(hcode: str) -> Unit:
     unit = Unit.objects.select_related("province").filter(hcode=(hcode or "").strip()).first()
     if unit is None:
-        raise NotFound(f"No unit with code '{hcode}' is registered.",
-                       f"ไม่พบหน่วยบริการรหัส '{hcode}'", code="UNKNOWN_UNIT", field="hcode")
+        raise unit_not_found(hcode)
     return unit
 
 
 def service_get_by_code(code: str) -> Service:
     service = Service.objects.filter(code=(code or "").strip()).first()
     if service is None:
-        raise NotFound(f"No service with code '{code}' is in the catalogue.",
-                       f"ไม่พบบริการรหัส '{code}' ในรายการบริการ", code="UNKNOWN_SERVICE", field="service")
+        raise service_not_found(code)
     return service
 
 

@@ -122,9 +122,35 @@ def test_bangkok_day_boundary_0030_local_is_the_previous_utc_day():
         Reason.COVERAGE_NOT_STARTED,)
 
 
-def test_check_by_national_id_uses_the_hmac_lookup(django_assert_max_num_queries):
+def test_check_by_national_id_is_one_query(django_assert_num_queries):
     national_id, _, unit, service = make_eligible_case()
-    with django_assert_max_num_queries(5):
+    with django_assert_num_queries(1):
         decision = eligibility_check_by_ids(national_id=national_id, hcode=unit.hcode, service_code=service.code,
                                             on=DAY)
     assert decision.eligible
+
+
+@pytest.mark.parametrize("change", ["none", "ofc", "expired", "not_started", "pending", "suspended", "inactive",
+                                    "uncontracted", "other_type"])
+def test_check_by_ids_and_by_objects_agree(change):
+    national_id, citizen, unit, service = make_eligible_case()
+    if change == "ofc":
+        citizen.coverages.update(scheme=Scheme.OFC)
+    elif change == "expired":
+        citizen.coverages.update(valid_to=DAY - dt.timedelta(days=1))
+    elif change == "not_started":
+        citizen.coverages.update(valid_from=DAY + dt.timedelta(days=1))
+    elif change in ("pending", "suspended"):
+        unit.status = change
+        unit.save()
+    elif change == "inactive":
+        service.active = False
+        service.save()
+    elif change == "uncontracted":
+        unit.contracts.all().delete()
+    elif change == "other_type":
+        service = ServiceFactory(unit_type=UnitType.DENTAL)
+    by_objects = eligibility_check(citizen=citizen, unit=unit, service=service, on=DAY)
+    by_ids = eligibility_check_by_ids(national_id=national_id, hcode=unit.hcode, service_code=service.code, on=DAY)
+    assert by_ids == by_objects
+    assert (change == "none") == by_ids.eligible
