@@ -35,11 +35,11 @@ run: $(VENV)/.installed
 
 ## test: the whole suite against a private PostgreSQL cluster that is started and removed
 test: $(VENV)/.installed
-	scripts/test.sh
+	@scripts/test.sh
 
 ## bench: benchmarks on a private PostgreSQL; one JSON line per figure
 bench: $(VENV)/.installed
-	scripts/bench.sh
+	@scripts/bench.sh
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
