@@ -5,7 +5,6 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
-export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
 .PHONY: run test bench lint messages clean
 

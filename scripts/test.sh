@@ -8,7 +8,7 @@ dir=$(mktemp -d /tmp/raksa-test-pg.XXXXXX)
 port=${RAKSA_TEST_PG_PORT:-$((20000 + RANDOM % 20000))}
 trap 'scripts/pg-cluster.sh stop "$dir"' EXIT
 DATABASE_URL=$(scripts/pg-cluster.sh start "$dir" "$port")
-export DATABASE_URL
+export DATABASE_URL DJANGO_SETTINGS_MODULE=config.settings.test
 echo "PostgreSQL test cluster at $DATABASE_URL" >&2
 .venv/bin/ruff check .
 .venv/bin/python -m pytest "$@"
