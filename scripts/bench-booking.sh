@@ -15,6 +15,7 @@ work=$(mktemp -d /tmp/raksa-bench-booking.XXXXXX)
 server_pid=""
 cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
+trap 'exit 143' INT TERM  # so that the EXIT trap also runs when interrupted
 
 echo "booking bench: setting up units, schedules, citizens and request plans" >&2
 .venv/bin/python bench/booking_setup.py --out "$work" >&2

@@ -32,6 +32,7 @@ PY
 dir=$(mktemp -d /tmp/raksa-bench-pg.XXXXXX)
 port=${RAKSA_BENCH_PG_PORT:-$(free_port)}
 trap 'scripts/pg-cluster.sh stop "$dir"' EXIT
+trap 'exit 143' INT TERM  # so that the EXIT trap also runs when interrupted
 DATABASE_URL=$(scripts/pg-cluster.sh start "$dir" "$port")
 export DATABASE_URL
 export DJANGO_SETTINGS_MODULE=config.settings.dev DJANGO_DEBUG=0  # DEBUG off: no query log in the timings

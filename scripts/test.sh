@@ -7,6 +7,7 @@ scripts/install-system-deps.sh
 dir=$(mktemp -d /tmp/raksa-test-pg.XXXXXX)
 port=${RAKSA_TEST_PG_PORT:-$((20000 + RANDOM % 20000))}
 trap 'scripts/pg-cluster.sh stop "$dir"' EXIT
+trap 'exit 143' INT TERM  # so that the EXIT trap also runs when interrupted
 DATABASE_URL=$(scripts/pg-cluster.sh start "$dir" "$port")
 export DATABASE_URL DJANGO_SETTINGS_MODULE=config.settings.test
 echo "PostgreSQL test cluster at $DATABASE_URL" >&2
