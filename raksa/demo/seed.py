@@ -213,6 +213,23 @@ def logins_create() -> list[str]:
     return created
 
 
+def schedules_create(units: list[Unit]) -> int:
+    """Bookable times at the demo units (verified ones): every contracted service, the unit's opening
+    hours, half-hour slots with two seats, bookable 14 days ahead with 30 minutes' notice."""
+    from raksa.booking.services import schedule_set
+    from raksa.units.models import UnitService
+
+    made = 0
+    for unit in units:
+        if unit.hcode not in accounts.DEMO_HCODES or not unit.is_verified:
+            continue
+        for contract in UnitService.objects.filter(unit=unit, valid_to__isnull=True).select_related("service"):
+            schedule_set(actor=None, unit=unit, service=contract.service, weekly_hours=unit.opening_hours,
+                         slot_minutes=30, seats_per_slot=2, book_ahead_days=14, min_notice_minutes=30)
+            made += 1
+    return made
+
+
 def demo_citizens_create() -> int:
     for person in accounts.DEMO_CITIZENS:
         citizen = citizen_register(actor=None, national_id=person.national_id, first_name_th=person.first_name_th,
@@ -246,6 +263,7 @@ def seed_demo(*, citizens: int, units: int, seed: int, workers: int | None = Non
         result.services = len(services)
         result.units = units_create(seed=seed, count=units, services=services)
         result.logins = logins_create()
+        schedules_create(result.units)
         result.demo_citizens = demo_citizens_create()
         report = load_citizens(seed=seed, count=citizens, main_units=main_units_by_province(result.units),
                                workers=workers, progress=progress)

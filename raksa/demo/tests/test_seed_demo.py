@@ -61,6 +61,15 @@ class TestSmallSeed:
         assert Citizen.objects.count() == CITIZENS + len(accounts.DEMO_CITIZENS)
         assert not Citizen.objects.filter(cid_masked__regex=r"[0-9]{13}").exists()
 
+    def test_verified_demo_units_can_take_bookings_now(self):
+        from raksa.booking.models import Schedule, Slot
+        from raksa.core.timeutil import service_day
+
+        pharmacy = Unit.objects.get(hcode="41001")
+        assert Schedule.objects.filter(unit=pharmacy).count() == pharmacy.contracts.count() > 0
+        assert Slot.objects.filter(unit=pharmacy, day__gte=service_day()).exists()
+        assert not Schedule.objects.filter(unit__hcode="41003").exists()  # pending: cannot serve
+
     def test_about_three_quarters_hold_ucs(self):
         latest = {}
         for citizen_id, scheme in Coverage.objects.order_by("citizen_id", "valid_from").values_list(
