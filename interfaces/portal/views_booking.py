@@ -18,11 +18,11 @@ from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from interfaces.portal import lookups
 from interfaces.portal.forms import BookingPickForm, BookingSearchForm, CitizenFindForm, DayForm, SlotForm
 from interfaces.portal.permissions import staff_required
 from interfaces.portal.views import error_text, unit_context
 from raksa.booking import errors as booking_errors
+from raksa.booking import selectors as lookups
 from raksa.booking.models import BookingChannel, BookingStatus
 from raksa.booking.queue import booking_check_in
 from raksa.booking.services import (

@@ -9,10 +9,11 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from interfaces.portal import labels, lookups
+from interfaces.portal import labels
 from interfaces.portal.forms import ClosureForm, ScheduleForm
 from interfaces.portal.permissions import staff_required
 from interfaces.portal.views import unit_context
+from raksa.booking import selectors as lookups
 from raksa.booking.services import closure_add, schedule_set
 from raksa.core.errors import DomainError
 from raksa.core.thaidate import format_date
