@@ -6,7 +6,8 @@ can wait for each other but never deadlock:
 1. ``Booking`` rows, by primary key        -> :func:`lock_bookings`
 2. ``Slot`` rows (seat counters), by pk    -> :func:`lock_slots`, or the conditional UPDATE in
    :func:`slot_take_seat` / :func:`slot_release_seat`, which locks the one row it changes
-3. ``WaitlistEntry`` rows, oldest first, skipping rows another transaction holds
+3. ``WaitlistEntry`` rows, oldest first, ONE at a time, skipping rows another transaction holds
+   (``services._next_waiting``)
 4. ``QueueCounter`` row of (unit, day, kind) -> :func:`counter_next_number` (upsert, locks the row
    until commit: ticket numbers are unique and gapless)
 5. ``QueueTicket`` rows, queue order, skipping rows another transaction holds -> "call next"

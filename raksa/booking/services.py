@@ -206,12 +206,19 @@ def _locked_active(booking_id: int) -> Booking:
     return booking
 
 
+def _next_waiting(slot_id: int) -> WaitlistEntry | None:
+    """Lock the oldest waiting entry no other transaction holds. One row at a time: a LIMIT of more
+    would lock entries this transaction does not offer, and a concurrent freed seat would skip them
+    (found by test_two_seats_freed_at_once_go_to_two_different_waiting_citizens)."""
+    return (WaitlistEntry.objects.filter(slot_id=slot_id, status=WaitlistStatus.WAITING)
+            .order_by("created_at", "pk").select_for_update(skip_locked=True, of=("self",)).first())
+
+
 def _free_seat(slot_id: int, now: dt.datetime) -> Booking | None:
     """A seat of ``slot_id`` is no longer used: offer it to the first waiting citizen (the seat stays
     taken, held by their offer), or give it back. Runs in the caller's transaction, after its locks."""
     slot = None
-    for entry in (WaitlistEntry.objects.filter(slot_id=slot_id, status=WaitlistStatus.WAITING)
-                  .order_by("created_at", "pk").select_for_update(skip_locked=True, of=("self",))[:5]):
+    while (entry := _next_waiting(slot_id)) is not None:
         slot = slot or Slot.objects.select_related("unit", "service", "schedule").get(pk=slot_id)
         if slot.starts_at <= now or slot.withdrawn:
             break

@@ -170,3 +170,26 @@ def test_booking_lock_makes_a_competing_cancel_wait_for_the_holder():
         t.join(10)
     assert outcome["result"] == "BOOKING_NOT_ACTIVE"  # it saw the holder's committed change
     assert connection.vendor == "postgresql"
+
+
+def test_two_seats_freed_at_once_go_to_two_different_waiting_citizens():
+    """The waiting-list lock (SKIP LOCKED, oldest first): two cancellations at the same moment offer
+    their seats to the first two waiting citizens, one each; nobody is offered twice, no seat is lost."""
+    from raksa.booking.models import WaitlistEntry
+    from raksa.booking.services import waitlist_join
+
+    schedule, first = make_schedule(seats=2)
+    second, waiting_a, waiting_b, waiting_c = ucs_citizens(4)
+    slot = slot_at(schedule, T10)
+    a = booking_create(actor=None, citizen=first, slot_id=slot.pk, now=NOW)
+    b = booking_create(actor=None, citizen=second, slot_id=slot.pk, now=NOW)
+    for citizen in (waiting_a, waiting_b, waiting_c):
+        waitlist_join(actor=None, citizen=citizen, slot_id=slot.pk)
+    results = race([lambda: booking_cancel(actor=None, booking_id=a.pk, now=NOW),
+                    lambda: booking_cancel(actor=None, booking_id=b.pk, now=NOW)])
+    assert codes(results) == Counter({"ok": 2})
+    offered = set(Booking.objects.filter(slot=slot, status="awaiting_citizen").values_list("citizen_id", flat=True))
+    assert offered == {waiting_a.pk, waiting_b.pk}
+    assert WaitlistEntry.objects.get(citizen=waiting_c).status == "waiting"
+    slot.refresh_from_db()
+    assert slot.booked == 2 == booking_active_count(slot.pk)
