@@ -10,8 +10,8 @@ from interfaces.api.auth import acting_unit, actor_of, unit_or_staff
 from interfaces.api.schemas import ErrorOut
 from raksa.booking.errors import slot_not_found
 from raksa.booking.models import Booking, BookingChannel, Slot
-from raksa.booking.selectors import queue_today
-from raksa.booking.services import booking_cancel, booking_create, booking_reschedule
+from raksa.booking.selectors import queue_today, waitlist_position
+from raksa.booking.services import booking_cancel, booking_create, booking_reschedule, waitlist_join
 from raksa.booking.slots import slots_free
 from raksa.core.errors import NotFound
 from raksa.core.timeutil import BANGKOK, parse_date, service_day
@@ -111,6 +111,25 @@ def booking_make(request, payload: BookingIn):
     booking = booking_create(actor=actor_of(request), citizen=citizen, slot_id=payload.slot_id,
                              channel=BookingChannel.PORTAL, for_unit_id=for_unit_id)
     return Status(201, _booking_out(booking, booking.slot, booking.unit.hcode, booking.service.code))
+
+
+class WaitlistOut(Schema):
+    slot_id: int
+    status: str
+    position: int
+
+
+@router.post("/waitlist", response={201: WaitlistOut, **ERRORS}, auth=unit_or_staff)
+def waitlist_add(request, payload: BookingIn):
+    """Put a citizen on the waiting list of a full slot; when a seat frees, the first waiting citizen is
+    offered it as a booking awaiting confirmation. Errors: SLOT_NOT_FULL (book instead), ALREADY_WAITING."""
+    citizen = Citizen(pk=citizen_id_by_national_id(payload.national_id))
+    slot = Slot.objects.filter(pk=payload.slot_id).only("unit_id").first()
+    if slot is None:
+        raise slot_not_found()
+    acting_unit(request, slot.unit_id)
+    entry = waitlist_join(actor=actor_of(request), citizen=citizen, slot_id=slot.pk)
+    return Status(201, {"slot_id": slot.pk, "status": entry.status, "position": waitlist_position(entry)})
 
 
 @router.get("/bookings/{reference}", response={200: BookingOut, **ERRORS}, auth=unit_or_staff)

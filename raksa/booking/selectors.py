@@ -37,6 +37,14 @@ def queue_today(*, unit: Unit, now: dt.datetime | None = None) -> dict[str, list
     }
 
 
+def waitlist_position(entry) -> int:
+    """1 for the first waiting citizen of the slot."""
+    from raksa.booking.models import WaitlistEntry, WaitlistStatus
+
+    return WaitlistEntry.objects.filter(slot_id=entry.slot_id, status=WaitlistStatus.WAITING,
+                                        created_at__lte=entry.created_at, pk__lte=entry.pk).count()
+
+
 def bookings_for_citizen(citizen_id: int) -> QuerySet[Booking]:
     return (Booking.objects.filter(citizen_id=citizen_id).select_related("unit", "service", "slot")
             .order_by("-day", "-slot__starts_at"))

@@ -100,3 +100,18 @@ def test_todays_queue_uses_the_bangkok_day(client, setup):
     body = client.get(f"/api/v1/units/{setup['unit'].hcode}/queue", **setup["auth"]).json()
     assert body["day"] == service_day().isoformat()
     assert [t["label"] for t in body["waiting"]] == ["A-001"]
+
+
+def test_waitlist_for_a_full_slot_only(client, setup):
+    slot = setup["slots"][0]
+    body = {"national_id": setup["national_id"], "slot_id": slot.pk}
+    not_full = post(client, "/api/v1/waitlist", body, **setup["auth"])
+    assert not_full.status_code == 409 and not_full.json()["code"] == "SLOT_NOT_FULL"
+    other_id = make_national_id()
+    CoverageFactory(citizen=CitizenFactory(national_id=other_id))
+    assert post(client, "/api/v1/bookings", {"national_id": other_id, "slot_id": slot.pk},
+                **setup["auth"]).status_code == 201
+    joined = post(client, "/api/v1/waitlist", body, **setup["auth"])
+    assert joined.status_code == 201 and joined.json() == {"slot_id": slot.pk, "status": "waiting", "position": 1}
+    again = post(client, "/api/v1/waitlist", body, **setup["auth"])
+    assert again.status_code == 409 and again.json()["code"] == "ALREADY_WAITING"
