@@ -27,6 +27,8 @@ class Schedule(models.Model):
     min_notice_minutes = models.PositiveIntegerField(default=60)
     active = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Slots exist up to this Bangkok date; booking_sweep rolls it forward day by day (slots_roll_forward).
+    materialised_until = models.DateField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -420,6 +420,7 @@ def schedule_set(
 
     Existing slots keep their bookings: future slots that no longer fit the new hours are withdrawn
     (no new bookings), never deleted; their bookings stay valid and staff see them in the queue."""
+    from raksa.booking.models import Closure
     from raksa.booking.slots import slot_starts_for_day, slots_materialise
 
     _check_weekly_hours(weekly_hours)
@@ -455,7 +456,8 @@ def schedule_set(
         elif slot.capacity != seats_per_slot:
             slot.capacity = max(seats_per_slot, slot.booked)  # never below the seats already taken
             slot.save(update_fields=["capacity"])
-    future.filter(withdrawn=True, starts_at__in=wanted).update(withdrawn=False)
+    closed_days = Closure.objects.filter(unit=unit, day__gte=today).values("day")
+    future.filter(withdrawn=True, starts_at__in=wanted).exclude(day__in=closed_days).update(withdrawn=False)
     made = slots_materialise(schedule=schedule, start_day=today)
     audit_record(actor=actor, action="schedule.set", obj=schedule, before=before,
                  after={"weekly_hours": weekly_hours, "slot_minutes": slot_minutes, "seats_per_slot": seats_per_slot,

@@ -56,7 +56,26 @@ def slots_materialise(*, schedule: Schedule, start_day: dt.date | None = None, d
                              ends_at=ends_at, day=day, capacity=schedule.seats_per_slot))
     before = Slot.objects.filter(unit_id=schedule.unit_id, service_id=schedule.service_id).count()
     Slot.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    last_day = start_day + dt.timedelta(days=days - 1)
+    if schedule.materialised_until is None or last_day > schedule.materialised_until:
+        schedule.materialised_until = last_day
+        Schedule.objects.filter(pk=schedule.pk).update(materialised_until=last_day)
     return Slot.objects.filter(unit_id=schedule.unit_id, service_id=schedule.service_id).count() - before
+
+
+def slots_roll_forward(*, today: dt.date | None = None) -> int:
+    """Keep every active schedule's booking window open: make the slots of the days that came into the
+    window since they were last made (run by booking_sweep; only schedules behind are touched)."""
+    today = today or service_day()
+    made = 0
+    for schedule in Schedule.objects.filter(active=True).order_by("pk").iterator():
+        horizon = today + dt.timedelta(days=schedule.book_ahead_days)
+        if schedule.materialised_until is not None and schedule.materialised_until >= horizon:
+            continue
+        start = max(today, (schedule.materialised_until or today - dt.timedelta(days=1)) + dt.timedelta(days=1))
+        with transaction.atomic():
+            made += slots_materialise(schedule=schedule, start_day=start, days=(horizon - start).days + 1)
+    return made
 
 
 def slots_free(*, unit_id: int, service_id: int, day: dt.date, now: dt.datetime | None = None) -> list[Slot]:

@@ -234,3 +234,34 @@ def test_sweep_command_expires_unconfirmed_bookings(capsys):
     booking.refresh_from_db()
     assert booking.status == BookingStatus.EXPIRED
     assert '"expired": 1' in capsys.readouterr().out
+
+
+def test_the_booking_window_rolls_forward_each_day():
+    from raksa.booking.models import Schedule
+    from raksa.booking.services import schedule_set
+    from raksa.booking.slots import slots_roll_forward
+
+    schedule, _ = make_schedule()
+    schedule_set(actor=None, unit=schedule.unit, service=schedule.service, weekly_hours={"mon": [["09:00", "10:00"]]},
+                 slot_minutes=60, seats_per_slot=1, book_ahead_days=7, min_notice_minutes=0, today=NOW.date())
+    assert Schedule.objects.get(pk=schedule.pk).materialised_until == dt.date(2026, 12, 3)
+    later = dt.date(2026, 12, 10)  # a week on: Monday 14 Dec is inside the window, and had no slot
+    assert not Slot.objects.filter(unit=schedule.unit, day=dt.date(2026, 12, 14)).exists()
+    assert slots_roll_forward(today=later) >= 1
+    assert Slot.objects.filter(unit=schedule.unit, day=dt.date(2026, 12, 14), withdrawn=False).exists()
+    assert Schedule.objects.get(pk=schedule.pk).materialised_until == dt.date(2026, 12, 17)
+    assert slots_roll_forward(today=later) == 0  # idempotent
+
+
+def test_saving_the_schedule_again_keeps_closed_days_closed():
+    from raksa.booking.services import closure_add, schedule_set
+
+    schedule, _ = make_schedule()
+    closure_add(actor=None, unit=schedule.unit, day=dt.date(2026, 11, 27), reason="วันหยุด")
+    schedule_set(actor=None, unit=schedule.unit, service=schedule.service,
+                 weekly_hours={d: [["00:00", "24:00"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
+                 slot_minutes=60, seats_per_slot=3, book_ahead_days=7, min_notice_minutes=0, today=NOW.date())
+    assert slots_free(unit_id=schedule.unit_id, service_id=schedule.service_id, day=dt.date(2026, 11, 27),
+                      now=NOW) == []
+    assert slots_free(unit_id=schedule.unit_id, service_id=schedule.service_id, day=dt.date(2026, 11, 28),
+                      now=NOW) != []
