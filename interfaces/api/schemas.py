@@ -8,6 +8,13 @@ class ReasonOut(Schema):
     message: str
 
 
+class EligibilityIn(Schema):
+    national_id: str
+    hcode: str
+    service: str
+    on: str | None = None
+
+
 class EligibilityOut(Schema):
     eligible: bool
     day: dt.date

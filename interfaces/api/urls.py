@@ -17,6 +17,7 @@ from interfaces.api.schemas import (
     CitizenOut,
     CoverageIn,
     CoverageOut,
+    EligibilityIn,
     EligibilityOut,
     ErrorOut,
     UnitOut,
@@ -41,12 +42,15 @@ def _require_officer(user) -> None:
         raise Forbidden("Only payer officers may change the registry.", "เฉพาะเจ้าหน้าที่ สปสช. แก้ไขทะเบียนได้")
 
 
-@api.get("/eligibility", response={200: EligibilityOut, **ERRORS}, auth=unit_or_staff)
-def eligibility(request, national_id: str, hcode: str, service: str, on: str | None = None):
-    """Rights check for a citizen at a unit for a service on a Bangkok date (default: today)."""
-    day = parse_date(on, field="on") if on else None
-    acting_unit(request, unit_get_by_hcode(hcode))
-    decision = eligibility_check_by_ids(national_id=national_id, hcode=hcode, service_code=service, on=day)
+@api.post("/eligibility", response={200: EligibilityOut, **ERRORS}, auth=unit_or_staff)
+def eligibility(request, payload: EligibilityIn):
+    """Rights check for a citizen at a unit for a service on a Bangkok date (default: today).
+
+    POST, not GET: the national ID travels in the body, never in a URL (logs, proxies, history)."""
+    day = parse_date(payload.on, field="on") if payload.on else None
+    acting_unit(request, unit_get_by_hcode(payload.hcode))
+    decision = eligibility_check_by_ids(national_id=payload.national_id, hcode=payload.hcode,
+                                        service_code=payload.service, on=day)
     return {
         "eligible": decision.eligible,
         "day": decision.day,

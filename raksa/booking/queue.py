@@ -94,8 +94,11 @@ def _move(ticket: QueueTicket, status: str, *, actor: Any, now: dt.datetime) -> 
         ticket.finished_at = now
         fields.append("finished_at")
     ticket.save(update_fields=fields)
-    if status == TicketStatus.DONE and ticket.booking_id:
-        Booking.objects.filter(pk=ticket.booking_id).update(status=BookingStatus.COMPLETED, status_changed_at=now)
+    if status in (TicketStatus.DONE, TicketStatus.LEFT) and ticket.booking_id:
+        # A booked citizen who left the queue did not receive the service: the booking ends as a no-show,
+        # so it stops counting as active (they may book again that day).
+        ended = BookingStatus.COMPLETED if status == TicketStatus.DONE else BookingStatus.NO_SHOW
+        Booking.objects.filter(pk=ticket.booking_id).update(status=ended, status_changed_at=now)
     audit_record(actor=actor, action=f"ticket.{status}", obj=ticket, before={"status": before},
                  after=_snapshot(ticket))
     return ticket

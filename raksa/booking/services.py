@@ -174,7 +174,7 @@ def _booking_create(*, actor: Any, citizen: Citizen, slot_id: int, channel: str,
         reference=_new_reference(), citizen=citizen, unit=slot.unit, service=slot.service, slot=slot, day=slot.day,
         status=BookingStatus.AWAITING_CITIZEN if awaiting else BookingStatus.CONFIRMED, channel=channel,
         created_by=actor if getattr(actor, "is_authenticated", False) else None, created_at=now,
-        expires_at=now + _confirm_window() if awaiting else None, status_changed_at=now)
+        expires_at=min(now + _confirm_window(), slot.starts_at) if awaiting else None, status_changed_at=now)
     ops = connection.ops
     with connection.cursor() as cursor:  # a plain INSERT: see audit_record for why
         cursor.execute(
@@ -230,10 +230,15 @@ def _free_seat(slot_id: int, now: dt.datetime) -> Booking | None:
             entry.status = WaitlistStatus.CANCELLED
             entry.save(update_fields=["status"])
             continue
-        offer = _insert_booking(
-            citizen=citizen, unit_id=slot.unit_id, service_id=slot.service_id, slot=slot, day=slot.day,
-            status=BookingStatus.AWAITING_CITIZEN, channel=BookingChannel.WAITLIST, status_changed_at=now,
-            expires_at=min(now + dt.timedelta(minutes=settings.RAKSA_WAITLIST_OFFER_MINUTES), slot.starts_at))
+        try:
+            offer = _insert_booking(
+                citizen=citizen, unit_id=slot.unit_id, service_id=slot.service_id, slot=slot, day=slot.day,
+                status=BookingStatus.AWAITING_CITIZEN, channel=BookingChannel.WAITLIST, status_changed_at=now,
+                expires_at=min(now + dt.timedelta(minutes=settings.RAKSA_WAITLIST_OFFER_MINUTES), slot.starts_at))
+        except Conflict:  # they booked elsewhere that day at this very moment: next in line
+            entry.status = WaitlistStatus.CANCELLED
+            entry.save(update_fields=["status"])
+            continue
         entry.status, entry.offer = WaitlistStatus.OFFERED, offer
         entry.save(update_fields=["status", "offer"])
         audit_record(actor=None, action="waitlist.offer", obj=offer, after=_booking_snapshot(offer))
@@ -301,6 +306,11 @@ def booking_reschedule(*, actor: Any, booking_id: int, new_slot_id: int, now: dt
         raise InvalidInput("A booking can only move to another time of the same unit and service.",
                            "เปลี่ยนได้เฉพาะเวลาอื่นของหน่วยบริการและบริการเดิม", code="SLOT_MISMATCH", field="slot")
     _check_bookable(new_slot, now)
+    new_slot = Slot.objects.select_related("unit", "service").get(pk=new_slot.pk)
+    decision = eligibility_check(citizen=booking.citizen, unit=new_slot.unit, service=new_slot.service,
+                                 on=new_slot.day)
+    if not decision.eligible:  # rights on the new day, and the unit may still serve
+        raise errors.NotEligible(decision)
     if new_slot.day != booking.day and Booking.objects.filter(
             citizen_id=booking.citizen_id, unit_id=booking.unit_id, day=new_slot.day,
             status__in=ACTIVE_STATUSES).exists():
@@ -378,6 +388,9 @@ def waitlist_join(*, actor: Any, citizen: Citizen, slot_id: int) -> WaitlistEntr
     decision = eligibility_check(citizen=citizen, unit=slot.unit, service=slot.service, on=slot.day)
     if not decision.eligible:
         raise errors.NotEligible(decision)
+    if Booking.objects.filter(citizen=citizen, unit_id=slot.unit_id, day=slot.day,
+                              status__in=ACTIVE_STATUSES).exists():
+        raise errors.already_booked()
     if slot.booked < slot.capacity:
         raise Conflict("This time still has free seats: book it instead.", "เวลานี้ยังมีที่ว่าง กรุณาจองได้เลย",
                        code="SLOT_NOT_FULL", field="slot")
@@ -399,15 +412,14 @@ def _check_weekly_hours(weekly_hours: dict) -> dict:
                        field="weekly_hours")
     if not isinstance(weekly_hours, dict) or set(weekly_hours) - set(WEEKDAYS):
         raise bad
-    for intervals in weekly_hours.values():
-        for interval in intervals:
-            try:
-                start, end = interval
+    try:
+        for intervals in weekly_hours.values():
+            for start, end in intervals:
                 start_t = _parse_hhmm(start)
                 if end != "24:00" and _parse_hhmm(end) <= start_t:
                     raise bad
-            except (ValueError, TypeError):
-                raise bad from None
+    except (ValueError, TypeError, AttributeError):
+        raise bad from None
     return weekly_hours
 
 

@@ -22,6 +22,9 @@ class JsonFormatter(logging.Formatter):
         for key, value in vars(record).items():
             if key not in _STANDARD and not key.startswith("_"):
                 line[key] = value
+        request = line.pop("request", None)  # django.request passes the request: its repr holds the query
+        if request is not None:              # string, and query strings may hold national IDs
+            line["path"] = getattr(request, "path", "")
         if record.exc_info:
             line["exc"] = self.formatException(record.exc_info)
         return json.dumps(line, ensure_ascii=False, default=str)

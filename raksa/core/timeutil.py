@@ -24,10 +24,17 @@ def service_day(instant: dt.datetime | None = None) -> dt.date:
     return instant.astimezone(BANGKOK).date()
 
 
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
+
+
 def parse_date(value: str, *, field: str = "date") -> dt.date:
-    """Parse an ISO date (YYYY-MM-DD) or raise an InvalidInput that says what is expected."""
+    """Parse an ISO date (YYYY-MM-DD) between 1900 and 2199 (a date arithmetic on 9999-12-31 would
+    overflow, and a Buddhist-year typo such as 2569-11-26 is caught) or raise a clear InvalidInput."""
     try:
-        return dt.date.fromisoformat(value.strip())
+        day = dt.date.fromisoformat(value.strip())
+        if not EARLIEST <= day <= LATEST:
+            raise ValueError(value)
+        return day
     except (ValueError, AttributeError, TypeError):
         raise InvalidInput(
             f"'{value}' is not a date: use YYYY-MM-DD (Christian year), e.g. 2026-11-26.",

@@ -20,6 +20,10 @@ def officer_client(client):
     return client
 
 
+def post_json(client, path, data, **headers):
+    return client.post(path, data, content_type="application/json", **headers)
+
+
 def registry_counts():
     return Citizen.objects.count(), Coverage.objects.count(), AuditEntry.objects.count()
 
@@ -27,12 +31,13 @@ def registry_counts():
 def test_openapi_is_published(client):
     spec = client.get("/api/v1/openapi.json").json()
     assert {"/api/v1/eligibility", "/api/v1/citizens", "/api/v1/coverages"} <= set(spec["paths"])
+    assert "post" in spec["paths"]["/api/v1/eligibility"] and "get" not in spec["paths"]["/api/v1/eligibility"]
 
 
 def test_eligibility_for_staff_of_the_unit(client):
     national_id, _, unit, service = make_eligible_case()
     client.force_login(StaffMembershipFactory(unit=unit).user)
-    body = client.get("/api/v1/eligibility", {"national_id": national_id, "hcode": unit.hcode,
+    body = post_json(client, "/api/v1/eligibility", {"national_id": national_id, "hcode": unit.hcode,
                                               "service": service.code, "on": "2026-11-26"}).json()
     assert body == {"eligible": True, "day": "2026-11-26", "scheme": "UCS", "reasons": []}
 
@@ -41,7 +46,7 @@ def test_eligibility_reasons_in_english_on_request(client):
     national_id, citizen, unit, service = make_eligible_case()
     citizen.coverages.update(scheme="OFC")
     client.force_login(StaffMembershipFactory(unit=unit).user)
-    body = client.get("/api/v1/eligibility", {"national_id": national_id, "hcode": unit.hcode,
+    body = post_json(client, "/api/v1/eligibility", {"national_id": national_id, "hcode": unit.hcode,
                                               "service": service.code}, HTTP_ACCEPT_LANGUAGE="en").json()
     assert body["eligible"] is False
     assert body["reasons"][0]["code"] == "NOT_UCS"
@@ -51,9 +56,9 @@ def test_eligibility_reasons_in_english_on_request(client):
 def test_eligibility_refuses_staff_of_another_unit_and_anonymous(client):
     national_id, _, unit, service = make_eligible_case()
     params = {"national_id": national_id, "hcode": unit.hcode, "service": service.code}
-    assert client.get("/api/v1/eligibility", params).json()["code"] == "NOT_AUTHENTICATED"
+    assert post_json(client, "/api/v1/eligibility", params).json()["code"] == "NOT_AUTHENTICATED"
     client.force_login(StaffMembershipFactory(unit=UnitFactory()).user)
-    response = client.get("/api/v1/eligibility", params)
+    response = post_json(client, "/api/v1/eligibility", params)
     assert response.status_code == 403 and response.json()["code"] == "FORBIDDEN"
 
 
@@ -66,7 +71,7 @@ def test_eligibility_refuses_staff_of_another_unit_and_anonymous(client):
 def test_eligibility_bad_input_gets_a_clear_error(officer_client, params, status, code, field):
     national_id, _, unit, service = make_eligible_case()
     query = {"national_id": national_id, "hcode": unit.hcode, "service": service.code, **params}
-    response = officer_client.get("/api/v1/eligibility", query)
+    response = post_json(officer_client, "/api/v1/eligibility", query)
     assert response.status_code == status
     body = response.json()
     assert (body["code"], body["field"]) == (code, field)

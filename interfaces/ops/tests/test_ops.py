@@ -70,3 +70,14 @@ def test_pages_open_in_thai_even_for_an_english_browser_until_english_is_chosen(
     client.cookies["django_language"] = "en"
     page = client.get("/portal/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "Log in" in page
+
+
+def test_error_log_lines_keep_the_path_but_never_the_query_string(rf):
+    from raksa.core.logging import JsonFormatter
+
+    request = rf.get("/api/v1/units/12345", {"national_id": "1101700230708"})
+    record = logging.makeLogRecord({"name": "django.request", "msg": "Internal Server Error: %s",
+                                    "args": (request.path,), "request": request, "status_code": 500})
+    line = JsonFormatter().format(record)
+    assert "1101700230708" not in line
+    assert json.loads(line)["path"] == "/api/v1/units/12345"

@@ -265,3 +265,51 @@ def test_saving_the_schedule_again_keeps_closed_days_closed():
                       now=NOW) == []
     assert slots_free(unit_id=schedule.unit_id, service_id=schedule.service_id, day=dt.date(2026, 11, 28),
                       now=NOW) != []
+
+
+def test_moving_a_booking_rechecks_the_rights_on_the_new_day():
+    schedule, citizen = make_schedule()
+    booking = booking_create(actor=None, citizen=citizen, slot_id=slot_at(schedule, T10).pk, now=NOW)
+    citizen.coverages.update(valid_to=dt.date(2026, 11, 26))  # the right ends tonight
+    later = Slot.objects.get(unit=schedule.unit, starts_at=dt.datetime(2026, 11, 27, 10, 0, tzinfo=BANGKOK))
+    assert code_of(lambda: booking_reschedule(actor=None, booking_id=booking.pk, new_slot_id=later.pk,
+                                              now=NOW)) == "NOT_ELIGIBLE"
+    booking.refresh_from_db()
+    assert booking.day == dt.date(2026, 11, 26) and Slot.objects.get(pk=later.pk).booked == 0
+
+
+def test_a_units_hold_never_outlasts_the_slot():
+    schedule, citizen = make_schedule()
+    nine = Slot.objects.get(unit=schedule.unit, starts_at=dt.datetime(2026, 11, 26, 9, 0, tzinfo=BANGKOK))
+    booking = booking_create(actor=None, citizen=citizen, slot_id=nine.pk, channel=BookingChannel.PORTAL, now=NOW)
+    assert booking.expires_at == nine.starts_at  # 08:00 + 2 h would be 10:00, after the 09:00 slot began
+
+
+def test_a_booked_citizen_who_left_the_queue_is_a_no_show_and_may_book_again():
+    from django.utils import timezone
+
+    from raksa.booking.queue import booking_check_in, ticket_move
+
+    schedule, citizen = make_schedule(start_day=timezone.localdate())
+    slot = Slot.objects.filter(unit=schedule.unit, day=timezone.localdate()).order_by("-starts_at").first()
+    booking = booking_create(actor=None, citizen=citizen, slot_id=slot.pk, now=timezone.now() - dt.timedelta(days=1))
+    ticket = booking_check_in(actor=None, booking_id=booking.pk)
+    ticket_move(actor=None, ticket_id=ticket.pk, unit=schedule.unit, status="left")
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.NO_SHOW
+
+
+@pytest.mark.parametrize("hours", [{"mon": None}, {"mon": [[8, 12]]}, {"mon": [["08:00"]]}, ["mon"]])
+def test_malformed_weekly_hours_are_a_clear_error(hours):
+    from raksa.booking.services import schedule_set
+
+    schedule, _ = make_schedule()
+    assert code_of(lambda: schedule_set(actor=None, unit=schedule.unit, service=schedule.service, weekly_hours=hours,
+                                        slot_minutes=30, seats_per_slot=1)) == "INVALID_HOURS"
+
+
+def test_no_waiting_list_for_someone_who_already_has_a_booking_that_day():
+    schedule, citizen = make_schedule(seats=1)
+    slot = slot_at(schedule, T10)
+    booking_create(actor=None, citizen=citizen, slot_id=slot.pk, now=NOW)
+    assert code_of(lambda: waitlist_join(actor=None, citizen=citizen, slot_id=slot.pk)) == "ALREADY_BOOKED"
