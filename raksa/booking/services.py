@@ -457,19 +457,22 @@ def schedule_set(
     schedule.save()
     today = today or service_day()
     future = Slot.objects.filter(unit=unit, service=service, day__gte=today)
-    wanted = {start for offset in range(book_ahead_days + 1)
-              for start, _ in slot_starts_for_day(schedule, today + dt.timedelta(days=offset))}
+    wanted = {start: end for offset in range(book_ahead_days + 1)
+              for start, end in slot_starts_for_day(schedule, today + dt.timedelta(days=offset))}
+    closed_days = set(Closure.objects.filter(unit=unit, day__gte=today).values_list("day", flat=True))
     withdrawn = 0
-    for slot in future.filter(withdrawn=False).order_by("pk").select_for_update():
-        if slot.starts_at not in wanted:
-            slot.withdrawn = True
-            slot.save(update_fields=["withdrawn"])
-            withdrawn += 1
-        elif slot.capacity != seats_per_slot:
-            slot.capacity = max(seats_per_slot, slot.booked)  # never below the seats already taken
-            slot.save(update_fields=["capacity"])
-    closed_days = Closure.objects.filter(unit=unit, day__gte=today).values("day")
-    future.filter(withdrawn=True, starts_at__in=wanted).exclude(day__in=closed_days).update(withdrawn=False)
+    for slot in future.order_by("pk").select_for_update():
+        end = wanted.get(slot.starts_at)
+        if end is None or slot.day in closed_days:
+            if not slot.withdrawn:
+                slot.withdrawn = True
+                slot.save(update_fields=["withdrawn"])
+                withdrawn += 1
+            continue
+        capacity = max(seats_per_slot, slot.booked)  # never below the seats already taken
+        if (slot.withdrawn, slot.ends_at, slot.capacity) != (False, end, capacity):
+            slot.withdrawn, slot.ends_at, slot.capacity = False, end, capacity
+            slot.save(update_fields=["withdrawn", "ends_at", "capacity"])
     made = slots_materialise(schedule=schedule, start_day=today)
     audit_record(actor=actor, action="schedule.set", obj=schedule, before=before,
                  after={"weekly_hours": weekly_hours, "slot_minutes": slot_minutes, "seats_per_slot": seats_per_slot,

@@ -313,3 +313,15 @@ def test_no_waiting_list_for_someone_who_already_has_a_booking_that_day():
     slot = slot_at(schedule, T10)
     booking_create(actor=None, citizen=citizen, slot_id=slot.pk, now=NOW)
     assert code_of(lambda: waitlist_join(actor=None, citizen=citizen, slot_id=slot.pk)) == "ALREADY_BOOKED"
+
+
+def test_a_new_slot_length_moves_the_end_of_kept_slots():
+    from raksa.booking.services import schedule_set
+
+    schedule, _ = make_schedule(slot_minutes=60)
+    schedule_set(actor=None, unit=schedule.unit, service=schedule.service,
+                 weekly_hours={d: [["00:00", "24:00"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
+                 slot_minutes=30, seats_per_slot=2, book_ahead_days=7, min_notice_minutes=0, today=NOW.date())
+    ten = slot_at(schedule, T10)
+    assert ten.ends_at == T10 + dt.timedelta(minutes=30) and not ten.withdrawn
+    assert Slot.objects.filter(unit=schedule.unit, starts_at=T10 + dt.timedelta(minutes=30)).exists()
