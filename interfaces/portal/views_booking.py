@@ -31,8 +31,9 @@ from raksa.booking.services import (
     booking_create,
     booking_mark_no_show,
     booking_reschedule,
+    waitlist_join,
 )
-from raksa.booking.slots import slots_free
+from raksa.booking.slots import slots_free, slots_full
 from raksa.core.errors import DomainError
 from raksa.core.timeutil import service_day
 from raksa.eligibility.services import eligibility_check
@@ -65,6 +66,8 @@ def book(request):
             return _book_find(request)
         if action == "book":
             return _book_slot(request)
+        if action == "waitlist":
+            return _book_slot(request, waitlist=True)
         request.session.pop(BOOK_CITIZEN_KEY, None)  # "another citizen"
         return redirect("portal:book")
 
@@ -80,12 +83,14 @@ def book(request):
     form = BookingPickForm(data if data["service"] or "day" in request.GET else None, services=services,
                            initial={"day": today.isoformat()})
     decision = slots = service = None
+    full_slots = []
     if form.is_bound and form.is_valid():
         service = next(s for s in services if s.code == form.cleaned_data["service"])
         day = form.cleaned_data["day"]
         decision = eligibility_check(citizen=citizen, unit=unit, service=service, on=day)
         if decision.eligible:
             slots = slots_free(unit_id=unit.pk, service_id=service.pk, day=day)
+            full_slots = slots_full(unit_id=unit.pk, service_id=service.pk, day=day)
     coverage = coverage_on(citizen, today)  # the right in force today, shown before anything else
     if coverage is not None and not coverage.covers(today):
         coverage = None
@@ -99,6 +104,7 @@ def book(request):
         "decision": decision,
         "reasons": decision.messages(get_language()) if decision else [],
         "slots": slots,
+        "full_slots": full_slots,
         "today": today,
         "week": _week(today),
         "chosen_day": form.cleaned_data.get("day") if form.is_bound and form.is_valid() else None,
@@ -124,7 +130,7 @@ def _book_find(request):
     return _render_step1(request, form)
 
 
-def _book_slot(request):
+def _book_slot(request, waitlist: bool = False):
     back = reverse("portal:book")
     choice = {key: request.POST.get(key, "")[:32] for key in ("service", "day") if request.POST.get(key)}
     if choice:
@@ -137,6 +143,16 @@ def _book_slot(request):
     slot = lookups.slot_for_unit(request.portal.unit, form.cleaned_data["slot"]) if form.is_valid() else None
     if slot is None:
         messages.error(request, error_text(booking_errors.slot_not_found()))
+        return redirect(back)
+    if waitlist:
+        try:
+            entry = waitlist_join(actor=request.user, citizen=citizen, slot_id=slot.pk)
+        except DomainError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            text = _("On the waiting list, number %(position)s. When a seat frees, the citizen is offered it "
+                     "and asked to confirm.")
+            messages.success(request, text % {"position": lookups.waitlist_position(entry)})
         return redirect(back)
     try:
         booking = booking_create(actor=request.user, citizen=citizen, slot_id=slot.pk, channel=BookingChannel.PORTAL)

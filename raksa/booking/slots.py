@@ -89,3 +89,10 @@ def slots_free(*, unit_id: int, service_id: int, day: dt.date, now: dt.datetime 
     earliest = now + dt.timedelta(minutes=schedule.min_notice_minutes)
     return list(Slot.objects.filter(unit_id=unit_id, service_id=service_id, day=day, withdrawn=False,
                                     starts_at__gte=earliest, booked__lt=F("capacity")).order_by("starts_at"))
+
+
+def slots_full(*, unit_id: int, service_id: int, day: dt.date, now: dt.datetime | None = None) -> list[Slot]:
+    """Open slots of ``day`` still ahead that are full: a citizen may join their waiting list."""
+    now = now or timezone.now()
+    return list(Slot.objects.filter(unit_id=unit_id, service_id=service_id, day=day, withdrawn=False,
+                                    starts_at__gt=now, booked__gte=F("capacity")).order_by("starts_at"))

@@ -183,3 +183,22 @@ def test_existing_bookings_of_the_citizen_are_shown(staff_client, unit, service,
     find(staff_client, citizen_id)
     content = staff_client.get(BOOK).content.decode()
     assert f'href="/portal/bookings/{booking.reference}/"' in content
+
+
+def test_a_full_time_offers_the_waiting_list(staff_client, unit, service, schedule, citizen_id, citizen):
+    from raksa.booking.models import WaitlistEntry
+
+    slot = slot_at(unit, local(tomorrow(), 10))
+    for other in (CitizenFactory(), CitizenFactory()):
+        CoverageFactory(citizen=other)
+        book(other, slot)
+    find(staff_client, citizen_id)
+    page = staff_client.get(BOOK, {"service": service.code, "day": tomorrow().isoformat()}).content.decode()
+    assert "เวลาที่เต็มแล้ว: ลงชื่อรอคิว" in page and f'value="{slot.pk}"' in page
+    content = staff_client.post(BOOK, {"action": "waitlist", "slot": slot.pk, "service": service.code,
+                                       "day": tomorrow().isoformat()}, follow=True).content.decode()
+    assert "ลงชื่อรอคิวแล้ว ลำดับที่ 1" in content
+    assert WaitlistEntry.objects.get(slot=slot).citizen == citizen
+    again = staff_client.post(BOOK, {"action": "waitlist", "slot": slot.pk}, follow=True).content.decode()
+    assert "ลงชื่อรอคิวเวลานี้ไว้แล้ว" in again
+    assert WaitlistEntry.objects.filter(slot=slot).count() == 1
