@@ -8,6 +8,7 @@ the current unit, so staff of another unit get "not found".
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -241,7 +242,8 @@ def booking(request, reference: str):
 
 BOOKING_ACTIONS = {
     # action: (domain function, message on success)
-    "confirm": (booking_confirm, gettext_noop("Booking %(reference)s is confirmed (the citizen confirmed in person).")),
+    "confirm": (functools.partial(booking_confirm, via="in_person"),
+                gettext_noop("Booking %(reference)s is confirmed (the citizen confirmed in person).")),
     "cancel": (booking_cancel, gettext_noop("Booking %(reference)s was cancelled; the seat is free again.")),
     "no-show": (booking_mark_no_show, gettext_noop("Booking %(reference)s was marked as did not come.")),
     "check-in": (booking_check_in, gettext_noop("Booking %(reference)s has arrived: queue ticket %(ticket)s.")),

@@ -248,8 +248,12 @@ def _free_seat(slot_id: int, now: dt.datetime) -> Booking | None:
 
 
 @transaction.atomic
-def booking_confirm(*, actor: Any, booking_id: int, now: dt.datetime | None = None) -> Booking:
-    """The citizen accepts a booking the unit made (or a waitlist offer) before it expires."""
+def booking_confirm(*, actor: Any, booking_id: int, via: str = "line", now: dt.datetime | None = None) -> Booking:
+    """The citizen accepts a booking the unit made (or a waitlist offer) before it expires, in LINE
+    (``via="line"``) or in person at the unit (``via="in_person"``, recorded by staff)."""
+    if via not in ("line", "in_person"):
+        raise InvalidInput(f"Unknown confirmation channel '{via}'.", f"ไม่รู้จักช่องทางยืนยัน '{via}'",
+                           code="INVALID_CHANNEL", field="via")
     now = now or timezone.now()
     booking = _locked_active(booking_id)
     if booking.status != BookingStatus.AWAITING_CITIZEN:
@@ -258,7 +262,7 @@ def booking_confirm(*, actor: Any, booking_id: int, now: dt.datetime | None = No
         raise Conflict("The time to confirm this booking has passed; the seat was released.",
                        "หมดเวลายืนยันการจองนี้แล้ว ที่นั่งถูกปล่อยคืน", code="BOOKING_EXPIRED")
     _set_status(booking, BookingStatus.CONFIRMED, now, expires_at=None)
-    audit_record(actor=actor, action="booking.confirm", obj=booking, after={"status": booking.status})
+    audit_record(actor=actor, action="booking.confirm", obj=booking, after={"status": booking.status, "via": via})
     return booking
 
 

@@ -325,3 +325,15 @@ def test_a_new_slot_length_moves_the_end_of_kept_slots():
     ten = slot_at(schedule, T10)
     assert ten.ends_at == T10 + dt.timedelta(minutes=30) and not ten.withdrawn
     assert Slot.objects.filter(unit=schedule.unit, starts_at=T10 + dt.timedelta(minutes=30)).exists()
+
+
+def test_the_audit_row_says_how_the_citizen_confirmed():
+    from raksa.audit.models import AuditEntry
+
+    schedule, citizen = make_schedule()
+    booking = booking_create(actor=None, citizen=citizen, slot_id=slot_at(schedule, T10).pk,
+                             channel=BookingChannel.PORTAL, now=NOW)
+    booking_confirm(actor=None, booking_id=booking.pk, via="in_person", now=NOW)
+    assert AuditEntry.objects.get(action="booking.confirm").after == {"status": "confirmed", "via": "in_person"}
+    assert code_of(lambda: booking_confirm(actor=None, booking_id=booking.pk, via="fax", now=NOW)) == \
+        "INVALID_CHANNEL"
