@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "ninja",  # serves its own Swagger UI files: no CDN (nothing outside is reachable)
     "raksa.core",
     "raksa.audit",
     "raksa.units",

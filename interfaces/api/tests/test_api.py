@@ -129,3 +129,8 @@ def test_unit_directory_is_public(client):
     unit = UnitFactory(hcode="12345")
     assert client.get("/api/v1/units/12345").json()["name"] == unit.name
     assert client.get("/api/v1/units/54321").json()["code"] == "UNKNOWN_UNIT"
+
+
+def test_api_docs_work_offline(client):
+    page = client.get("/api/v1/docs").content.decode()
+    assert "swagger-ui-bundle.js" in page and "cdn.jsdelivr" not in page
