@@ -75,6 +75,10 @@ def _booking_out(booking: Booking, slot: Slot | None = None, hcode: str | None =
             "expires_at": booking.expires_at}
 
 
+def _booking_out_by_pk(pk: int) -> dict:
+    return _booking_out(Booking.objects.select_related("slot", "unit", "service").get(pk=pk))
+
+
 def _booking_for_caller(request, reference: str) -> Booking:
     booking = Booking.objects.filter(reference=reference.strip().upper()).only("pk", "unit_id").first()
     if booking is None:
@@ -135,14 +139,14 @@ def waitlist_add(request, payload: BookingIn):
 @router.get("/bookings/{reference}", response={200: BookingOut, **ERRORS}, auth=unit_or_staff)
 def booking_detail(request, reference: str):
     booking = _booking_for_caller(request, reference)
-    return _booking_out(Booking.objects.select_related("slot", "unit", "service").get(pk=booking.pk))
+    return _booking_out_by_pk(booking.pk)
 
 
 @router.post("/bookings/{reference}/cancel", response={200: BookingOut, **ERRORS}, auth=unit_or_staff)
 def booking_cancel_view(request, reference: str):
     booking = _booking_for_caller(request, reference)
     booking_cancel(actor=actor_of(request), booking_id=booking.pk)
-    return _booking_out(Booking.objects.select_related("slot", "unit", "service").get(pk=booking.pk))
+    return _booking_out_by_pk(booking.pk)
 
 
 @router.post("/bookings/{reference}/reschedule", response={200: BookingOut, **ERRORS}, auth=unit_or_staff)
@@ -150,7 +154,7 @@ def booking_reschedule_view(request, reference: str, payload: RescheduleIn):
     """Move to another slot of the same unit and service; the new seat is taken before the old is freed."""
     booking = _booking_for_caller(request, reference)
     booking_reschedule(actor=actor_of(request), booking_id=booking.pk, new_slot_id=payload.slot_id)
-    return _booking_out(Booking.objects.select_related("slot", "unit", "service").get(pk=booking.pk))
+    return _booking_out_by_pk(booking.pk)
 
 
 @router.get("/units/{hcode}/queue", response={200: QueueOut, **ERRORS}, auth=unit_or_staff)

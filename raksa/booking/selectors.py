@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 
 from raksa.audit.models import AuditEntry
 from raksa.booking.models import (
@@ -23,7 +23,7 @@ from raksa.units.models import Unit
 def queue_today(*, unit: Unit, now: dt.datetime | None = None) -> dict[str, list]:
     """Today's queue (Bangkok day): tickets by state in queue order, and bookings not yet arrived."""
     day = service_day(now)
-    tickets = list(QueueTicket.objects.filter(unit=unit, day=day).select_related("citizen", "booking")
+    tickets = list(QueueTicket.objects.filter(unit=unit, day=day).select_related("citizen", "booking__slot")
                    .order_by("priority_at", "pk"))
     expected = list(Booking.objects.filter(unit=unit, day=day, status__in=[BookingStatus.CONFIRMED,
                                                                            BookingStatus.AWAITING_CITIZEN])
@@ -43,11 +43,6 @@ def waitlist_position(entry) -> int:
 
     return WaitlistEntry.objects.filter(slot_id=entry.slot_id, status=WaitlistStatus.WAITING,
                                         created_at__lte=entry.created_at, pk__lte=entry.pk).count()
-
-
-def bookings_for_citizen(citizen_id: int) -> QuerySet[Booking]:
-    return (Booking.objects.filter(citizen_id=citizen_id).select_related("unit", "service", "slot")
-            .order_by("-day", "-slot__starts_at"))
 
 
 def booking_active_count(slot_id: int) -> int:

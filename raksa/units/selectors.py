@@ -2,13 +2,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Q, QuerySet
 
 from raksa.core.errors import NotFound
-from raksa.units.models import FeeRate, Service, StaffMembership, Unit, UnitApiKey
+from raksa.units.models import Service, StaffMembership, Unit, UnitApiKey
 
 
 def unit_not_found(hcode: str) -> NotFound:
@@ -47,12 +46,6 @@ def services_for_unit(unit: Unit, *, on: dt.date) -> QuerySet[Service]:
             .filter(Q(unit_contracts__valid_to__isnull=True) | Q(unit_contracts__valid_to__gte=on))
             .order_by("code").distinct())
 
-
-def fee_rate_on(service: Service, day: dt.date) -> Decimal | None:
-    rate = (FeeRate.objects.filter(service=service, effective_from__lte=day)
-            .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=day))
-            .values_list("amount_baht", flat=True).first())
-    return rate
 
 
 def api_key_digest(key: str) -> bytes:

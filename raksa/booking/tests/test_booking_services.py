@@ -337,3 +337,21 @@ def test_the_audit_row_says_how_the_citizen_confirmed():
     assert AuditEntry.objects.get(action="booking.confirm").after == {"status": "confirmed", "via": "in_person"}
     assert code_of(lambda: booking_confirm(actor=None, booking_id=booking.pk, via="fax", now=NOW)) == \
         "INVALID_CHANNEL"
+
+
+def test_todays_queue_is_two_queries_however_long(django_assert_num_queries):
+    from django.utils import timezone
+
+    from raksa.booking.queue import booking_check_in
+    from raksa.booking.selectors import queue_today
+
+    schedule, first = make_schedule(start_day=timezone.localdate())
+    today_slots = Slot.objects.filter(unit=schedule.unit, day=timezone.localdate()).order_by("-starts_at")
+    for citizen, slot in zip([first, *ucs_citizens(2)], today_slots, strict=False):
+        booking = booking_create(actor=None, citizen=citizen, slot_id=slot.pk,
+                                 now=timezone.now() - dt.timedelta(days=1))
+        booking_check_in(actor=None, booking_id=booking.pk)
+    with django_assert_num_queries(2):
+        queue = queue_today(unit=schedule.unit)
+        starts = [t.booking.slot.starts_at for t in queue["waiting"]] + [t.citizen.full_name for t in queue["waiting"]]
+    assert len(starts) == 6
