@@ -3,4 +3,9 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+from interfaces.api.fast_booking import BookingFastLane  # noqa: E402  (needs Django set up)
+
+# API-key bookings take a lane without Django's request cycle (see interfaces/api/fast_booking.py).
+application = BookingFastLane(django_application)

@@ -103,6 +103,7 @@ def database_from_env() -> dict:
     if config["ENGINE"] == "django.db.backends.postgresql":
         if env_bool("DATABASE_POOL", True):
             config["OPTIONS"] = {
+                "prepare_threshold": 2**31 - 1,  # never reached: only raksa.core.db prepares (see there)
                 "pool": {
                     "min_size": int(os.environ.get("DATABASE_POOL_MIN", "2")),
                     "max_size": int(os.environ.get("DATABASE_POOL_MAX", "16")),
@@ -166,6 +167,8 @@ LOGGING = {
 # Booking (minutes). A unit's booking for a citizen waits this long for the citizen's confirmation;
 # a seat offered from the waiting list is held this long; a confirmed booking becomes a no-show this
 # long after its slot ends.
+# How long a process trusts an API key it found live (see raksa.units.selectors.unit_api_key_authenticate).
+RAKSA_API_KEY_CACHE_SECONDS = float(os.environ.get("RAKSA_API_KEY_CACHE_SECONDS", "5"))
 RAKSA_BOOKING_CONFIRM_MINUTES = int(os.environ.get("RAKSA_BOOKING_CONFIRM_MINUTES", "120"))
 RAKSA_WAITLIST_OFFER_MINUTES = int(os.environ.get("RAKSA_WAITLIST_OFFER_MINUTES", "30"))
 RAKSA_NO_SHOW_GRACE_MINUTES = int(os.environ.get("RAKSA_NO_SHOW_GRACE_MINUTES", "30"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer, SessionAuth
 
 from interfaces.api.errors import Forbidden
 from raksa.units.models import Unit, UnitApiKey
@@ -15,7 +15,17 @@ class UnitKeyAuth(HttpBearer):
         return unit_api_key_authenticate(token)
 
 
-unit_or_staff = [UnitKeyAuth(), django_auth]
+class StaffSessionAuth(SessionAuth):
+    """A logged-in user's session (CSRF checked). Not tried when the request presents an API key, so
+    an unknown or revoked key is a plain 401 rather than a CSRF failure."""
+
+    def __call__(self, request):
+        if request.headers.get("Authorization", "").startswith("Bearer "):
+            return None
+        return super().__call__(request)
+
+
+unit_or_staff = [UnitKeyAuth(), StaffSessionAuth()]
 
 
 def acting_unit(request, unit: Unit | int) -> None:

@@ -103,7 +103,6 @@ def free_slots(request, hcode: str, service: str, day: str | None = None):
 def booking_make(request, payload: BookingIn):
     """A unit books for a citizen (seed 2.2): the booking awaits the citizen's confirmation and holds
     the seat until ``expires_at``. Errors: SLOT_FULL, NOT_ELIGIBLE, ALREADY_BOOKED (409), invalid input (422)."""
-    citizen = Citizen(pk=citizen_id_by_national_id(payload.national_id))
     if isinstance(request.auth, UnitApiKey):
         for_unit_id = request.auth.unit_id  # the hot path: the service checks the slot's unit itself
     else:
@@ -112,7 +111,7 @@ def booking_make(request, payload: BookingIn):
             raise slot_not_found()
         acting_unit(request, slot.unit_id)
         for_unit_id = None
-    booking = booking_create(actor=actor_of(request), citizen=citizen, slot_id=payload.slot_id,
+    booking = booking_create(actor=actor_of(request), national_id=payload.national_id, slot_id=payload.slot_id,
                              channel=BookingChannel.PORTAL, for_unit_id=for_unit_id)
     return Status(201, _booking_out(booking, booking.slot, booking.unit.hcode, booking.service.code))
 

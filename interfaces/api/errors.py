@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from raksa.core.errors import DomainError, Forbidden  # noqa: F401  (Forbidden is re-exported)
 
@@ -33,3 +33,15 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def not_authenticated(request, exc):
         return api.create_response(
             request, _body("NOT_AUTHENTICATED", "กรุณาเข้าสู่ระบบก่อน", "Log in first."), status=401)
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc: HttpError):
+        """django-ninja's own refusals, in the same shape as every other error."""
+        if exc.status_code == 400:
+            body = _body("INVALID_JSON", "เนื้อหาคำขอไม่ใช่ JSON ที่อ่านได้", "The request body is not valid JSON.")
+        elif exc.status_code == 403 and "CSRF" in str(exc):
+            body = _body("CSRF_FAILED", "หน้าเว็บหมดอายุ กรุณาโหลดหน้าใหม่แล้วลองอีกครั้ง",
+                         "The page's security token is missing or old: reload the page and try again.")
+        else:
+            body = _body("HTTP_ERROR", str(exc), str(exc))
+        return api.create_response(request, body, status=exc.status_code)

@@ -26,8 +26,8 @@ def audit_record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
-    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-    entry = AuditEntry(actor=user, actor_label=actor_label or (user.get_username() if user else "system"),
+    user, actor_label = _actor(actor, actor_label)
+    entry = AuditEntry(actor=user, actor_label=actor_label,
                        action=action, object_type=object_type, object_id=str(object_id), before=before, after=after,
                        request_id=get_request_id(), at=timezone.now())
     # One plain INSERT: audit rows are on every hot path (a booking surge writes one per booking), and the
@@ -42,3 +42,21 @@ def audit_record(
              ops.adapt_json_value(after, None) if after is not None else None, entry.request_id])
         entry.pk = cursor.fetchone()[0]
     return entry
+
+
+def _actor(actor: Any | None, actor_label: str) -> tuple[Any | None, str]:
+    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    return user, actor_label or (user.get_username() if user else "system")
+
+
+def audit_insert_sql(*, source: str, actor: Any | None, action: str, object_type: str, after: dict | None,
+                     actor_label: str = "") -> tuple[str, list[Any]]:
+    """An ``INSERT … SELECT`` (and its parameters) writing one audit row per row of ``source``, a
+    CTE with an ``id`` column, for a change made in one PostgreSQL statement
+    (``WITH changed AS (… RETURNING id), a AS (<this>) …``). That statement is the change's
+    transaction, so the row commits or rolls back with the change, as with :func:`audit_record`."""
+    user, actor_label = _actor(actor, actor_label)
+    sql = ("INSERT INTO audit_auditentry (at, actor_id, actor_label, action, object_type, object_id, after,"
+           f" request_id) SELECT %s, %s, %s, %s, %s, {source}.id::text, %s, %s FROM {source}")
+    return sql, [timezone.now(), user.pk if user else None, actor_label, action, object_type,
+                 connection.ops.adapt_json_value(after, None) if after is not None else None, get_request_id()]

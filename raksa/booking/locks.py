@@ -40,11 +40,14 @@ def lock_slots(ids: Iterable[int]) -> dict[int, Slot]:
     return {s.pk: s for s in Slot.objects.filter(pk__in=sorted(set(ids))).order_by("pk").select_for_update()}
 
 
+# The seat counter's guard; booking_create also runs it inside its one-statement write.
+TAKE_SEAT_SQL = "UPDATE booking_slot SET booked = booked + 1 WHERE id = %s AND booked < capacity AND NOT withdrawn"
+
+
 def slot_take_seat(slot_id: int) -> bool:
     """Take one seat if one is free and the slot is open; False when full (or withdrawn)."""
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE booking_slot SET booked = booked + 1 WHERE id = %s AND booked < capacity"
-                       " AND NOT withdrawn", [slot_id])
+        cursor.execute(TAKE_SEAT_SQL, [slot_id])
         return cursor.rowcount == 1
 
 

@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from contextlib import nullcontext
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from raksa.audit.services import audit_record
+from raksa.audit.services import audit_insert_sql, audit_record
 from raksa.booking import errors
-from raksa.booking.locks import lock_bookings, lock_slots, slot_release_seat, slot_take_seat
+from raksa.booking.locks import TAKE_SEAT_SQL, lock_bookings, lock_slots, slot_release_seat, slot_take_seat
 from raksa.booking.models import (
     ACTIVE_STATUSES,
     Booking,
@@ -26,6 +27,8 @@ from raksa.booking.models import (
     WaitlistEntry,
     WaitlistStatus,
 )
+from raksa.core import pii
+from raksa.core.db import prepared_cursor
 from raksa.core.errors import Conflict, Forbidden, InvalidInput
 from raksa.core.timeutil import service_day
 from raksa.eligibility.services import (
@@ -39,7 +42,9 @@ from raksa.eligibility.services import (
     decide,
     eligibility_check,
 )
+from raksa.people import national_id as nid
 from raksa.people.models import Citizen
+from raksa.people.selectors import citizen_not_found
 from raksa.units.models import Service, Unit
 
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
@@ -95,35 +100,125 @@ def _booking_snapshot(booking: Booking) -> dict[str, Any]:
 
 
 def booking_create(
-    *, actor: Any, citizen: Citizen, slot_id: int, channel: str = BookingChannel.LINE,
-    now: dt.datetime | None = None, for_unit_id: int | None = None,
+    *, actor: Any, citizen: Citizen | None = None, national_id: str | None = None, slot_id: int,
+    channel: str = BookingChannel.LINE, now: dt.datetime | None = None, for_unit_id: int | None = None,
 ) -> Booking:
-    """Book a seat. Citizens booking for themselves get ``confirmed``; a unit booking for a citizen
-    (``channel=portal``) gets ``awaiting_citizen`` until the citizen confirms, and the seat is held
-    until ``expires_at``. ``for_unit_id``: the caller acts for that unit only (FORBIDDEN otherwise).
-    Raises SLOT_FULL, NOT_ELIGIBLE, ALREADY_BOOKED, SLOT_NOT_BOOKABLE."""
+    """Book a seat for ``citizen``, or for the citizen with ``national_id`` (one of the two). Citizens
+    booking for themselves get ``confirmed``; a unit booking for a citizen (``channel=portal``) gets
+    ``awaiting_citizen`` until the citizen confirms, and the seat is held until ``expires_at``.
+    ``for_unit_id``: the caller acts for that unit only (FORBIDDEN otherwise).
+    Raises SLOT_FULL, NOT_ELIGIBLE, ALREADY_BOOKED, SLOT_NOT_BOOKABLE, CITIZEN_NOT_FOUND.
+
+    The launch-day hot path, so it costs two statements on PostgreSQL: one query for the citizen, the
+    slot and the rights facts, and one statement that takes the seat and inserts the booking and its
+    audit row (atomic as any single statement). Other databases take the seat, insert and audit in
+    one transaction. Either way the seat UPDATE re-checks that a seat is free, so it never overbooks."""
     now = now or timezone.now()
+    if channel not in BookingChannel.values:
+        raise InvalidInput(f"Unknown channel '{channel}'.", f"ไม่รู้จักช่องทาง '{channel}'", code="INVALID_CHANNEL")
+    if (citizen is None) == (national_id is None):
+        raise TypeError("booking_create needs exactly one of citizen and national_id")
+    found = _slot_with_facts(citizen.pk if citizen is not None else None,
+                             None if national_id is None else pii.lookup_hash(nid.normalize(national_id)), slot_id)
+    if found is None:
+        raise errors.slot_not_found()
+    citizen_id, slot, facts = found
+    if citizen_id is None:
+        raise citizen_not_found()
+    if for_unit_id is not None and slot.unit_id != for_unit_id:
+        raise Forbidden("You do not act for this unit.", "คุณไม่มีสิทธิดำเนินการแทนหน่วยบริการนี้")
+    _check_bookable(slot, now)
+    decision = decide(facts)
+    if not decision.eligible:
+        raise errors.NotEligible(decision)
+    awaiting = channel == BookingChannel.PORTAL
+    booking = Booking(
+        reference=_new_reference(), citizen_id=citizen_id, unit=slot.unit, service=slot.service, slot=slot,
+        day=slot.day, status=BookingStatus.AWAITING_CITIZEN if awaiting else BookingStatus.CONFIRMED,
+        channel=channel, created_by=actor if getattr(actor, "is_authenticated", False) else None, created_at=now,
+        expires_at=min(now + _confirm_window(), slot.starts_at) if awaiting else None, status_changed_at=now)
     try:
-        with transaction.atomic():
-            return _booking_create(actor=actor, citizen=citizen, slot_id=slot_id, channel=channel, now=now,
-                                   for_unit_id=for_unit_id)
-    except IntegrityError as exc:  # the insert below hit the one-active-booking-per-day index
+        if _writes_in_one_statement():
+            # Inside a caller's transaction a savepoint keeps a clash from aborting it; alone, the
+            # statement is its own transaction (no BEGIN/COMMIT round trips).
+            with transaction.atomic() if connection.in_atomic_block else nullcontext():
+                booked = _insert_in_one_statement(booking, actor)
+        else:
+            with transaction.atomic():
+                booked = _insert_in_transaction(booking, actor)
+    except IntegrityError as exc:  # the insert hit the one-active-booking-per-day index
         if _one_per_day_clash(exc):
             raise errors.already_booked() from None
         raise
+    if not booked:
+        raise errors.slot_full()
+    return booking
 
 
-_SLOT_FACTS_SQL = (
-    "SELECT s.id, s.unit_id, s.service_id, s.schedule_id, s.day, s.starts_at, s.ends_at, s.withdrawn,"
-    " sc.active, sc.min_notice_minutes, sc.book_ahead_days, u.status, u.unit_type, u.hcode,"
-    " sv.active, sv.unit_type, sv.code, " + COVERAGE_COLUMNS + ", "
-    + LATER_COVERAGE_SQL.format(citizen="%s", day="s.day") + ", "
-    + CONTRACT_SQL.format(unit="s.unit_id", service="s.service_id", day="s.day")
-    + " FROM booking_slot s JOIN booking_schedule sc ON sc.id = s.schedule_id"
-    " JOIN units_unit u ON u.id = s.unit_id JOIN units_service sv ON sv.id = s.service_id"
-    " LEFT JOIN people_coverage c ON c.id = " + COVERAGE_SQL.format(citizen="%s", day="s.day")
-    + " WHERE s.id = %s"
-)
+def _writes_in_one_statement() -> bool:
+    """PostgreSQL can take the seat and insert both rows in one statement (data-modifying CTEs)."""
+    return connection.vendor == "postgresql"
+
+
+_BOOKING_COLUMNS = ("reference, citizen_id, unit_id, service_id, slot_id, day, status, channel, created_by_id,"
+                    " created_at, expires_at, status_changed_at")
+
+
+def _booking_values(booking: Booking) -> list[Any]:
+    ops = connection.ops
+    return [booking.reference, booking.citizen_id, booking.unit_id, booking.service_id, booking.slot_id,
+            ops.adapt_datefield_value(booking.day), booking.status, booking.channel, booking.created_by_id,
+            ops.adapt_datetimefield_value(booking.created_at), ops.adapt_datetimefield_value(booking.expires_at),
+            ops.adapt_datetimefield_value(booking.status_changed_at)]
+
+
+def _insert_in_one_statement(booking: Booking, actor: Any) -> bool:
+    audit_sql, audit_params = audit_insert_sql(source="b", actor=actor, action="booking.create",
+                                               object_type="booking.booking", after=_booking_snapshot(booking))
+    sql = ("WITH seat AS (" + TAKE_SEAT_SQL + " RETURNING id),"
+           " b AS (INSERT INTO booking_booking (" + _BOOKING_COLUMNS + ")"
+           " SELECT %s, %s, %s, %s, seat.id, %s, %s, %s, %s, %s, %s, %s FROM seat RETURNING id),"
+           " a AS (" + audit_sql + ")"
+           " SELECT id FROM b")
+    values = _booking_values(booking)
+    with prepared_cursor(sql, [booking.slot_id, *values[:4], *values[5:], *audit_params]) as cursor:
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    booking.pk = row[0]
+    return True
+
+
+def _insert_in_transaction(booking: Booking, actor: Any) -> bool:
+    if not slot_take_seat(booking.slot_id):
+        return False
+    with connection.cursor() as cursor:  # a plain INSERT: see audit_record for why
+        cursor.execute(f"INSERT INTO booking_booking ({_BOOKING_COLUMNS}) VALUES"
+                       " (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id", _booking_values(booking))
+        booking.pk = cursor.fetchone()[0]
+    audit_record(actor=actor, action="booking.create", obj=booking, after=_booking_snapshot(booking))
+    return True
+
+
+def _slot_facts_sql(citizen_by: str) -> str:
+    """The slot (with schedule, unit, service), the citizen's id and the rights facts for the slot's
+    day: one query instead of seven. ``citizen_by``: the citizen column the first parameter matches."""
+    return (
+        "SELECT ci.id, s.id, s.unit_id, s.service_id, s.schedule_id, s.day, s.starts_at, s.ends_at, s.withdrawn,"
+        " sc.active, sc.min_notice_minutes, sc.book_ahead_days, u.status, u.unit_type, u.hcode,"
+        " sv.active, sv.unit_type, sv.code, " + COVERAGE_COLUMNS + ", "
+        + LATER_COVERAGE_SQL.format(citizen="ci.id", day="s.day") + ", "
+        + CONTRACT_SQL.format(unit="s.unit_id", service="s.service_id", day="s.day")
+        + " FROM booking_slot s JOIN booking_schedule sc ON sc.id = s.schedule_id"
+        " JOIN units_unit u ON u.id = s.unit_id JOIN units_service sv ON sv.id = s.service_id"
+        f" LEFT JOIN people_citizen ci ON ci.{citizen_by} = %s"
+        " LEFT JOIN people_coverage c ON c.id = " + COVERAGE_SQL.format(citizen="ci.id", day="s.day")
+        + " WHERE s.id = %s"
+    )
+
+
+_SLOT_FACTS_BY_ID_SQL = _slot_facts_sql("id")
+_SLOT_FACTS_BY_HASH_SQL = _slot_facts_sql("cid_hash")
 
 
 def _as_datetime(value) -> dt.datetime:
@@ -133,14 +228,18 @@ def _as_datetime(value) -> dt.datetime:
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
 
 
-def _slot_with_facts(citizen_id: int, slot_id: int) -> tuple[Slot, Facts] | None:
-    """The slot (with schedule, unit, service) and the rights facts for ``citizen_id`` on its day:
-    one query instead of six, on the path a launch-day surge hammers."""
-    with connection.cursor() as cursor:
-        cursor.execute(_SLOT_FACTS_SQL, [citizen_id, citizen_id, slot_id])
+def _slot_with_facts(citizen_id: int | None, citizen_hash: bytes | None, slot_id: int
+                     ) -> tuple[int | None, Slot, Facts] | None:
+    """(the citizen's id or None if unknown, the slot, the facts), or None if there is no such slot."""
+    if citizen_hash is None:
+        sql, who = _SLOT_FACTS_BY_ID_SQL, citizen_id
+    else:
+        sql, who = _SLOT_FACTS_BY_HASH_SQL, citizen_hash
+    with prepared_cursor(sql, [who, slot_id]) as cursor:
         row = cursor.fetchone()
     if row is None:
         return None
+    citizen_id, row = row[0], row[1:]
     day = as_date(row[4])
     unit = Unit(id=row[1], status=row[11], unit_type=row[12], hcode=row[13])
     service = Service(id=row[2], active=bool(row[14]), unit_type=row[15], code=row[16])
@@ -150,43 +249,7 @@ def _slot_with_facts(citizen_id: int, slot_id: int) -> tuple[Slot, Facts] | None
     facts = Facts(day=day, coverage=coverage_from_row(citizen_id, row[17:23]), later_coverage=bool(row[23]),
                   unit_status=unit.status, unit_type=unit.unit_type, service_active=service.active,
                   service_unit_type=service.unit_type, contracted=bool(row[24]))
-    return slot, facts
-
-
-def _booking_create(*, actor: Any, citizen: Citizen, slot_id: int, channel: str, now: dt.datetime,
-                    for_unit_id: int | None) -> Booking:
-    if channel not in BookingChannel.values:
-        raise InvalidInput(f"Unknown channel '{channel}'.", f"ไม่รู้จักช่องทาง '{channel}'", code="INVALID_CHANNEL")
-    found = _slot_with_facts(citizen.pk, slot_id)
-    if found is None:
-        raise errors.slot_not_found()
-    slot, facts = found
-    if for_unit_id is not None and slot.unit_id != for_unit_id:
-        raise Forbidden("You do not act for this unit.", "คุณไม่มีสิทธิดำเนินการแทนหน่วยบริการนี้")
-    _check_bookable(slot, now)
-    decision = decide(facts)
-    if not decision.eligible:
-        raise errors.NotEligible(decision)
-    if not slot_take_seat(slot.pk):
-        raise errors.slot_full()
-    awaiting = channel == BookingChannel.PORTAL
-    booking = Booking(
-        reference=_new_reference(), citizen=citizen, unit=slot.unit, service=slot.service, slot=slot, day=slot.day,
-        status=BookingStatus.AWAITING_CITIZEN if awaiting else BookingStatus.CONFIRMED, channel=channel,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None, created_at=now,
-        expires_at=min(now + _confirm_window(), slot.starts_at) if awaiting else None, status_changed_at=now)
-    ops = connection.ops
-    with connection.cursor() as cursor:  # a plain INSERT: see audit_record for why
-        cursor.execute(
-            "INSERT INTO booking_booking (reference, citizen_id, unit_id, service_id, slot_id, day, status, channel,"
-            " created_by_id, created_at, expires_at, status_changed_at)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
-            [booking.reference, citizen.pk, slot.unit_id, slot.service_id, slot.pk, ops.adapt_datefield_value(slot.day),
-             booking.status, channel, booking.created_by_id, ops.adapt_datetimefield_value(now),
-             ops.adapt_datetimefield_value(booking.expires_at), ops.adapt_datetimefield_value(now)])
-        booking.pk = cursor.fetchone()[0]
-    audit_record(actor=actor, action="booking.create", obj=booking, after=_booking_snapshot(booking))
-    return booking
+    return citizen_id, slot, facts
 
 
 def _set_status(booking: Booking, status: str, now: dt.datetime, **extra: Any) -> None:

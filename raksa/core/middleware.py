@@ -21,8 +21,7 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        incoming = request.headers.get("X-Request-ID", "")
-        request_id = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
+        request_id = request_id_from(request.headers.get("X-Request-ID", ""))
         request.request_id = request_id
         token = set_request_id(request_id)
         started = time.perf_counter()
@@ -30,19 +29,23 @@ class RequestIdMiddleware:
             response = self.get_response(request)
             response["X-Request-ID"] = request_id
             user = getattr(request, "user", None)
-            logger.info(
-                "request",
-                extra={
-                    "method": request.method,
-                    "path": request.path,
-                    "status": response.status_code,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                    "user_id": user.pk if user is not None and user.is_authenticated else None,
-                },
-            )
+            log_request(method=request.method, path=request.path, status=response.status_code, started=started,
+                        user_id=user.pk if user is not None and user.is_authenticated else None)
             return response
         finally:
             reset_request_id(token)
+
+
+def request_id_from(incoming: str) -> str:
+    """The caller's X-Request-ID if it looks like one, else a new id."""
+    return incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
+
+
+def log_request(*, method: str, path: str, status: int, started: float, user_id: int | None) -> None:
+    if logger.isEnabledFor(logging.INFO):
+        logger.info("request", extra={"method": method, "path": path, "status": status,
+                                      "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                                      "user_id": user_id})
 
 
 class ThaiFirstMiddleware:

@@ -27,7 +27,7 @@ from raksa.units.models import (
     UnitType,
 )
 from raksa.units.roles import officers_group_ensure
-from raksa.units.selectors import api_key_digest
+from raksa.units.selectors import api_key_digest, unit_api_key_forget
 
 
 def _check_hcode(hcode: str) -> str:
@@ -238,5 +238,7 @@ def unit_api_key_issue(*, actor: Any, unit: Unit, label: str) -> tuple[str, Unit
 def unit_api_key_revoke(*, actor: Any, api_key: UnitApiKey) -> UnitApiKey:
     api_key.revoked_at = timezone.now()
     api_key.save(update_fields=["revoked_at"])
+    unit_api_key_forget(api_key.digest)  # now, and again once committed (another request may re-learn it before)
+    transaction.on_commit(lambda: unit_api_key_forget(api_key.digest))
     audit_record(actor=actor, action="unit.api_key.revoke", obj=api_key.unit, after={"prefix": api_key.prefix})
     return api_key

@@ -53,7 +53,7 @@ def codes(results: list[object]) -> Counter:
                    for r in results)
 
 
-def test_last_seats_of_a_slot_go_to_exactly_capacity_bookers():
+def test_last_seats_of_a_slot_go_to_exactly_capacity_bookers(write_path):
     schedule, _ = make_schedule(seats=5)
     slot = slot_at(schedule, T10)
     citizens = ucs_citizens(24)
@@ -63,7 +63,7 @@ def test_last_seats_of_a_slot_go_to_exactly_capacity_bookers():
     assert slot.booked == 5 == Booking.objects.filter(slot=slot).count()
 
 
-def test_two_windows_of_one_citizen_get_one_booking():
+def test_two_windows_of_one_citizen_get_one_booking(write_path):
     schedule, citizen = make_schedule(seats=5)
     slots = [slot_at(schedule, T10), slot_at(schedule, T11)] * 4
     results = race([lambda s=s: booking_create(actor=None, citizen=citizen, slot_id=s.pk, now=NOW) for s in slots])

@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
 
 from raksa.audit.models import AuditEntry
 from raksa.booking.models import Booking, BookingChannel, BookingStatus, Slot, WaitlistEntry, WaitlistStatus
@@ -17,8 +18,10 @@ from raksa.booking.services import (
 from raksa.booking.slots import slot_starts_for_day, slots_free
 from raksa.booking.tests.helpers import NOW, make_schedule, slot_at, ucs_citizens
 from raksa.core.errors import DomainError
+from raksa.core.request_context import reset_request_id, set_request_id
 from raksa.core.timeutil import BANGKOK
 from raksa.people.models import Scheme
+from raksa.testing.factories import CitizenFactory, CoverageFactory, UserFactory, make_national_id
 
 pytestmark = pytest.mark.django_db
 T10 = dt.datetime(2026, 11, 26, 10, 0, tzinfo=BANGKOK)
@@ -49,7 +52,7 @@ def test_a_slot_at_0030_bangkok_belongs_to_that_local_day():
                       now=NOW) == []
 
 
-def test_citizen_booking_is_confirmed_and_takes_a_seat():
+def test_citizen_booking_is_confirmed_and_takes_a_seat(write_path):
     schedule, citizen = make_schedule()
     slot = slot_at(schedule, T10)
     booking = booking_create(actor=None, citizen=citizen, slot_id=slot.pk, now=NOW)
@@ -59,7 +62,7 @@ def test_citizen_booking_is_confirmed_and_takes_a_seat():
     assert AuditEntry.objects.filter(action="booking.create", object_id=str(booking.pk)).exists()
 
 
-def test_full_slot_refuses_and_changes_nothing():
+def test_full_slot_refuses_and_changes_nothing(write_path):
     schedule, citizen = make_schedule(seats=1)
     slot = slot_at(schedule, T10)
     other, = ucs_citizens(1)
@@ -79,7 +82,7 @@ def test_rights_are_checked_before_booking():
     assert Slot.objects.get(pk=slot.pk).booked == 0
 
 
-def test_one_active_booking_per_citizen_per_unit_per_day():
+def test_one_active_booking_per_citizen_per_unit_per_day(write_path):
     schedule, citizen = make_schedule()
     booking_create(actor=None, citizen=citizen, slot_id=slot_at(schedule, T10).pk, now=NOW)
     assert code_of(lambda: booking_create(actor=None, citizen=citizen, slot_id=slot_at(schedule, T11).pk,
@@ -96,7 +99,7 @@ def test_minimum_notice_and_booking_window():
         "SLOT_NOT_BOOKABLE"
 
 
-def test_unit_booking_awaits_the_citizen_and_expires_freeing_the_seat():
+def test_unit_booking_awaits_the_citizen_and_expires_freeing_the_seat(write_path):
     schedule, citizen = make_schedule(seats=1)
     slot = slot_at(schedule, T10)
     booking = booking_create(actor=None, citizen=citizen, slot_id=slot.pk, channel=BookingChannel.PORTAL, now=NOW)
@@ -355,3 +358,64 @@ def test_todays_queue_is_two_queries_however_long(django_assert_num_queries):
         queue = queue_today(unit=schedule.unit)
         starts = [t.booking.slot.starts_at for t in queue["waiting"]] + [t.citizen.full_name for t in queue["waiting"]]
     assert len(starts) == 6
+
+
+def test_booking_by_national_id_finds_the_citizen_in_the_same_query(write_path, django_assert_num_queries):
+    schedule, citizen = make_schedule()
+    slot = slot_at(schedule, T10)
+    digits = make_national_id()
+    citizen = CitizenFactory(national_id=digits)
+    CoverageFactory(citizen=citizen)
+    national_id = f"{digits[0]}-{digits[1:5]}-{digits[5:10]}-{digits[10:12]}-{digits[12]}"  # as printed on the card
+    # one_statement: facts and write, plus SAVEPOINT/RELEASE since the test itself runs in a transaction;
+    # transaction: facts, SAVEPOINT, seat, booking, audit, RELEASE
+    with django_assert_num_queries(4 if write_path == "one_statement" else 6):
+        booking = booking_create(actor=None, national_id=national_id, slot_id=slot.pk, now=NOW)
+    assert booking.citizen_id == citizen.pk and Booking.objects.get(pk=booking.pk).citizen_id == citizen.pk
+
+
+@pytest.mark.parametrize("national_id,code", [("1101700001334", "CITIZEN_NOT_FOUND"), ("1234", "INVALID_NATIONAL_ID")])
+def test_booking_for_an_unknown_or_invalid_national_id_changes_nothing(national_id, code):
+    schedule, _ = make_schedule()
+    slot = slot_at(schedule, T10)
+    audit_rows = AuditEntry.objects.count()
+    assert code_of(lambda: booking_create(actor=None, national_id=national_id, slot_id=slot.pk, now=NOW)) == code
+    assert Booking.objects.count() == 0 and Slot.objects.get(pk=slot.pk).booked == 0
+    assert AuditEntry.objects.count() == audit_rows
+
+
+def test_both_write_paths_write_the_same_booking_and_audit_row(monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("one-statement writes need PostgreSQL")
+    schedule, _ = make_schedule()
+    staff = UserFactory(username="somchai")
+    rows = []
+    for one_statement, citizen in zip((True, False), ucs_citizens(2), strict=True):
+        monkeypatch.setattr("raksa.booking.services._writes_in_one_statement", lambda v=one_statement: v)
+        token = set_request_id("req-1")
+        try:
+            booking = booking_create(actor=staff, citizen=citizen, slot_id=slot_at(schedule, T10).pk,
+                                     channel=BookingChannel.PORTAL, now=NOW)
+        finally:
+            reset_request_id(token)
+        stored = Booking.objects.get(pk=booking.pk)
+        entry = AuditEntry.objects.get(action="booking.create", object_id=str(booking.pk))
+        rows.append(({f: getattr(stored, f) for f in ("status", "channel", "created_by_id", "expires_at", "day",
+                                                     "unit_id", "service_id", "slot_id")},
+                     {k: v for k, v in entry.after.items() if k != "reference"}, entry.actor_id, entry.actor_label,
+                     entry.object_type, entry.request_id, entry.after["reference"] == stored.reference))
+    assert rows[0] == rows[1]
+    assert rows[0][3:] == ("somchai", "booking.booking", "req-1", True)
+
+
+def test_the_hot_statements_are_prepared_once_per_connection():
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are a PostgreSQL matter")
+    schedule, _ = make_schedule(seats=3)
+    for citizen in ucs_citizens(3):
+        booking_create(actor=None, citizen=citizen, slot_id=slot_at(schedule, T10).pk, now=NOW)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE NOT from_sql")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert sum("FROM booking_slot s JOIN booking_schedule" in p for p in prepared) == 1
+    assert sum(p.startswith("WITH seat AS (UPDATE booking_slot") for p in prepared) == 1

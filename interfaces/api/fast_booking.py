@@ -1,0 +1,148 @@
+"""``POST /api/v1/bookings`` for a unit's software (API key), served without Django's request cycle.
+
+Why: on a launch-day surge this one endpoint takes the load, and on the 2-core benchmark machine
+Django's middleware, request/response objects and django-ninja cost about 2 ms of CPU per booking
+against about 1 ms for the booking itself (in-process profile, README "Booking surge"). This lane does
+only what that request needs: it reads the key and the JSON body, calls the same domain service
+(:func:`raksa.booking.services.booking_create`) and writes the same JSON answer, status and security
+headers as the django-ninja endpoint in :mod:`interfaces.api.booking`, which stays the documented one
+(OpenAPI) and serves everything else: staff sessions, malformed bodies, unknown keys, plain HTTP when
+HTTPS is required. A test sends the same requests down both ways and compares the answers.
+"""
+
+from __future__ import annotations
+
+import http
+import io
+import json
+import logging
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core import signals
+from ninja.responses import NinjaJSONEncoder
+
+from interfaces.api.booking import _booking_out
+from raksa.booking.models import BookingChannel
+from raksa.booking.services import booking_create
+from raksa.core.errors import DomainError
+from raksa.core.middleware import log_request, request_id_from
+from raksa.core.request_context import reset_request_id, set_request_id
+from raksa.units.selectors import unit_api_key_authenticate
+
+PATH = "/api/v1/bookings"
+_MAX_BODY = 4096  # a booking is under 100 bytes; anything bigger takes the full path
+logger = logging.getLogger("django.request")
+
+
+class BookingFastLane:
+    """WSGI wrapper: the fast lane for API-key bookings, everything else to ``app`` (Django)."""
+
+    def __init__(self, app: Callable) -> None:
+        self.app = app
+        self._headers: list[tuple[str, str]] | None = None
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        authorization = environ.get("HTTP_AUTHORIZATION", "")
+        if (environ.get("PATH_INFO") != PATH or environ.get("REQUEST_METHOD") != "POST"
+                or not authorization.startswith("Bearer rk_")
+                or (settings.SECURE_SSL_REDIRECT and not _is_secure(environ))):
+            return self.app(environ, start_response)
+        length = _content_length(environ)
+        if not 0 < length <= _MAX_BODY:
+            return self.app(environ, start_response)
+        body = environ["wsgi.input"].read(length)
+        payload = _payload(body)
+        if payload is None:  # let django-ninja word the 422 exactly as it always does
+            environ["wsgi.input"] = io.BytesIO(body)
+            return self.app(environ, start_response)
+        started = time.perf_counter()
+        signals.request_started.send(sender=self.__class__, environ=environ)
+        try:
+            key = unit_api_key_authenticate(authorization[7:].strip())
+            if key is None:  # unknown or revoked: the full path answers (a session may still apply)
+                environ["wsgi.input"] = io.BytesIO(body)
+                return self.app(environ, start_response)
+            request_id = request_id_from(environ.get("HTTP_X_REQUEST_ID", ""))
+            token = set_request_id(request_id)
+            try:
+                status, answer = _book(key.unit_id, *payload)
+            finally:
+                reset_request_id(token)
+        finally:
+            signals.request_finished.send(sender=self.__class__)
+        data = json.dumps(answer, cls=NinjaJSONEncoder).encode()
+        start_response(f"{status} {http.HTTPStatus(status).phrase}", [
+            ("Content-Type", "application/json; charset=utf-8"), ("Content-Length", str(len(data))),
+            ("X-Request-ID", request_id), *self._security_headers(environ)])
+        log_request(method="POST", path=PATH, status=status, started=started, user_id=None)
+        return [data]
+
+    def _security_headers(self, environ: dict) -> list[tuple[str, str]]:
+        """What SecurityMiddleware and XFrameOptionsMiddleware add to the full path's answers."""
+        if self._headers is None:
+            headers = []
+            if settings.SECURE_CONTENT_TYPE_NOSNIFF:
+                headers.append(("X-Content-Type-Options", "nosniff"))
+            if settings.SECURE_REFERRER_POLICY:
+                policy = settings.SECURE_REFERRER_POLICY
+                headers.append(("Referrer-Policy", policy if isinstance(policy, str) else ",".join(policy)))
+            if settings.SECURE_CROSS_ORIGIN_OPENER_POLICY:
+                headers.append(("Cross-Origin-Opener-Policy", settings.SECURE_CROSS_ORIGIN_OPENER_POLICY))
+            headers.append(("X-Frame-Options", getattr(settings, "X_FRAME_OPTIONS", "DENY").upper()))
+            self._headers = headers
+        if settings.SECURE_HSTS_SECONDS and _is_secure(environ):
+            hsts = f"max-age={settings.SECURE_HSTS_SECONDS}"
+            if settings.SECURE_HSTS_INCLUDE_SUBDOMAINS:
+                hsts += "; includeSubDomains"
+            if settings.SECURE_HSTS_PRELOAD:
+                hsts += "; preload"
+            return [("Strict-Transport-Security", hsts), *self._headers]
+        return self._headers
+
+
+def _book(unit_id: int, national_id: str, slot_id: int) -> tuple[int, dict[str, Any]]:
+    try:
+        booking = booking_create(actor=None, national_id=national_id, slot_id=slot_id,
+                                 channel=BookingChannel.PORTAL, for_unit_id=unit_id)
+    except DomainError as exc:
+        return exc.status, exc.as_dict()
+    except Exception:
+        logger.exception("Internal Server Error: %s", PATH)
+        return 500, {"code": "INTERNAL_ERROR", "message": "ระบบขัดข้อง กรุณาลองใหม่อีกครั้ง",
+                     "message_en": "Something went wrong on our side. Please try again.", "field": None}
+    return 201, _booking_out(booking, booking.slot, booking.unit.hcode, booking.service.code)
+
+
+def _content_length(environ: dict) -> int:
+    try:
+        return int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+def _payload(body: bytes) -> tuple[str, int] | None:
+    """(national_id, slot_id) when the body is exactly what the endpoint's schema accepts without
+    coercion; anything else (None) goes to django-ninja, which validates and words the error."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    national_id, slot_id = data.get("national_id"), data.get("slot_id")
+    if type(national_id) is not str or type(slot_id) is not int:
+        return None
+    return national_id, slot_id
+
+
+def _is_secure(environ: dict) -> bool:
+    """As Django's ``HttpRequest.is_secure`` (with ``SECURE_PROXY_SSL_HEADER``)."""
+    if settings.SECURE_PROXY_SSL_HEADER:
+        header, secure_value = settings.SECURE_PROXY_SSL_HEADER
+        value = environ.get(header)
+        if value is not None:
+            return value.split(",", 1)[0].strip() == secure_value
+    return environ.get("wsgi.url_scheme") == "https"

@@ -1,0 +1,172 @@
+"""The fast lane for API-key bookings answers exactly as the django-ninja endpoint does.
+
+Each case is sent twice over WSGI, once to ``config.wsgi.application`` (the lane in front of Django)
+and once to Django alone, with the same conditions (a fresh citizen each time), and the answers must
+match: status, JSON body (but the new booking's reference) and headers.
+"""
+
+import datetime as dt
+import io
+import json
+
+import pytest
+
+from config.wsgi import application, django_application
+from interfaces.api import fast_booking
+from raksa.booking.models import Booking, Schedule, Slot
+from raksa.booking.slots import slots_materialise
+from raksa.core.timeutil import service_day
+from raksa.people.models import Scheme
+from raksa.testing.factories import (
+    CitizenFactory,
+    CoverageFactory,
+    UnitFactory,
+    UnitServiceFactory,
+    make_eligible_case,
+    make_national_id,
+)
+from raksa.units.models import UnitStatus
+from raksa.units.services import unit_api_key_issue, unit_api_key_revoke
+
+# The lane commits like production (no test transaction around a WSGI call), so: transactional_db.
+pytestmark = pytest.mark.django_db(transaction=True)
+ALL_DAY = {d: [["00:00", "24:00"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+# Only the full path's LocaleMiddleware adds these; the JSON carries both languages, so they do not apply.
+LANGUAGE_HEADERS = {"Vary", "Content-Language"}
+
+
+def call(app, body: bytes | dict, key: str, method: str = "POST", **extra) -> tuple[int, dict, dict]:
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    environ = {"REQUEST_METHOD": method, "PATH_INFO": "/api/v1/bookings", "SCRIPT_NAME": "", "QUERY_STRING": "",
+               "SERVER_NAME": "testserver", "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1",
+               "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(raw), "wsgi.errors": io.StringIO(),
+               "CONTENT_LENGTH": str(len(raw)), "CONTENT_TYPE": "application/json",
+               "HTTP_AUTHORIZATION": f"Bearer {key}", "HTTP_HOST": "testserver", "REMOTE_ADDR": "127.0.0.1", **extra}
+    seen = {}
+
+    def start_response(status, headers, exc_info=None):
+        seen["status"], seen["headers"] = int(status.split()[0]), dict(headers)
+
+    content = b"".join(application(environ, start_response) if app == "lane" else
+                       django_application(environ, start_response))
+    return seen["status"], json.loads(content) if content else {}, seen["headers"]
+
+
+@pytest.fixture
+def world():
+    _, _, unit, service = make_eligible_case()
+    schedule = Schedule.objects.create(unit=unit, service=service, weekly_hours=ALL_DAY, slot_minutes=60,
+                                       seats_per_slot=1, min_notice_minutes=0)
+    slots_materialise(schedule=schedule, days=3)
+    key, api_key = unit_api_key_issue(actor=None, unit=unit, label="ระบบร้านยา")
+    slots = list(Slot.objects.filter(unit=unit, day=service_day() + dt.timedelta(days=1)).order_by("starts_at"))
+    other_unit = UnitFactory()
+    UnitServiceFactory(unit=other_unit, service=service)
+    other = Schedule.objects.create(unit=other_unit, service=service, weekly_hours=ALL_DAY, slot_minutes=60,
+                                    seats_per_slot=1, min_notice_minutes=0)
+    slots_materialise(schedule=other, days=3)
+    return {"unit": unit, "key": key, "api_key": api_key, "slots": slots,
+            "other_slot": Slot.objects.filter(unit=other_unit, day=slots[0].day).first()}
+
+
+def citizen(scheme: str = Scheme.UCS) -> str:
+    national_id = make_national_id()
+    CoverageFactory(citizen=CitizenFactory(national_id=national_id), scheme=scheme)
+    return national_id
+
+
+@pytest.fixture
+def lane_calls(monkeypatch):
+    calls = []
+    real = fast_booking._book
+    monkeypatch.setattr(fast_booking, "_book", lambda *a: calls.append(a) or real(*a))
+    return calls
+
+
+def test_the_lane_and_django_ninja_give_the_same_answers(world, lane_calls):
+    slots = world["slots"]
+    # slot 1 is full for everyone; slot 2 holds one citizen's booking (for ALREADY_BOOKED)
+    for app in ("lane", "django"):
+        assert call(app, {"national_id": citizen(), "slot_id": slots[1].pk}, world["key"])[0] in (201, 409)
+    taken = citizen()
+    assert call("django", {"national_id": taken, "slot_id": slots[2].pk}, world["key"])[0] == 201
+    lane_calls.clear()
+    cases = {
+        "booked": lambda i: {"national_id": citizen(), "slot_id": slots[3 + i].pk},
+        "SLOT_FULL": lambda i: {"national_id": citizen(), "slot_id": slots[1].pk},
+        "NOT_ELIGIBLE": lambda i: {"national_id": citizen(Scheme.SSS), "slot_id": slots[5 + i].pk},
+        "ALREADY_BOOKED": lambda i: {"national_id": taken, "slot_id": slots[7 + i].pk},
+        "CITIZEN_NOT_FOUND": lambda i: {"national_id": make_national_id(), "slot_id": slots[9].pk},
+        "INVALID_NATIONAL_ID": lambda i: {"national_id": "1234567890123", "slot_id": slots[9].pk},
+        "SLOT_NOT_FOUND": lambda i: {"national_id": citizen(), "slot_id": 10**9},
+        "FORBIDDEN": lambda i: {"national_id": citizen(), "slot_id": world["other_slot"].pk},
+    }
+    for name, body in cases.items():
+        lane = call("lane", body(0), world["key"])
+        full = call("django", body(1), world["key"])
+        assert lane[0] == full[0], (name, lane, full)
+        if name == "booked":
+            assert lane[0] == 201
+            assert lane[1].pop("reference") != full[1].pop("reference")
+            assert lane[1].pop("local_time") != full[1].pop("local_time")  # two different slots
+            assert lane[1].pop("starts_at") != full[1].pop("starts_at")
+            assert lane[1].pop("expires_at")[:16] == full[1].pop("expires_at")[:16]
+        else:
+            assert lane[1]["code"] == name
+        assert lane[1] == full[1], name
+        assert {k: v for k, v in lane[2].items() if k not in {"X-Request-ID", "Content-Length", *LANGUAGE_HEADERS}} == \
+            {k: v for k, v in full[2].items() if k not in {"X-Request-ID", "Content-Length", *LANGUAGE_HEADERS}}, name
+    assert len(lane_calls) == len(cases)  # every case went down the lane
+
+
+def test_the_lane_records_the_request_id_in_the_audit_row(world):
+    from raksa.audit.models import AuditEntry
+
+    status, body, headers = call("lane", {"national_id": citizen(), "slot_id": world["slots"][0].pk}, world["key"],
+                                 HTTP_X_REQUEST_ID="pharmacy-req-0001")
+    assert status == 201 and headers["X-Request-ID"] == "pharmacy-req-0001"
+    booking = Booking.objects.get(reference=body["reference"])
+    assert AuditEntry.objects.get(action="booking.create", object_id=str(booking.pk)).request_id == "pharmacy-req-0001"
+
+
+@pytest.mark.parametrize("body,status,code", [
+    (b"{not json", 400, "INVALID_JSON"), ({"national_id": 1234, "slot_id": 1}, 422, "INVALID_INPUT"),
+    ({"slot_id": 1}, 422, "INVALID_INPUT"), (b"", 422, "INVALID_INPUT"),
+])
+def test_what_the_lane_does_not_take_django_ninja_answers(world, lane_calls, body, status, code):
+    lane, full = call("lane", body, world["key"]), call("django", body, world["key"])
+    assert lane[0] == full[0] == status and lane[1] == full[1] and lane[1]["code"] == code
+    assert lane_calls == []
+
+
+def test_a_numeric_string_slot_is_coerced_by_the_full_path_as_before(world, lane_calls):
+    status, body, _ = call("lane", {"national_id": citizen(), "slot_id": str(world["slots"][0].pk)}, world["key"])
+    assert status == 201 and lane_calls == []
+
+
+def test_unknown_and_revoked_keys_are_refused_by_the_full_path(world, lane_calls):
+    body = {"national_id": citizen(), "slot_id": world["slots"][0].pk}
+    assert call("lane", body, "rk_not-a-key")[1]["code"] == "NOT_AUTHENTICATED"
+    assert call("lane", body, world["key"])[0] == 201  # the key is now remembered as live…
+    unit_api_key_revoke(actor=None, api_key=world["api_key"])
+    body = {"national_id": citizen(), "slot_id": world["slots"][1].pk}
+    assert call("lane", body, world["key"])[0] == 401  # …and forgotten when revoked
+    assert Booking.objects.count() == 1 and len(lane_calls) == 1
+
+
+def test_a_suspended_unit_cannot_book_through_the_lane(world):
+    world["unit"].status = UnitStatus.SUSPENDED
+    world["unit"].save(update_fields=["status"])
+    status, body, _ = call("lane", {"national_id": citizen(), "slot_id": world["slots"][0].pk}, world["key"])
+    assert status == 409 and body["code"] == "NOT_ELIGIBLE" and "UNIT_SUSPENDED" in body["reasons"]
+
+
+def test_plain_http_goes_to_django_when_https_is_required(world, lane_calls, settings):
+    settings.SECURE_SSL_REDIRECT = True  # (Django's SecurityMiddleware read it at start-up, so it won't redirect here)
+    call("lane", {"national_id": citizen(), "slot_id": world["slots"][0].pk}, world["key"])
+    assert lane_calls == []
+    settings.SECURE_HSTS_SECONDS = 3600
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    status, _, headers = call("lane", {"national_id": citizen(), "slot_id": world["slots"][1].pk}, world["key"],
+                              HTTP_X_FORWARDED_PROTO="https")
+    assert status == 201 and headers["Strict-Transport-Security"] == "max-age=3600" and len(lane_calls) == 1
