@@ -49,14 +49,17 @@ def _actor(actor: Any | None, actor_label: str) -> tuple[Any | None, str]:
     return user, actor_label or (user.get_username() if user else "system")
 
 
-def audit_insert_sql(*, source: str, actor: Any | None, action: str, object_type: str, after: dict | None,
-                     actor_label: str = "") -> tuple[str, list[Any]]:
-    """An ``INSERT … SELECT`` (and its parameters) writing one audit row per row of ``source``, a
-    CTE with an ``id`` column, for a change made in one PostgreSQL statement
-    (``WITH changed AS (… RETURNING id), a AS (<this>) …``). That statement is the change's
-    transaction, so the row commits or rolls back with the change, as with :func:`audit_record`."""
+def audit_insert_sql(source: str) -> str:
+    """An ``INSERT … SELECT`` writing one audit row per row of ``source``, a CTE with an ``id``
+    column, for a change made in one PostgreSQL statement (``WITH changed AS (… RETURNING id),
+    a AS (<this>) …``); its parameters come from :func:`audit_insert_params`. That statement is the
+    change's transaction, so the row commits or rolls back with the change, as with :func:`audit_record`."""
+    return ("INSERT INTO audit_auditentry (at, actor_id, actor_label, action, object_type, object_id, after,"
+            f" request_id) SELECT %s, %s, %s, %s, %s, {source}.id::text, %s, %s FROM {source}")
+
+
+def audit_insert_params(*, actor: Any | None, action: str, object_type: str, after: dict | None,
+                        actor_label: str = "") -> list[Any]:
     user, actor_label = _actor(actor, actor_label)
-    sql = ("INSERT INTO audit_auditentry (at, actor_id, actor_label, action, object_type, object_id, after,"
-           f" request_id) SELECT %s, %s, %s, %s, %s, {source}.id::text, %s, %s FROM {source}")
-    return sql, [timezone.now(), user.pk if user else None, actor_label, action, object_type,
-                 connection.ops.adapt_json_value(after, None) if after is not None else None, get_request_id()]
+    return [timezone.now(), user.pk if user else None, actor_label, action, object_type,
+            connection.ops.adapt_json_value(after, None) if after is not None else None, get_request_id()]

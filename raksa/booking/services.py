@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from raksa.audit.services import audit_insert_sql, audit_record
+from raksa.audit.services import audit_insert_params, audit_insert_sql, audit_record
 from raksa.booking import errors
 from raksa.booking.locks import TAKE_SEAT_SQL, lock_bookings, lock_slots, slot_release_seat, slot_take_seat
 from raksa.booking.models import (
@@ -172,16 +172,20 @@ def _booking_values(booking: Booking) -> list[Any]:
             ops.adapt_datetimefield_value(booking.status_changed_at)]
 
 
+# Takes the seat, inserts the booking and its audit row; no row back when the slot is full.
+_INSERT_IN_ONE_STATEMENT_SQL = (
+    "WITH seat AS (" + TAKE_SEAT_SQL + " RETURNING id),"
+    " b AS (INSERT INTO booking_booking (" + _BOOKING_COLUMNS + ")"
+    " SELECT %s, %s, %s, %s, seat.id, %s, %s, %s, %s, %s, %s, %s FROM seat RETURNING id),"
+    " a AS (" + audit_insert_sql("b") + ")"
+    " SELECT id FROM b")
+
+
 def _insert_in_one_statement(booking: Booking, actor: Any) -> bool:
-    audit_sql, audit_params = audit_insert_sql(source="b", actor=actor, action="booking.create",
-                                               object_type="booking.booking", after=_booking_snapshot(booking))
-    sql = ("WITH seat AS (" + TAKE_SEAT_SQL + " RETURNING id),"
-           " b AS (INSERT INTO booking_booking (" + _BOOKING_COLUMNS + ")"
-           " SELECT %s, %s, %s, %s, seat.id, %s, %s, %s, %s, %s, %s, %s FROM seat RETURNING id),"
-           " a AS (" + audit_sql + ")"
-           " SELECT id FROM b")
     values = _booking_values(booking)
-    with prepared_cursor(sql, [booking.slot_id, *values[:4], *values[5:], *audit_params]) as cursor:
+    audit = audit_insert_params(actor=actor, action="booking.create", object_type="booking.booking",
+                                after=_booking_snapshot(booking))
+    with prepared_cursor(_INSERT_IN_ONE_STATEMENT_SQL, [booking.slot_id, *values[:4], *values[5:], *audit]) as cursor:
         row = cursor.fetchone()
     if row is None:
         return False
