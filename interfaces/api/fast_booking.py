@@ -25,8 +25,9 @@ from django.core import signals
 from ninja.responses import NinjaJSONEncoder
 
 from interfaces.api.booking import _booking_out
-from raksa.booking.models import BookingChannel
-from raksa.booking.services import booking_create
+from interfaces.api.group_commit import GroupCommit
+from raksa.booking.batch import BookingRequest, bookings_create_many
+from raksa.booking.models import Booking
 from raksa.core.errors import DomainError
 from raksa.core.middleware import log_request, request_id_from
 from raksa.core.request_context import reset_request_id, set_request_id
@@ -105,15 +106,20 @@ class BookingFastLane:
 
 def _book(unit_id: int, national_id: str, slot_id: int) -> tuple[int, dict[str, Any]]:
     try:
-        booking = booking_create(actor=None, national_id=national_id, slot_id=slot_id,
-                                 channel=BookingChannel.PORTAL, for_unit_id=unit_id)
-    except DomainError as exc:
-        return exc.status, exc.as_dict()
+        result = _group_commit.submit(BookingRequest(national_id=national_id, slot_id=slot_id, for_unit_id=unit_id))
     except Exception:
         logger.exception("Internal Server Error: %s", PATH)
         return 500, {"code": "INTERNAL_ERROR", "message": "ระบบขัดข้อง กรุณาลองใหม่อีกครั้ง",
                      "message_en": "Something went wrong on our side. Please try again.", "field": None}
-    return 201, _booking_out(booking, booking.slot, booking.unit.hcode, booking.service.code)
+    if isinstance(result, DomainError):
+        return result.status, result.as_dict()
+    return 201, _booking_out(result, result.slot, result.unit.hcode, result.service.code)
+
+
+# Concurrent API bookings in this process share one facts query and one short transaction
+# (raksa.booking.batch); a lone request runs at once.
+_group_commit: GroupCommit[BookingRequest, Booking | DomainError] = GroupCommit(
+    lambda requests: bookings_create_many(requests=requests))
 
 
 def _content_length(environ: dict) -> int:

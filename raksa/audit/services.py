@@ -63,3 +63,12 @@ def audit_insert_params(*, actor: Any | None, action: str, object_type: str, aft
     user, actor_label = _actor(actor, actor_label)
     return [timezone.now(), user.pk if user else None, actor_label, action, object_type,
             connection.ops.adapt_json_value(after, None) if after is not None else None, get_request_id()]
+
+
+def audit_insert_many_sql(select: str) -> str:
+    """An ``INSERT … SELECT`` writing one audit row per row of ``select``, which names its columns
+    ``at, actor_id, actor_label, action, object_type, id, after, request_id``: for a batch of changes
+    made in one PostgreSQL statement (as :func:`audit_insert_sql`, whose transaction rules apply)."""
+    return ("INSERT INTO audit_auditentry (at, actor_id, actor_label, action, object_type, object_id, after,"
+            " request_id) SELECT x.at, x.actor_id, x.actor_label, x.action, x.object_type, x.id::text, x.after,"
+            f" x.request_id FROM ({select}) x")

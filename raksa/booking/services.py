@@ -120,23 +120,7 @@ def booking_create(
         raise TypeError("booking_create needs exactly one of citizen and national_id")
     found = _slot_with_facts(citizen.pk if citizen is not None else None,
                              None if national_id is None else pii.lookup_hash(nid.normalize(national_id)), slot_id)
-    if found is None:
-        raise errors.slot_not_found()
-    citizen_id, slot, facts = found
-    if citizen_id is None:
-        raise citizen_not_found()
-    if for_unit_id is not None and slot.unit_id != for_unit_id:
-        raise Forbidden("You do not act for this unit.", "คุณไม่มีสิทธิดำเนินการแทนหน่วยบริการนี้")
-    _check_bookable(slot, now)
-    decision = decide(facts)
-    if not decision.eligible:
-        raise errors.NotEligible(decision)
-    awaiting = channel == BookingChannel.PORTAL
-    booking = Booking(
-        reference=_new_reference(), citizen_id=citizen_id, unit=slot.unit, service=slot.service, slot=slot,
-        day=slot.day, status=BookingStatus.AWAITING_CITIZEN if awaiting else BookingStatus.CONFIRMED,
-        channel=channel, created_by=actor if getattr(actor, "is_authenticated", False) else None, created_at=now,
-        expires_at=min(now + _confirm_window(), slot.starts_at) if awaiting else None, status_changed_at=now)
+    booking = new_booking(found, actor=actor, channel=channel, now=now, for_unit_id=for_unit_id)
     try:
         if _writes_in_one_statement():
             # Inside a caller's transaction a savepoint keeps a clash from aborting it; alone, the
@@ -153,6 +137,29 @@ def booking_create(
     if not booked:
         raise errors.slot_full()
     return booking
+
+
+def new_booking(found: tuple[int | None, Slot, Facts] | None, *, actor: Any, channel: str, now: dt.datetime,
+                for_unit_id: int | None) -> Booking:
+    """The unsaved booking for what the facts query found, or the reason there is none (raised):
+    SLOT_NOT_FOUND, CITIZEN_NOT_FOUND, FORBIDDEN, SLOT_NOT_BOOKABLE, NOT_ELIGIBLE, in that order."""
+    if found is None:
+        raise errors.slot_not_found()
+    citizen_id, slot, facts = found
+    if citizen_id is None:
+        raise citizen_not_found()
+    if for_unit_id is not None and slot.unit_id != for_unit_id:
+        raise Forbidden("You do not act for this unit.", "คุณไม่มีสิทธิดำเนินการแทนหน่วยบริการนี้")
+    _check_bookable(slot, now)
+    decision = decide(facts)
+    if not decision.eligible:
+        raise errors.NotEligible(decision)
+    awaiting = channel == BookingChannel.PORTAL
+    return Booking(
+        reference=_new_reference(), citizen_id=citizen_id, unit=slot.unit, service=slot.service, slot=slot,
+        day=slot.day, status=BookingStatus.AWAITING_CITIZEN if awaiting else BookingStatus.CONFIRMED,
+        channel=channel, created_by=actor if getattr(actor, "is_authenticated", False) else None, created_at=now,
+        expires_at=min(now + _confirm_window(), slot.starts_at) if awaiting else None, status_changed_at=now)
 
 
 def _writes_in_one_statement() -> bool:
@@ -204,21 +211,26 @@ def _insert_in_transaction(booking: Booking, actor: Any) -> bool:
     return True
 
 
-def _slot_facts_sql(citizen_by: str) -> str:
+def slot_facts_sql(*, source: str, citizen_match: str, where: str) -> str:
     """The slot (with schedule, unit, service), the citizen's id and the rights facts for the slot's
-    day: one query instead of seven. ``citizen_by``: the citizen column the first parameter matches."""
+    day: one query instead of seven. ``source``: a FROM item naming the slot id ``slot_id`` in its
+    conditions (or a table expression); ``citizen_match``: how ``ci`` (people_citizen) is found."""
     return (
         "SELECT ci.id, s.id, s.unit_id, s.service_id, s.schedule_id, s.day, s.starts_at, s.ends_at, s.withdrawn,"
         " sc.active, sc.min_notice_minutes, sc.book_ahead_days, u.status, u.unit_type, u.hcode,"
         " sv.active, sv.unit_type, sv.code, " + COVERAGE_COLUMNS + ", "
         + LATER_COVERAGE_SQL.format(citizen="ci.id", day="s.day") + ", "
         + CONTRACT_SQL.format(unit="s.unit_id", service="s.service_id", day="s.day")
-        + " FROM booking_slot s JOIN booking_schedule sc ON sc.id = s.schedule_id"
+        + f" FROM {source} JOIN booking_schedule sc ON sc.id = s.schedule_id"
         " JOIN units_unit u ON u.id = s.unit_id JOIN units_service sv ON sv.id = s.service_id"
-        f" LEFT JOIN people_citizen ci ON ci.{citizen_by} = %s"
+        f" LEFT JOIN people_citizen ci ON {citizen_match}"
         " LEFT JOIN people_coverage c ON c.id = " + COVERAGE_SQL.format(citizen="ci.id", day="s.day")
-        + " WHERE s.id = %s"
+        + f" WHERE {where}"
     )
+
+
+def _slot_facts_sql(citizen_by: str) -> str:
+    return slot_facts_sql(source="booking_slot s", citizen_match=f"ci.{citizen_by} = %s", where="s.id = %s")
 
 
 _SLOT_FACTS_BY_ID_SQL = _slot_facts_sql("id")
@@ -241,8 +253,11 @@ def _slot_with_facts(citizen_id: int | None, citizen_hash: bytes | None, slot_id
         sql, who = _SLOT_FACTS_BY_HASH_SQL, citizen_hash
     with prepared_cursor(sql, [who, slot_id]) as cursor:
         row = cursor.fetchone()
-    if row is None:
-        return None
+    return None if row is None else facts_from_row(row)
+
+
+def facts_from_row(row: tuple) -> tuple[int | None, Slot, Facts]:
+    """(the citizen's id or None if unknown, the slot, the facts) from a :func:`slot_facts_sql` row."""
     citizen_id, row = row[0], row[1:]
     day = as_date(row[4])
     unit = Unit(id=row[1], status=row[11], unit_type=row[12], hcode=row[13])

@@ -1,0 +1,166 @@
+"""Many bookings in one go: the group commit behind the API's surge lane.
+
+``bookings_create_many`` books each request exactly as :func:`raksa.booking.services.booking_create`
+would (same checks in the same order, same rows, same errors), but a whole batch costs PostgreSQL two
+statements: one facts query, and one statement that locks the batch's slots in id order
+(``locks.py``), takes each slot's seats for all of its requests or none, and inserts the bookings and
+their audit rows (atomic as any single statement).
+
+The requests this cannot settle go through ``booking_create`` one by one after it, in request order:
+those of a slot without seats for all of them (so the first come get the last seats), those whose
+citizen already holds a booking at the unit that day or asks twice in the batch (they get SLOT_FULL
+or ALREADY_BOOKED, whichever booking alone gives at that moment), and the whole batch if its
+statement fails (a booking made by the same citizen in the meantime, a deadlock…). The requests of a
+batch arrived together, so every answer is one that booking them one at a time in some order gives.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+
+from raksa.audit.services import audit_insert_many_sql
+from raksa.booking.models import Booking, BookingChannel
+from raksa.booking.services import (
+    _BOOKING_COLUMNS,
+    _booking_snapshot,
+    booking_create,
+    facts_from_row,
+    new_booking,
+    slot_facts_sql,
+)
+from raksa.core import pii
+from raksa.core.db import prepared_cursor
+from raksa.core.errors import DomainError
+from raksa.core.request_context import get_request_id, reset_request_id, set_request_id
+from raksa.people import national_id as nid
+
+
+@dataclass(frozen=True)
+class BookingRequest:
+    """A unit's software books for a citizen (channel ``portal``, as ``POST /api/v1/bookings``)."""
+
+    national_id: str
+    slot_id: int
+    for_unit_id: int | None
+    now: dt.datetime = field(default_factory=timezone.now)
+    request_id: str = field(default_factory=get_request_id)
+
+
+_FACTS_MANY_SQL = slot_facts_sql(
+    source="unnest(%s::bytea[], %s::bigint[]) WITH ORDINALITY AS r(cid_hash, slot_id, ord)"
+           " JOIN booking_slot s ON s.id = r.slot_id",
+    citizen_match="ci.cid_hash = r.cid_hash", where="true").replace(
+    "SELECT ci.id,", "SELECT r.ord, EXISTS (SELECT 1 FROM booking_booking bk WHERE bk.citizen_id = ci.id"
+    " AND bk.unit_id = s.unit_id AND bk.day = s.day AND bk.status IN ('awaiting_citizen', 'confirmed', 'checked_in')),"
+    " ci.id,", 1)
+
+# One statement: lock the slots in id order, take every slot's seats for all its requests or none,
+# insert the bookings of the slots served and an audit row for each. Returns what was inserted.
+_WRITE_MANY_SQL = (
+    "WITH want AS (SELECT * FROM unnest(%s::bigint[], %s::int[]) AS w(slot_id, n)),"
+    " locked AS MATERIALIZED (SELECT s.id FROM booking_slot s WHERE s.id IN (SELECT slot_id FROM want)"
+    " ORDER BY s.id FOR UPDATE),"
+    " seat AS (UPDATE booking_slot s SET booked = s.booked + w.n FROM want w, locked l"
+    " WHERE s.id = l.id AND w.slot_id = l.id AND s.booked + w.n <= s.capacity AND NOT s.withdrawn RETURNING s.id),"
+    " r AS (SELECT * FROM unnest(%s::text[], %s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[], %s::date[],"
+    " %s::text[], %s::text[], %s::timestamptz[], %s::timestamptz[], %s::text[], %s::text[]) WITH ORDINALITY"
+    " AS r(reference, citizen_id, unit_id, service_id, slot_id, day, status, channel, created_at, expires_at,"
+    " after, request_id, ord)),"
+    f" b AS (INSERT INTO booking_booking ({_BOOKING_COLUMNS})"
+    " SELECT r.reference, r.citizen_id, r.unit_id, r.service_id, r.slot_id, r.day, r.status, r.channel, NULL,"
+    " r.created_at, r.expires_at, r.created_at FROM r JOIN seat ON seat.id = r.slot_id ORDER BY r.ord"
+    " RETURNING id, reference),"
+    " a AS (" + audit_insert_many_sql(
+        "SELECT r.created_at AS at, NULL::integer AS actor_id, 'system' AS actor_label,"
+        " 'booking.create' AS action, 'booking.booking' AS object_type, b.id AS id, r.after::jsonb AS after,"
+        " r.request_id AS request_id FROM b JOIN r ON r.reference = b.reference") + ")"
+    " SELECT b.id, b.reference FROM b"
+)
+
+
+def bookings_create_many(*, requests: list[BookingRequest]) -> list[Booking | DomainError]:
+    """One result per request, in order: the booking made, or the DomainError that refused it."""
+    if len(requests) == 1 or connection.vendor != "postgresql":
+        return [_one(r) for r in requests]
+    results: list[Booking | DomainError | None] = [None] * len(requests)
+    try:
+        with transaction.atomic() if connection.in_atomic_block else nullcontext():  # a caller's transaction
+            _book_batch(requests, results)                                            # survives a failure
+    except DatabaseError:  # nothing was written by the batch: what is left is booked one by one below
+        pass
+    return [r if r is not None else _one(requests[i]) for i, r in enumerate(results)]
+
+
+def _book_batch(requests: list[BookingRequest], results: list) -> None:
+    """Fill in ``results`` for what the batch settles; the rest stays None (booked alone)."""
+    hashes: dict[int, bytes] = {}
+    for i, r in enumerate(requests):
+        try:
+            hashes[i] = pii.lookup_hash(nid.normalize(r.national_id))
+        except DomainError as exc:
+            results[i] = exc
+    if not hashes:
+        return
+    found, holders = {}, set()  # holders: the citizen already holds an active booking at that unit that day
+    order = list(hashes)
+    with prepared_cursor(_FACTS_MANY_SQL, [list(hashes.values()), [requests[i].slot_id for i in order]]) as cursor:
+        for row in cursor.fetchall():
+            i = order[row[0] - 1]
+            found[i] = facts_from_row(row[2:])
+            if row[1]:
+                holders.add(i)
+    batch: dict[int, Booking] = {}
+    seen = set()
+    for i in order:
+        r = requests[i]
+        try:
+            booking = new_booking(found.get(i), actor=None, channel=BookingChannel.PORTAL, now=r.now,
+                                  for_unit_id=r.for_unit_id)
+        except DomainError as exc:
+            results[i] = exc
+            continue
+        key = (booking.citizen_id, booking.unit_id, booking.day)
+        if i not in holders and key not in seen:  # else: alone, where the seats decide the answer
+            batch[i] = booking
+        seen.add(key)
+    if batch:
+        for i, booking in _write(requests, batch).items():
+            results[i] = booking
+
+
+def _one(r: BookingRequest) -> Booking | DomainError:
+    token = set_request_id(r.request_id)
+    try:
+        return booking_create(actor=None, national_id=r.national_id, slot_id=r.slot_id,
+                              channel=BookingChannel.PORTAL, now=r.now, for_unit_id=r.for_unit_id)
+    except DomainError as exc:
+        return exc
+    finally:
+        reset_request_id(token)
+
+
+def _write(requests: list[BookingRequest], batch: dict[int, Booking]) -> dict[int, Booking]:
+    """Book what the statement can; requests of a slot without seats for all of them are left out."""
+    want = Counter(b.slot_id for b in batch.values())
+    rows = list(batch.values())
+    with prepared_cursor(_WRITE_MANY_SQL, [
+        list(want), list(want.values()),
+        [b.reference for b in rows], [b.citizen_id for b in rows], [b.unit_id for b in rows],
+        [b.service_id for b in rows], [b.slot_id for b in rows], [b.day for b in rows], [b.status for b in rows],
+        [b.channel for b in rows], [b.created_at for b in rows], [b.expires_at for b in rows],
+        [json.dumps(_booking_snapshot(b)) for b in rows], [requests[i].request_id for i in batch],
+    ]) as cursor:
+        inserted = dict((reference, pk) for pk, reference in cursor.fetchall())
+    done = {}
+    for i, booking in batch.items():
+        if booking.reference in inserted:
+            booking.pk = inserted[booking.reference]
+            done[i] = booking
+    return done
