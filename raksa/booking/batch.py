@@ -3,15 +3,14 @@
 ``bookings_create_many`` books each request exactly as :func:`raksa.booking.services.booking_create`
 would (same checks in the same order, same rows, same errors), but a whole batch costs PostgreSQL two
 statements: one facts query, and one statement that locks the batch's slots in id order
-(``locks.py``), takes each slot's seats for all of its requests or none, and inserts the bookings and
-their audit rows (atomic as any single statement).
+(``locks.py``), gives each slot's free seats to its first requests in request order (the others get
+SLOT_FULL) and inserts the bookings and their audit rows (atomic as any single statement).
 
-The requests this cannot settle go through ``booking_create`` one by one after it, in request order:
-those of a slot without seats for all of them (so the first come get the last seats), those whose
-citizen already holds a booking at the unit that day or asks twice in the batch (they get SLOT_FULL
-or ALREADY_BOOKED, whichever booking alone gives at that moment), and the whole batch if its
-statement fails (a booking made by the same citizen in the meantime, a deadlock…). The requests of a
-batch arrived together, so every answer is one that booking them one at a time in some order gives.
+Requests whose citizen already holds a booking at the unit that day, or asks twice in the batch, are
+booked one by one with ``booking_create`` after the batch (they get SLOT_FULL or ALREADY_BOOKED,
+whichever booking alone gives at that moment); so is the whole batch if its statement fails (a
+booking made by the same citizen in the meantime, a deadlock…). The requests of a batch arrived
+together, so every answer is one that booking them one at a time in some order gives.
 """
 
 from __future__ import annotations
@@ -25,6 +24,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from raksa.audit.services import audit_insert_many_sql
+from raksa.booking import errors
 from raksa.booking.models import Booking, BookingChannel
 from raksa.booking.services import _BOOKING_COLUMNS, _booking_snapshot, booking_create, facts_from_row, new_booking
 from raksa.core import pii
@@ -71,21 +71,25 @@ _FACTS_MANY_SQL = (
     " LIMIT 1) h ON true"
 )
 
-# One statement: lock the slots in id order, take every slot's seats for all its requests or none,
-# insert the bookings of the slots served and an audit row for each. Returns what was inserted.
+# One statement: lock the slots in id order, give each slot's free seats to its first requests (in
+# request order), insert their bookings and an audit row for each. Returns what was inserted; a
+# request left out found its slot full (or withdrawn, or gone), as booking_create would say.
 _WRITE_MANY_SQL = (
     "WITH r AS MATERIALIZED (SELECT * FROM jsonb_to_recordset(%s::jsonb) AS r(ord int, reference text,"
     " citizen_id bigint, unit_id bigint, service_id bigint, slot_id bigint, day date, status text, channel text,"
     " created_at timestamptz, expires_at timestamptz, after jsonb, request_id text)),"
     " want AS MATERIALIZED (SELECT slot_id, count(*) AS n FROM r GROUP BY slot_id),"
-    " locked AS MATERIALIZED (SELECT s.id FROM booking_slot s WHERE s.id = ANY(ARRAY(SELECT slot_id FROM want))"
-    " ORDER BY s.id FOR UPDATE),"
-    " seat AS (UPDATE booking_slot s SET booked = s.booked + (SELECT n FROM want WHERE want.slot_id = s.id)"
-    " WHERE s.id = ANY(ARRAY(SELECT id FROM locked)) AND NOT s.withdrawn"
-    " AND s.booked + (SELECT n FROM want WHERE want.slot_id = s.id) <= s.capacity RETURNING s.id),"
+    " locked AS MATERIALIZED (SELECT s.id, s.capacity - s.booked AS free, s.withdrawn FROM booking_slot s"
+    " WHERE s.id = ANY(ARRAY(SELECT slot_id FROM want)) ORDER BY s.id FOR UPDATE),"
+    " granted AS MATERIALIZED (SELECT l.id, LEAST(w.n, l.free) AS n FROM locked l JOIN want w ON w.slot_id = l.id"
+    " WHERE NOT l.withdrawn AND l.free > 0),"
+    " seat AS (UPDATE booking_slot s SET booked = s.booked + (SELECT n FROM granted WHERE granted.id = s.id)"
+    " WHERE s.id = ANY(ARRAY(SELECT id FROM granted)) RETURNING s.id),"
+    " ranked AS (SELECT r.*, row_number() OVER (PARTITION BY r.slot_id ORDER BY r.ord) AS rn FROM r),"
     f" b AS (INSERT INTO booking_booking ({_BOOKING_COLUMNS})"
     " SELECT r.reference, r.citizen_id, r.unit_id, r.service_id, r.slot_id, r.day, r.status, r.channel, NULL,"
-    " r.created_at, r.expires_at, r.created_at FROM r JOIN seat ON seat.id = r.slot_id ORDER BY r.ord"
+    " r.created_at, r.expires_at, r.created_at FROM ranked r JOIN granted g ON g.id = r.slot_id"
+    " JOIN seat ON seat.id = r.slot_id WHERE r.rn <= g.n ORDER BY r.ord"
     " RETURNING id, reference),"
     " a AS (" + audit_insert_many_sql(
         "SELECT r.created_at AS at, NULL::integer AS actor_id, 'system' AS actor_label,"
@@ -158,8 +162,7 @@ def _one(r: BookingRequest) -> Booking | DomainError:
         reset_request_id(token)
 
 
-def _write(requests: list[BookingRequest], batch: dict[int, Booking]) -> dict[int, Booking]:
-    """Book what the statement can; requests of a slot without seats for all of them are left out."""
+def _write(requests: list[BookingRequest], batch: dict[int, Booking]) -> dict[int, Booking | DomainError]:
     rows = json.dumps([
         {"ord": n, "reference": b.reference, "citizen_id": b.citizen_id, "unit_id": b.unit_id,
          "service_id": b.service_id, "slot_id": b.slot_id, "day": b.day.isoformat(), "status": b.status,
@@ -168,9 +171,11 @@ def _write(requests: list[BookingRequest], batch: dict[int, Booking]) -> dict[in
          "request_id": requests[i].request_id} for n, (i, b) in enumerate(batch.items())])
     with prepared_cursor(_WRITE_MANY_SQL, [rows]) as cursor:
         inserted = dict((reference, pk) for pk, reference in cursor.fetchall())
-    done = {}
+    done: dict[int, Booking | DomainError] = {}
     for i, booking in batch.items():
         if booking.reference in inserted:
             booking.pk = inserted[booking.reference]
             done[i] = booking
+        else:
+            done[i] = errors.slot_full()
     return done
