@@ -150,6 +150,8 @@ def main() -> None:
     parser.add_argument("--many-units", type=int, default=300)
     parser.add_argument("--many-requests", type=int, default=60)
     parser.add_argument("--many-seats", type=int, default=3)
+    parser.add_argument("--warm-units", type=int, default=20)
+    parser.add_argument("--warm-requests", type=int, default=40)
     parser.add_argument("--pgbench-units", type=int, default=40)
     parser.add_argument("--pgbench-seats", type=int, default=100)
     args = parser.parse_args()
@@ -162,11 +164,13 @@ def main() -> None:
     province = Province.objects.get(code="10")
     hot = make_units(args.hot_units, args.hot_seats, service, province, 70000)
     many = make_units(args.many_units, args.many_seats, service, province, 71000)
+    warm = make_units(args.warm_units, args.hot_seats, service, province, 72000)
     hot_seats = args.hot_units * 24 * args.hot_seats
     hot_requests = int(hot_seats * args.hot_oversubscribe / args.hot_units)
     ids = make_citizens(max(hot_requests * args.hot_units, args.many_requests * args.many_units) + 10)
     tomorrow = service_day() + dt.timedelta(days=1)
-    for name, rows in (("hot", plan(hot, ids, hot_requests, tomorrow, rng)),
+    for name, rows in (("warm", plan(warm, ids, args.warm_requests, tomorrow, rng)),
+                       ("hot", plan(hot, ids, hot_requests, tomorrow, rng)),
                        ("many", plan(many, ids, args.many_requests, tomorrow, rng))):
         with (out / f"{name}.jsonl").open("w") as f:
             for row in rows:

@@ -113,7 +113,8 @@ def booking_make(request, payload: BookingIn):
         for_unit_id = None
     booking = booking_create(actor=actor_of(request), national_id=payload.national_id, slot_id=payload.slot_id,
                              channel=BookingChannel.PORTAL, for_unit_id=for_unit_id)
-    return Status(201, _booking_out(booking, booking.slot, booking.unit.hcode, booking.service.code))
+    facts = booking.slot_facts
+    return Status(201, _booking_out(booking, facts, facts.hcode, facts.service_code))
 
 
 class WaitlistOut(Schema):

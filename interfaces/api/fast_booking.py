@@ -113,7 +113,8 @@ def _book(unit_id: int, national_id: str, slot_id: int) -> tuple[int, dict[str, 
                      "message_en": "Something went wrong on our side. Please try again.", "field": None}
     if isinstance(result, DomainError):
         return result.status, result.as_dict()
-    return 201, _booking_out(result, result.slot, result.unit.hcode, result.service.code)
+    facts = result.slot_facts
+    return 201, _booking_out(result, facts, facts.hcode, facts.service_code)
 
 
 # Concurrent API bookings in this process share one facts query and one short transaction
