@@ -28,10 +28,11 @@ from interfaces.api.booking import _booking_out
 from interfaces.api.group_commit import GroupCommit
 from raksa.booking.batch import BookingRequest, bookings_create_many
 from raksa.booking.models import Booking
+from raksa.booking.services import NewBooking
 from raksa.core.errors import DomainError
 from raksa.core.middleware import log_request, request_id_from
 from raksa.core.request_context import reset_request_id, set_request_id
-from raksa.units.selectors import unit_api_key_authenticate
+from raksa.units.selectors import unit_api_key_unit_id
 
 PATH = "/api/v1/bookings"
 _MAX_BODY = 4096  # a booking is under 100 bytes; anything bigger takes the full path
@@ -62,14 +63,14 @@ class BookingFastLane:
         started = time.perf_counter()
         signals.request_started.send(sender=self.__class__, environ=environ)
         try:
-            key = unit_api_key_authenticate(authorization[7:].strip())
-            if key is None:  # unknown or revoked: the full path answers (a session may still apply)
+            unit_id = unit_api_key_unit_id(authorization[7:].strip())
+            if unit_id is None:  # unknown or revoked: the full path answers
                 environ["wsgi.input"] = io.BytesIO(body)
                 return self.app(environ, start_response)
             request_id = request_id_from(environ.get("HTTP_X_REQUEST_ID", ""))
             token = set_request_id(request_id)
             try:
-                status, answer = _book(key.unit_id, *payload)
+                status, answer = _book(unit_id, *payload)
             finally:
                 reset_request_id(token)
         finally:
@@ -119,7 +120,7 @@ def _book(unit_id: int, national_id: str, slot_id: int) -> tuple[int, dict[str, 
 
 # Concurrent API bookings in this process share one facts query and one short transaction
 # (raksa.booking.batch); a lone request runs at once.
-_group_commit: GroupCommit[BookingRequest, Booking | DomainError] = GroupCommit(
+_group_commit: GroupCommit[BookingRequest, NewBooking | Booking | DomainError] = GroupCommit(
     lambda requests: bookings_create_many(requests=requests))
 
 

@@ -26,7 +26,14 @@ from django.utils import timezone
 from raksa.audit.services import audit_insert_many_sql
 from raksa.booking import errors
 from raksa.booking.models import Booking, BookingChannel
-from raksa.booking.services import _BOOKING_COLUMNS, _booking_snapshot, booking_create, facts_from_row, new_booking
+from raksa.booking.services import (
+    _BOOKING_COLUMNS,
+    NewBooking,
+    _booking_snapshot,
+    booking_create,
+    facts_from_row,
+    new_booking,
+)
 from raksa.core import pii
 from raksa.core.db import prepared_cursor
 from raksa.core.errors import DomainError
@@ -99,11 +106,12 @@ _WRITE_MANY_SQL = (
 )
 
 
-def bookings_create_many(*, requests: list[BookingRequest]) -> list[Booking | DomainError]:
-    """One result per request, in order: the booking made, or the DomainError that refused it."""
+def bookings_create_many(*, requests: list[BookingRequest]) -> list[NewBooking | Booking | DomainError]:
+    """One result per request, in order: the booking made (a NewBooking; a Booking if it was booked
+    alone: both carry the same fields and ``slot_facts``), or the DomainError that refused it."""
     if len(requests) == 1 or connection.vendor != "postgresql":
         return [_one(r) for r in requests]
-    results: list[Booking | DomainError | None] = [None] * len(requests)
+    results: list[NewBooking | Booking | DomainError | None] = [None] * len(requests)
     try:
         with transaction.atomic() if connection.in_atomic_block else nullcontext():  # a caller's transaction
             _book_batch(requests, results)                                            # survives a failure
@@ -132,7 +140,7 @@ def _book_batch(requests: list[BookingRequest], results: list) -> None:
             found[i] = facts_from_row(row[2:])
             if row[1]:
                 holders.add(i)
-    batch: dict[int, Booking] = {}
+    batch: dict[int, NewBooking] = {}
     seen = set()
     for i in order:
         r = requests[i]
@@ -162,7 +170,7 @@ def _one(r: BookingRequest) -> Booking | DomainError:
         reset_request_id(token)
 
 
-def _write(requests: list[BookingRequest], batch: dict[int, Booking]) -> dict[int, Booking | DomainError]:
+def _write(requests: list[BookingRequest], batch: dict[int, NewBooking]) -> dict[int, NewBooking | DomainError]:
     rows = json.dumps([
         {"ord": n, "reference": b.reference, "citizen_id": b.citizen_id, "unit_id": b.unit_id,
          "service_id": b.service_id, "slot_id": b.slot_id, "day": b.day.isoformat(), "status": b.status,
@@ -171,7 +179,7 @@ def _write(requests: list[BookingRequest], batch: dict[int, Booking]) -> dict[in
          "request_id": requests[i].request_id} for n, (i, b) in enumerate(batch.items())])
     with prepared_cursor(_WRITE_MANY_SQL, [rows]) as cursor:
         inserted = dict((reference, pk) for pk, reference in cursor.fetchall())
-    done: dict[int, Booking | DomainError] = {}
+    done: dict[int, NewBooking | DomainError] = {}
     for i, booking in batch.items():
         if booking.reference in inserted:
             booking.pk = inserted[booking.reference]

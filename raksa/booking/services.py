@@ -94,7 +94,7 @@ def _insert_booking(*, savepoint: bool = True, **fields: Any) -> Booking:
         raise
 
 
-def _booking_snapshot(booking: Booking) -> dict[str, Any]:
+def _booking_snapshot(booking: Booking | NewBooking) -> dict[str, Any]:
     return {"reference": booking.reference, "status": booking.status, "slot": booking.slot_id,
             "day": booking.day.isoformat(), "unit": booking.unit_id, "service": booking.service_id}
 
@@ -120,7 +120,7 @@ def booking_create(
         raise TypeError("booking_create needs exactly one of citizen and national_id")
     found = _slot_with_facts(citizen.pk if citizen is not None else None,
                              None if national_id is None else pii.lookup_hash(nid.normalize(national_id)), slot_id)
-    booking = new_booking(found, actor=actor, channel=channel, now=now, for_unit_id=for_unit_id)
+    booking = new_booking(found, actor=actor, channel=channel, now=now, for_unit_id=for_unit_id).as_booking()
     try:
         if _writes_in_one_statement():
             # Inside a caller's transaction a savepoint keeps a clash from aborting it; alone, the
@@ -140,8 +140,8 @@ def booking_create(
 
 
 def new_booking(found: tuple[int | None, SlotFacts, Facts] | None, *, actor: Any, channel: str, now: dt.datetime,
-                for_unit_id: int | None) -> Booking:
-    """The unsaved booking for what the facts query found, or the reason there is none (raised):
+                for_unit_id: int | None) -> NewBooking:
+    """The booking to make for what the facts query found, or the reason there is none (raised):
     SLOT_NOT_FOUND, CITIZEN_NOT_FOUND, FORBIDDEN, SLOT_NOT_BOOKABLE, NOT_ELIGIBLE, in that order."""
     if found is None:
         raise errors.slot_not_found()
@@ -155,13 +155,46 @@ def new_booking(found: tuple[int | None, SlotFacts, Facts] | None, *, actor: Any
     if not decision.eligible:
         raise errors.NotEligible(decision)
     awaiting = channel == BookingChannel.PORTAL
-    booking = Booking(
+    return NewBooking(
         reference=_new_reference(), citizen_id=citizen_id, unit_id=slot.unit_id, service_id=slot.service_id,
         slot_id=slot.pk, day=slot.day, status=BookingStatus.AWAITING_CITIZEN if awaiting else BookingStatus.CONFIRMED,
-        channel=channel, created_by=actor if getattr(actor, "is_authenticated", False) else None, created_at=now,
-        expires_at=min(now + _confirm_window(), slot.starts_at) if awaiting else None, status_changed_at=now)
-    booking.slot_facts = slot  # the slot's time, unit code and service code, for the caller's answer
-    return booking
+        channel=channel, created_by_id=actor.pk if getattr(actor, "is_authenticated", False) else None,
+        created_at=now, expires_at=min(now + _confirm_window(), slot.starts_at) if awaiting else None,
+        slot_facts=slot)
+
+
+@dataclass(slots=True)
+class NewBooking:
+    """A booking being made, as plain values (a batch of them costs no model instances); ``pk`` is
+    set once it is inserted. ``slot_facts``: the slot's time, unit code and service code, for the
+    caller's answer without another query."""
+
+    reference: str
+    citizen_id: int
+    unit_id: int
+    service_id: int
+    slot_id: int
+    day: dt.date
+    status: str
+    channel: str
+    created_by_id: int | None
+    created_at: dt.datetime
+    expires_at: dt.datetime | None
+    slot_facts: SlotFacts
+    pk: int | None = None
+
+    @property
+    def status_changed_at(self) -> dt.datetime:
+        return self.created_at
+
+    def as_booking(self) -> Booking:
+        booking = Booking(
+            pk=self.pk, reference=self.reference, citizen_id=self.citizen_id, unit_id=self.unit_id,
+            service_id=self.service_id, slot_id=self.slot_id, day=self.day, status=self.status, channel=self.channel,
+            created_by_id=self.created_by_id, created_at=self.created_at, expires_at=self.expires_at,
+            status_changed_at=self.created_at)
+        booking.slot_facts = self.slot_facts
+        return booking
 
 
 def _writes_in_one_statement() -> bool:

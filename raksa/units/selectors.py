@@ -61,24 +61,35 @@ def unit_api_key_authenticate(key: str) -> UnitApiKey | None:
     ``RAKSA_API_KEY_CACHE_SECONDS`` (default 5; 0 turns it off): a revocation is immediate in the
     process that revokes and takes at most that long in the others. That bound is the price of one
     database round trip less per booking in a surge. Unknown keys are never remembered."""
+    row = _live_key(key)
+    return UnitApiKey(id=row[0], unit_id=row[1], prefix=row[2]) if row else None
+
+
+def unit_api_key_unit_id(key: str) -> int | None:
+    """The unit a live ``key`` acts for, or None: :func:`unit_api_key_authenticate` without building
+    a model instance (the surge lane needs only this)."""
+    row = _live_key(key)
+    return row[1] if row else None
+
+
+def _live_key(key: str) -> tuple | None:
     if not key.startswith("rk_"):
         return None
     digest = api_key_digest(key)
     ttl = settings.RAKSA_API_KEY_CACHE_SECONDS
     hit = _live_keys.get(digest) if ttl > 0 else None
     if hit is not None and hit[0] > time.monotonic():
-        row = hit[1]
-    else:
-        with prepared_cursor("SELECT id, unit_id, prefix FROM units_unitapikey WHERE digest = %s"
-                             " AND revoked_at IS NULL", [digest]) as cursor:
-            row = cursor.fetchone()
-        if row is None:
-            return None
-        if ttl > 0:
-            if len(_live_keys) >= 10_000:  # bounded: forget everything rather than grow
-                _live_keys.clear()
-            _live_keys[digest] = (time.monotonic() + ttl, tuple(row))
-    return UnitApiKey(id=row[0], unit_id=row[1], prefix=row[2])
+        return hit[1]
+    with prepared_cursor("SELECT id, unit_id, prefix FROM units_unitapikey WHERE digest = %s"
+                         " AND revoked_at IS NULL", [digest]) as cursor:
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    if ttl > 0:
+        if len(_live_keys) >= 10_000:  # bounded: forget everything rather than grow
+            _live_keys.clear()
+        _live_keys[digest] = (time.monotonic() + ttl, tuple(row))
+    return tuple(row)
 
 
 _live_keys: dict[bytes, tuple[float, tuple]] = {}
