@@ -11,7 +11,14 @@ from interfaces.api.schemas import ErrorOut
 from raksa.booking.errors import slot_not_found
 from raksa.booking.models import Booking, BookingChannel, Slot
 from raksa.booking.selectors import queue_today, waitlist_position
-from raksa.booking.services import booking_cancel, booking_create, booking_reschedule, waitlist_join
+from raksa.booking.services import (
+    NewBooking,
+    SlotFacts,
+    booking_cancel,
+    booking_create,
+    booking_reschedule,
+    waitlist_join,
+)
 from raksa.booking.slots import slots_free
 from raksa.core.errors import NotFound
 from raksa.core.timeutil import BANGKOK, parse_date, service_day
@@ -66,7 +73,7 @@ class QueueOut(Schema):
     expected: list[BookingOut]
 
 
-def _booking_out(booking: Booking, slot: Slot | None = None, hcode: str | None = None,
+def _booking_out(booking: Booking | NewBooking, slot: Slot | SlotFacts | None = None, hcode: str | None = None,
                  service_code: str | None = None) -> dict:
     slot = slot or booking.slot
     return {"reference": booking.reference, "status": booking.status, "day": booking.day,
