@@ -1,13 +1,14 @@
 """``POST /api/v1/bookings`` for a unit's software (API key), served without Django's request cycle.
 
 Why: on a launch-day surge this one endpoint takes the load, and on the 2-core benchmark machine
-Django's middleware, request/response objects and django-ninja cost about 2 ms of CPU per booking
-against about 1 ms for the booking itself (in-process profile, README "Booking surge"). This lane does
-only what that request needs: it reads the key and the JSON body, calls the same domain service
-(:func:`raksa.booking.services.booking_create`) and writes the same JSON answer, status and security
-headers as the django-ninja endpoint in :mod:`interfaces.api.booking`, which stays the documented one
-(OpenAPI) and serves everything else: staff sessions, malformed bodies, unknown keys, plain HTTP when
-HTTPS is required. A test sends the same requests down both ways and compares the answers.
+Django's middleware, request/response objects and django-ninja cost about 2 ms of CPU per booking,
+more than the booking itself (in-process profile; README, "Benchmarks"). This lane does only what
+that request needs: it reads the key and the JSON body, books through the domain's group commit
+(:func:`raksa.booking.batch.bookings_create_many`, which books as ``booking_create`` does) and writes
+the same JSON answer, status and security headers as the django-ninja endpoint in
+:mod:`interfaces.api.booking`. That endpoint stays the documented one (OpenAPI) and serves everything
+else: staff sessions, malformed bodies, unknown keys, plain HTTP when HTTPS is required, hosts not in
+ALLOWED_HOSTS. A test sends the same requests down both ways and compares the answers.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signals
+from django.http.request import split_domain_port, validate_host
 from ninja.responses import NinjaJSONEncoder
 
 from interfaces.api.booking import _booking_out
@@ -50,7 +52,8 @@ class BookingFastLane:
         authorization = environ.get("HTTP_AUTHORIZATION", "")
         if (environ.get("PATH_INFO") != PATH or environ.get("REQUEST_METHOD") != "POST"
                 or not authorization.startswith("Bearer rk_")
-                or (settings.SECURE_SSL_REDIRECT and not _is_secure(environ))):
+                or (settings.SECURE_SSL_REDIRECT and not _is_secure(environ))
+                or not _host_allowed(environ)):
             return self.app(environ, start_response)
         length = _content_length(environ)
         if not 0 < length <= _MAX_BODY:
@@ -154,3 +157,14 @@ def _is_secure(environ: dict) -> bool:
         if value is not None:
             return value.split(",", 1)[0].strip() == secure_value
     return environ.get("wsgi.url_scheme") == "https"
+
+
+def _host_allowed(environ: dict) -> bool:
+    """As Django's ``HttpRequest.get_host`` checks ALLOWED_HOSTS; a refused host goes to Django (400)."""
+    if settings.USE_X_FORWARDED_HOST:
+        return False  # let Django read the forwarded host
+    domain, _ = split_domain_port(environ.get("HTTP_HOST") or environ.get("SERVER_NAME", ""))
+    allowed = settings.ALLOWED_HOSTS
+    if settings.DEBUG and not allowed:
+        allowed = [".localhost", "127.0.0.1", "[::1]"]
+    return bool(domain) and validate_host(domain, allowed)

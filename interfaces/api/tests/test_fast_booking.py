@@ -49,7 +49,8 @@ def call(app, body: bytes | dict, key: str, method: str = "POST", **extra) -> tu
 
     content = b"".join(application(environ, start_response) if app == "lane" else
                        django_application(environ, start_response))
-    return seen["status"], json.loads(content) if content else {}, seen["headers"]
+    is_json = seen["headers"].get("Content-Type", "").startswith("application/json")
+    return seen["status"], json.loads(content) if content and is_json else {}, seen["headers"]
 
 
 @pytest.fixture
@@ -170,3 +171,9 @@ def test_plain_http_goes_to_django_when_https_is_required(world, lane_calls, set
     status, _, headers = call("lane", {"national_id": citizen(), "slot_id": world["slots"][1].pk}, world["key"],
                               HTTP_X_FORWARDED_PROTO="https")
     assert status == 201 and headers["Strict-Transport-Security"] == "max-age=3600" and len(lane_calls) == 1
+
+
+def test_a_host_django_would_refuse_goes_to_django(world, lane_calls):
+    status, _, _ = call("lane", {"national_id": citizen(), "slot_id": world["slots"][0].pk}, world["key"],
+                        HTTP_HOST="evil.example")
+    assert status == 400 and lane_calls == [] and Booking.objects.count() == 0
