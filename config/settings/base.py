@@ -101,14 +101,14 @@ def database_from_env() -> dict:
         }
     config = dj_database_url.parse(url, conn_max_age=0)
     if config["ENGINE"] == "django.db.backends.postgresql":
+        # Never reached, so nothing is prepared automatically; raksa.core.db prepares the hot statements.
+        # (A pooler in transaction mode must support prepared statements: PgBouncer 1.21 or later.)
+        config["OPTIONS"] = {"prepare_threshold": 2**31 - 1}
         if env_bool("DATABASE_POOL", True):
-            config["OPTIONS"] = {
-                "prepare_threshold": 2**31 - 1,  # never reached: only raksa.core.db prepares (see there)
-                "pool": {
-                    "min_size": int(os.environ.get("DATABASE_POOL_MIN", "2")),
-                    "max_size": int(os.environ.get("DATABASE_POOL_MAX", "16")),
-                    "timeout": 10,
-                }
+            config["OPTIONS"]["pool"] = {
+                "min_size": int(os.environ.get("DATABASE_POOL_MIN", "2")),
+                "max_size": int(os.environ.get("DATABASE_POOL_MAX", "16")),
+                "timeout": 10,
             }
     return config
 

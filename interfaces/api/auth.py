@@ -20,7 +20,7 @@ class StaffSessionAuth(SessionAuth):
     an unknown or revoked key is a plain 401 rather than a CSRF failure."""
 
     def __call__(self, request):
-        if request.headers.get("Authorization", "").startswith("Bearer "):
+        if request.headers.get("Authorization", "").lower().startswith("bearer "):  # as HttpBearer reads it
             return None
         return super().__call__(request)
 

@@ -64,26 +64,34 @@ class BookingFastLane:
             environ["wsgi.input"] = io.BytesIO(body)
             return self.app(environ, start_response)
         started = time.perf_counter()
+        request_id = request_id_from(environ.get("HTTP_X_REQUEST_ID", ""))
+        token = set_request_id(request_id)
         signals.request_started.send(sender=self.__class__, environ=environ)
         try:
-            unit_id = unit_api_key_unit_id(authorization[7:].strip())
-            if unit_id is None:  # unknown or revoked: the full path answers
-                environ["wsgi.input"] = io.BytesIO(body)
-                return self.app(environ, start_response)
-            request_id = request_id_from(environ.get("HTTP_X_REQUEST_ID", ""))
-            token = set_request_id(request_id)
             try:
+                unit_id = unit_api_key_unit_id(authorization[7:])  # "Bearer " exactly, as django-ninja reads it
+            except Exception:
+                logger.exception("Internal Server Error: %s", PATH)
+                status, answer = _INTERNAL_ERROR
+            else:
+                if unit_id is None:  # unknown or revoked: the full path answers, in a request cycle of its own
+                    signals.request_finished.send(sender=self.__class__)
+                    reset_request_id(token)
+                    environ["wsgi.input"] = io.BytesIO(body)
+                    return self.app(environ, start_response)
                 status, answer = _book(unit_id, *payload)
-            finally:
-                reset_request_id(token)
-        finally:
+            data = json.dumps(answer, cls=NinjaJSONEncoder).encode()
+            start_response(f"{status} {http.HTTPStatus(status).phrase}", [
+                ("Content-Type", "application/json; charset=utf-8"), ("Content-Length", str(len(data))),
+                ("X-Request-ID", request_id), *self._security_headers(environ)])
+            log_request(method="POST", path=PATH, status=status, started=started, user_id=None)
             signals.request_finished.send(sender=self.__class__)
-        data = json.dumps(answer, cls=NinjaJSONEncoder).encode()
-        start_response(f"{status} {http.HTTPStatus(status).phrase}", [
-            ("Content-Type", "application/json; charset=utf-8"), ("Content-Length", str(len(data))),
-            ("X-Request-ID", request_id), *self._security_headers(environ)])
-        log_request(method="POST", path=PATH, status=status, started=started, user_id=None)
-        return [data]
+            reset_request_id(token)
+            return [data]
+        except BaseException:
+            signals.request_finished.send(sender=self.__class__)
+            reset_request_id(token)
+            raise
 
     def _security_headers(self, environ: dict) -> list[tuple[str, str]]:
         """What SecurityMiddleware and XFrameOptionsMiddleware add to the full path's answers."""
@@ -108,22 +116,29 @@ class BookingFastLane:
         return self._headers
 
 
+_INTERNAL_ERROR = (500, {"code": "INTERNAL_ERROR", "message": "ระบบขัดข้อง กรุณาลองใหม่อีกครั้ง",
+                         "message_en": "Something went wrong on our side. Please try again.", "field": None})
+
+
 def _book(unit_id: int, national_id: str, slot_id: int) -> tuple[int, dict[str, Any]]:
+    """The answer to one booking. Unexpected errors are a JSON 500 (django-ninja's would be Django's
+    HTML error page: API clients are better served by a code)."""
     try:
         result = _group_commit.submit(BookingRequest(national_id=national_id, slot_id=slot_id, for_unit_id=unit_id))
     except Exception:
         logger.exception("Internal Server Error: %s", PATH)
-        return 500, {"code": "INTERNAL_ERROR", "message": "ระบบขัดข้อง กรุณาลองใหม่อีกครั้ง",
-                     "message_en": "Something went wrong on our side. Please try again.", "field": None}
+        return _INTERNAL_ERROR
     if isinstance(result, DomainError):
         return result.status, result.as_dict()
+    if isinstance(result, Exception):  # this request alone failed (logged by the batch)
+        return _INTERNAL_ERROR
     facts = result.slot_facts
     return 201, _booking_out(result, facts, facts.hcode, facts.service_code)
 
 
 # Concurrent API bookings in this process share one facts query and one short transaction
 # (raksa.booking.batch); a lone request runs at once.
-_group_commit: GroupCommit[BookingRequest, NewBooking | Booking | DomainError] = GroupCommit(
+_group_commit: GroupCommit[BookingRequest, NewBooking | Booking | DomainError | Exception] = GroupCommit(
     lambda requests: bookings_create_many(requests=requests))
 
 
@@ -144,8 +159,8 @@ def _payload(body: bytes) -> tuple[str, int] | None:
     if not isinstance(data, dict):
         return None
     national_id, slot_id = data.get("national_id"), data.get("slot_id")
-    if type(national_id) is not str or type(slot_id) is not int:
-        return None
+    if type(national_id) is not str or type(slot_id) is not int or not 0 < slot_id < 2**63:
+        return None  # (a slot id beyond bigint would fail the whole batch's query)
     return national_id, slot_id
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 
@@ -41,12 +42,14 @@ from raksa.core.request_context import get_request_id, reset_request_id, set_req
 from raksa.eligibility.services import CONTRACT_SQL, COVERAGE_COLUMNS, COVERAGE_SQL, LATER_COVERAGE_SQL
 from raksa.people import national_id as nid
 
+logger = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class BookingRequest:
     """A unit's software books for a citizen (channel ``portal``, as ``POST /api/v1/bookings``)."""
 
-    national_id: str
+    national_id: str = field(repr=False)  # never in a repr, a log line or an error report
     slot_id: int
     for_unit_id: int | None
     now: dt.datetime = field(default_factory=timezone.now)
@@ -86,10 +89,12 @@ _WRITE_MANY_SQL = (
     " citizen_id bigint, unit_id bigint, service_id bigint, slot_id bigint, day date, status text, channel text,"
     " created_at timestamptz, expires_at timestamptz, after jsonb, request_id text)),"
     " want AS MATERIALIZED (SELECT slot_id, count(*) AS n FROM r GROUP BY slot_id),"
-    " locked AS MATERIALIZED (SELECT s.id, s.capacity - s.booked AS free, s.withdrawn FROM booking_slot s"
-    " WHERE s.id = ANY(ARRAY(SELECT slot_id FROM want)) ORDER BY s.id FOR UPDATE),"
-    " granted AS MATERIALIZED (SELECT l.id, LEAST(w.n, l.free) AS n FROM locked l JOIN want w ON w.slot_id = l.id"
-    " WHERE NOT l.withdrawn AND l.free > 0),"
+    # Only slots with a seat are locked (PostgreSQL re-checks the condition once it holds the lock):
+    # a full slot's requests learn SLOT_FULL without queueing behind other batches.
+    " locked AS MATERIALIZED (SELECT s.id, s.capacity - s.booked AS free FROM booking_slot s"
+    " WHERE s.id = ANY(ARRAY(SELECT slot_id FROM want)) AND s.booked < s.capacity AND NOT s.withdrawn"
+    " ORDER BY s.id FOR UPDATE),"
+    " granted AS MATERIALIZED (SELECT l.id, LEAST(w.n, l.free) AS n FROM locked l JOIN want w ON w.slot_id = l.id),"
     " seat AS (UPDATE booking_slot s SET booked = s.booked + (SELECT n FROM granted WHERE granted.id = s.id)"
     " WHERE s.id = ANY(ARRAY(SELECT id FROM granted)) RETURNING s.id),"
     " ranked AS (SELECT r.*, row_number() OVER (PARTITION BY r.slot_id ORDER BY r.ord) AS rn FROM r),"
@@ -106,9 +111,10 @@ _WRITE_MANY_SQL = (
 )
 
 
-def bookings_create_many(*, requests: list[BookingRequest]) -> list[NewBooking | Booking | DomainError]:
+def bookings_create_many(*, requests: list[BookingRequest]) -> list[NewBooking | Booking | DomainError | Exception]:
     """One result per request, in order: the booking made (a NewBooking; a Booking if it was booked
-    alone: both carry the same fields and ``slot_facts``), or the DomainError that refused it."""
+    alone: both carry the same fields and ``slot_facts``), the DomainError that refused it, or the
+    unexpected error that stopped it (logged)."""
     if len(requests) == 1 or connection.vendor != "postgresql":
         return [_one(r) for r in requests]
     results: list[NewBooking | Booking | DomainError | None] = [None] * len(requests)
@@ -159,12 +165,17 @@ def _book_batch(requests: list[BookingRequest], results: list) -> None:
             results[i] = booking
 
 
-def _one(r: BookingRequest) -> Booking | DomainError:
+def _one(r: BookingRequest) -> Booking | DomainError | Exception:
+    """Booked alone. Any failure is this request's answer only: the batch may already have booked
+    the others (found by review: one dropped connection here used to fail every caller of the batch)."""
     token = set_request_id(r.request_id)
     try:
         return booking_create(actor=None, national_id=r.national_id, slot_id=r.slot_id,
                               channel=BookingChannel.PORTAL, now=r.now, for_unit_id=r.for_unit_id)
     except DomainError as exc:
+        return exc
+    except Exception as exc:
+        logger.exception("Booking one request of a batch failed")
         return exc
     finally:
         reset_request_id(token)

@@ -635,7 +635,9 @@ def closure_add(*, actor: Any, unit: Any, day: dt.date, reason: str = "") -> tup
     closure, created = Closure.objects.get_or_create(unit=unit, day=day, defaults={"reason": reason.strip()})
     if not created:
         raise Conflict("This day is already closed.", "วันนี้ถูกปิดไว้แล้ว", code="ALREADY_CLOSED", field="day")
-    Slot.objects.filter(unit=unit, day=day).update(withdrawn=True)
+    day_slots = Slot.objects.filter(unit=unit, day=day)
+    lock_slots(day_slots.values_list("pk", flat=True))  # in id order, as a batch of bookings locks them
+    day_slots.update(withdrawn=True)
     affected = Booking.objects.filter(unit=unit, day=day, status__in=ACTIVE_STATUSES).count()
     audit_record(actor=actor, action="closure.add", obj=closure, after={"day": day.isoformat(), "reason": reason,
                                                                         "bookings_to_move": affected})

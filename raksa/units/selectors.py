@@ -80,12 +80,14 @@ def _live_key(key: str) -> tuple | None:
     hit = _live_keys.get(digest) if ttl > 0 else None
     if hit is not None and hit[0] > time.monotonic():
         return hit[1]
+    asked_at = time.monotonic()
     with prepared_cursor("SELECT id, unit_id, prefix FROM units_unitapikey WHERE digest = %s"
                          " AND revoked_at IS NULL", [digest]) as cursor:
         row = cursor.fetchone()
     if row is None:
         return None
-    if ttl > 0:
+    # Remember it unless it was forgotten (revoked) since we asked: the answer may predate the revocation.
+    if ttl > 0 and _forgotten_at.get(digest, float("-inf")) < asked_at:
         if len(_live_keys) >= 10_000:  # bounded: forget everything rather than grow
             _live_keys.clear()
         _live_keys[digest] = (time.monotonic() + ttl, tuple(row))
@@ -95,6 +97,14 @@ def _live_key(key: str) -> tuple | None:
 _live_keys: dict[bytes, tuple[float, tuple]] = {}
 
 
+_forgotten_at: dict[bytes, float] = {}
+
+
 def unit_api_key_forget(digest: bytes) -> None:
-    """Drop a key from this process's memory of live keys (on revocation)."""
-    _live_keys.pop(bytes(digest), None)
+    """Drop a key from this process's memory of live keys (on revocation), and refuse to remember it
+    from a lookup that started before now."""
+    digest = bytes(digest)
+    if len(_forgotten_at) >= 10_000:
+        _forgotten_at.clear()
+    _forgotten_at[digest] = time.monotonic()
+    _live_keys.pop(digest, None)

@@ -177,3 +177,10 @@ def test_a_host_django_would_refuse_goes_to_django(world, lane_calls):
     status, _, _ = call("lane", {"national_id": citizen(), "slot_id": world["slots"][0].pk}, world["key"],
                         HTTP_HOST="evil.example")
     assert status == 400 and lane_calls == [] and Booking.objects.count() == 0
+
+
+@pytest.mark.parametrize("slot_id", [10**20, 0, -5])
+def test_slot_ids_no_slot_can_have_go_to_django_and_book_nothing(world, lane_calls, slot_id):
+    status, body, _ = call("lane", {"national_id": citizen(), "slot_id": slot_id}, world["key"])
+    assert lane_calls == [] and Booking.objects.count() == 0
+    assert status in (404, 422) and body["code"] in ("SLOT_NOT_FOUND", "INVALID_INPUT")

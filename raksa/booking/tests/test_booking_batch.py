@@ -137,3 +137,26 @@ def test_a_booking_made_after_the_facts_query_is_caught_by_the_index_and_its_sea
                                              BookingRequest(other, first.pk, schedule.unit_id, NOW, "b")])
     assert [outcome(r) for r in results] == ["ALREADY_BOOKED", BookingStatus.AWAITING_CITIZEN]
     assert Slot.objects.get(pk=first.pk).booked == 1 == Booking.objects.filter(slot=first).count()
+
+
+def test_one_request_failing_unexpectedly_is_its_own_answer_only(monkeypatch):
+    from django.db import OperationalError
+
+    schedule, _ = make_schedule(seats=3)
+    slot = Slot.objects.filter(unit=schedule.unit, day=NOW.date()).order_by("starts_at")[20]
+    twice = person()
+    real = batch_module.booking_create
+
+    def flaky(**kwargs):  # the one-by-one retry of the repeated citizen loses its connection
+        if kwargs["national_id"] == twice:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real(**kwargs)
+
+    monkeypatch.setattr(batch_module, "booking_create", flaky)
+    results = bookings_create_many(requests=[BookingRequest(twice, slot.pk, schedule.unit_id, NOW, "a"),
+                                             BookingRequest(person(), slot.pk, schedule.unit_id, NOW, "b"),
+                                             BookingRequest(twice, slot.pk, schedule.unit_id, NOW, "c")])
+    assert [outcome(r) for r in results[:2]] == [BookingStatus.AWAITING_CITIZEN] * 2
+    assert isinstance(results[2], OperationalError)
+    assert Slot.objects.get(pk=slot.pk).booked == 2 == Booking.objects.filter(slot=slot).count()
+    assert "national_id" not in repr(BookingRequest(twice, slot.pk, schedule.unit_id, NOW, "a"))

@@ -51,3 +51,19 @@ def test_unknown_keys_are_never_remembered_and_zero_turns_the_memory_off(clock, 
     assert unit_api_key_authenticate(key) is not None
     UnitApiKey.objects.filter(pk=api_key.pk).update(revoked_at="2026-11-26T00:00:00Z")
     assert unit_api_key_authenticate(key) is None
+
+
+def test_a_lookup_answered_before_a_revocation_is_not_remembered_after_it(clock, settings, monkeypatch):
+    settings.RAKSA_API_KEY_CACHE_SECONDS = 5
+    key, api_key = unit_api_key_issue(actor=None, unit=UnitFactory(), label="POS")
+    real = selectors.prepared_cursor
+
+    def revoked_while_reading(sql, params):  # the revocation commits between our read and our remembering
+        clock.now += 0.001
+        selectors.unit_api_key_forget(api_key.digest)
+        clock.now += 0.001
+        return real(sql, params)
+
+    monkeypatch.setattr(selectors, "prepared_cursor", revoked_while_reading)
+    assert unit_api_key_authenticate(key) is not None  # it read the key live
+    assert api_key_digest(key) not in selectors._live_keys  # but does not trust that answer later
