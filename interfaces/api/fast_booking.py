@@ -67,6 +67,7 @@ class BookingFastLane:
         request_id = request_id_from(environ.get("HTTP_X_REQUEST_ID", ""))
         token = set_request_id(request_id)
         signals.request_started.send(sender=self.__class__, environ=environ)
+        data = None
         try:
             try:
                 unit_id = unit_api_key_unit_id(authorization[7:])  # "Bearer " exactly, as django-ninja reads it
@@ -74,24 +75,20 @@ class BookingFastLane:
                 logger.exception("Internal Server Error: %s", PATH)
                 status, answer = _INTERNAL_ERROR
             else:
-                if unit_id is None:  # unknown or revoked: the full path answers, in a request cycle of its own
-                    signals.request_finished.send(sender=self.__class__)
-                    reset_request_id(token)
-                    environ["wsgi.input"] = io.BytesIO(body)
-                    return self.app(environ, start_response)
-                status, answer = _book(unit_id, *payload)
-            data = json.dumps(answer, cls=NinjaJSONEncoder).encode()
-            start_response(f"{status} {http.HTTPStatus(status).phrase}", [
-                ("Content-Type", "application/json; charset=utf-8"), ("Content-Length", str(len(data))),
-                ("X-Request-ID", request_id), *self._security_headers(environ)])
-            log_request(method="POST", path=PATH, status=status, started=started, user_id=None)
+                status, answer = _book(unit_id, *payload) if unit_id is not None else (None, None)
+            if status is not None:
+                data = json.dumps(answer, cls=NinjaJSONEncoder).encode()
+                start_response(f"{status} {http.HTTPStatus(status).phrase}", [
+                    ("Content-Type", "application/json; charset=utf-8"), ("Content-Length", str(len(data))),
+                    ("X-Request-ID", request_id), *self._security_headers(environ)])
+                log_request(method="POST", path=PATH, status=status, started=started, user_id=None)
+        finally:
             signals.request_finished.send(sender=self.__class__)
             reset_request_id(token)
-            return [data]
-        except BaseException:
-            signals.request_finished.send(sender=self.__class__)
-            reset_request_id(token)
-            raise
+        if data is None:  # unknown or revoked key: the full path answers, in a request cycle of its own
+            environ["wsgi.input"] = io.BytesIO(body)
+            return self.app(environ, start_response)
+        return [data]
 
     def _security_headers(self, environ: dict) -> list[tuple[str, str]]:
         """What SecurityMiddleware and XFrameOptionsMiddleware add to the full path's answers."""
