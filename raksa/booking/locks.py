@@ -5,7 +5,10 @@ can wait for each other but never deadlock:
 
 1. ``Booking`` rows, by primary key        -> :func:`lock_bookings`
 2. ``Slot`` rows (seat counters), by pk    -> :func:`lock_slots`, or the conditional UPDATE in
-   :func:`slot_take_seat` / :func:`slot_release_seat`, which locks the one row it changes
+   :func:`slot_take_seat` / :func:`slot_release_seat`, which locks the one row it changes, or the
+   ``locked`` step of a batch (``raksa.booking.batch``: ``ORDER BY id FOR UPDATE`` of the batch's
+   slots with a free seat); anything changing several slots at once takes them by pk first
+   (``closure_add``)
 3. ``WaitlistEntry`` rows, oldest first, ONE at a time, skipping rows another transaction holds
    (``services._next_waiting``)
 4. ``QueueCounter`` row of (unit, day, kind) -> :func:`counter_next_number` (upsert, locks the row
@@ -13,7 +16,8 @@ can wait for each other but never deadlock:
 5. ``QueueTicket`` rows, queue order, skipping rows another transaction holds -> "call next"
 
 Booking a new seat takes only (2): the seat is taken by ``UPDATE ... SET booked = booked + 1 WHERE
-booked < capacity``, which the database serialises per row; the CHECK constraint
+booked < capacity`` (a batch: ``+ n`` where ``n`` is at most the seats left), which the database
+serialises per row; the CHECK constraint
 ``slot_never_overbooked`` makes overbooking impossible even for code that forgets this module.
 """
 
