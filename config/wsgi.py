@@ -1,3 +1,4 @@
+import gc
 import os
 
 from django.core.wsgi import get_wsgi_application
@@ -9,3 +10,7 @@ from interfaces.api.fast_booking import BookingFastLane  # noqa: E402  (needs Dj
 
 # API-key bookings take a lane without Django's request cycle (see interfaces/api/fast_booking.py).
 application = BookingFastLane(django_application)
+
+# Everything loaded so far lives as long as the process: keep the garbage collector from walking it
+# again and again (gc.freeze, as large Django deployments do).
+gc.freeze()

@@ -13,7 +13,7 @@ from enum import StrEnum
 from django.db import connection
 
 from raksa.core.timeutil import service_day
-from raksa.people.models import Citizen, Coverage, Scheme
+from raksa.people.models import Citizen, Scheme
 from raksa.units.models import Service, Unit, UnitStatus
 
 
@@ -58,7 +58,7 @@ class Decision:
     eligible: bool
     day: dt.date
     reasons: tuple[Reason, ...] = ()
-    coverage: Coverage | None = field(default=None, compare=False)
+    coverage: CoverageFacts | None = field(default=None, compare=False)
 
     def messages(self, language: str = "th") -> list[dict[str, str]]:
         en = (language or "th").startswith("en")
@@ -94,7 +94,7 @@ class Facts:
     """Everything a rights decision depends on, gathered by one query."""
 
     day: dt.date
-    coverage: Coverage | None
+    coverage: CoverageFacts | None
     later_coverage: bool
     unit_status: str
     unit_type: str
@@ -128,12 +128,29 @@ def decide(facts: Facts) -> Decision:
     return Decision(eligible=not reasons, day=day, reasons=tuple(reasons), coverage=coverage)
 
 
-def coverage_from_row(citizen_id: int, row: tuple) -> Coverage | None:
+@dataclass(frozen=True, slots=True)
+class CoverageFacts:
+    """The right in force, as read by the facts queries: plain values (the booking surge builds one per
+    booking, and a model instance cost several times more), with :class:`Coverage`'s names."""
+
+    id: int
+    citizen_id: int
+    scheme: str
+    subtype: str
+    main_unit_id: int | None
+    valid_from: dt.date
+    valid_to: dt.date | None
+
+    def covers(self, day: dt.date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+def coverage_from_row(citizen_id: int, row: tuple) -> CoverageFacts | None:
     """``row`` = (id, scheme, subtype, main_unit_id, valid_from, valid_to) or all None."""
     if row[0] is None:
         return None
-    return Coverage(id=row[0], citizen_id=citizen_id, scheme=row[1], subtype=row[2], main_unit_id=row[3],
-                    valid_from=as_date(row[4]), valid_to=as_date(row[5]))
+    return CoverageFacts(id=row[0], citizen_id=citizen_id, scheme=row[1], subtype=row[2], main_unit_id=row[3],
+                         valid_from=as_date(row[4]), valid_to=as_date(row[5]))
 
 
 COVERAGE_COLUMNS = "c.id, c.scheme, c.subtype, c.main_unit_id, c.valid_from, c.valid_to"
