@@ -37,8 +37,6 @@ class GroupCommit(Generic[T, R]):
         self._lock = threading.Lock()
         self._queue: list[_Job[T, R]] = []
         self._running = False
-        self.batches = 0  # counters for the benchmark's report
-        self.items = 0
 
     def submit(self, item: T) -> R:
         job: _Job[T, R] = _Job(item)
@@ -67,8 +65,6 @@ class GroupCommit(Generic[T, R]):
             for job in batch:
                 job.error = exc
         finally:
-            self.batches += 1
-            self.items += len(batch)
             with self._lock:
                 following = self._queue[0] if self._queue else None
                 if following is None:

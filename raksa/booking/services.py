@@ -246,26 +246,22 @@ def _insert_in_transaction(booking: Booking, actor: Any) -> bool:
     return True
 
 
-def slot_facts_sql(*, source: str, citizen_match: str, where: str) -> str:
+def _slot_facts_sql(citizen_by: str) -> str:
     """The slot (with schedule, unit, service), the citizen's id and the rights facts for the slot's
-    day: one query instead of seven. ``source``: a FROM item naming the slot id ``slot_id`` in its
-    conditions (or a table expression); ``citizen_match``: how ``ci`` (people_citizen) is found."""
+    day: one query instead of seven. ``citizen_by``: the citizen column the first parameter matches.
+    (``raksa.booking.batch`` asks the same for many requests at once, with the same columns.)"""
     return (
         "SELECT ci.id, s.id, s.unit_id, s.service_id, s.schedule_id, s.day, s.starts_at, s.ends_at, s.withdrawn,"
         " sc.active, sc.min_notice_minutes, sc.book_ahead_days, u.status, u.unit_type, u.hcode,"
         " sv.active, sv.unit_type, sv.code, " + COVERAGE_COLUMNS + ", "
         + LATER_COVERAGE_SQL.format(citizen="ci.id", day="s.day") + ", "
         + CONTRACT_SQL.format(unit="s.unit_id", service="s.service_id", day="s.day")
-        + f" FROM {source} JOIN booking_schedule sc ON sc.id = s.schedule_id"
+        + " FROM booking_slot s JOIN booking_schedule sc ON sc.id = s.schedule_id"
         " JOIN units_unit u ON u.id = s.unit_id JOIN units_service sv ON sv.id = s.service_id"
-        f" LEFT JOIN people_citizen ci ON {citizen_match}"
+        f" LEFT JOIN people_citizen ci ON ci.{citizen_by} = %s"
         " LEFT JOIN people_coverage c ON c.id = " + COVERAGE_SQL.format(citizen="ci.id", day="s.day")
-        + f" WHERE {where}"
+        + " WHERE s.id = %s"
     )
-
-
-def _slot_facts_sql(citizen_by: str) -> str:
-    return slot_facts_sql(source="booking_slot s", citizen_match=f"ci.{citizen_by} = %s", where="s.id = %s")
 
 
 _SLOT_FACTS_BY_ID_SQL = _slot_facts_sql("id")
@@ -318,7 +314,7 @@ class SlotFacts:
 
 
 def facts_from_row(row: tuple) -> tuple[int | None, SlotFacts, Facts]:
-    """(the citizen's id or None if unknown, the slot, the facts) from a :func:`slot_facts_sql` row."""
+    """(the citizen's id or None if unknown, the slot, the facts) from a :func:`_slot_facts_sql` row."""
     citizen_id, row = row[0], row[1:]
     day = as_date(row[4])
     slot = SlotFacts(pk=row[0], unit_id=row[1], service_id=row[2], day=day, starts_at=_as_datetime(row[5]),
