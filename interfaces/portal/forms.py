@@ -29,52 +29,6 @@ class PortalLoginForm(AuthenticationForm):
         self.fields["password"].error_messages["required"] = _("Enter your password.")
 
 
-class RightsCheckForm(forms.Form):
-    """Seed step 3.2 (ตรวจสอบบริการ): national ID, service, date. The ID is posted, never put in a URL.
-
-    The national ID itself is validated by the domain (raksa.people.national_id), whose Thai/English
-    message is added to the field with :meth:`add_domain_error`.
-    """
-
-    national_id = forms.CharField(
-        label=_("National ID"),
-        max_length=32,
-        help_text=_("13 digits; spaces and dashes are allowed."),
-        error_messages={"required": _("Enter the national ID (13 digits)."),
-                        "max_length": _("A national ID has 13 digits.")},
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false",
-                                      "placeholder": "x-xxxx-xxxxx-xx-x"}),
-    )
-    service = forms.ChoiceField(
-        label=_("Service"),
-        error_messages={"required": _("Choose a service."),
-                        "invalid_choice": _("Choose one of this unit's services from the list.")},
-    )
-    date = forms.CharField(
-        label=_("Service date"),
-        max_length=32,
-        error_messages={"required": _("Enter the service date.")},
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
-    )
-
-    def __init__(self, *args, services=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["service"].choices = [("", _("— choose a service —"))] + [
-            (service.code, service_label(service)) for service in services
-        ]
-
-    def clean_date(self):
-        try:
-            return parse_date(self.cleaned_data["date"], field="date")
-        except InvalidInput as exc:
-            raise forms.ValidationError(exc.message(get_language()), code=exc.code) from None
-
-    def add_domain_error(self, exc: DomainError) -> None:
-        """Show a domain error (InvalidInput, NotFound...) on its field, in the active language."""
-        field = exc.field if exc.field in self.fields else None
-        self.add_error(field, forms.ValidationError(exc.message(get_language()), code=exc.code))
-
-
 def _national_id_field() -> forms.CharField:
     return forms.CharField(
         label=_("National ID"),
@@ -85,6 +39,20 @@ def _national_id_field() -> forms.CharField:
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false",
                                       "placeholder": "x-xxxx-xxxxx-xx-x"}),
     )
+
+
+def _service_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("Service"),
+        error_messages={"required": _("Choose a service."),
+                        "invalid_choice": _("Choose one of this unit's services from the list.")},
+    )
+
+
+def _offer_services(form: forms.Form, services) -> None:
+    form.fields["service"].choices = [("", _("— choose a service —"))] + [
+        (service.code, service_label(service)) for service in services
+    ]
 
 
 def _date_field(label, required_message) -> forms.CharField:
@@ -106,6 +74,25 @@ class DomainErrorsMixin:
         self.add_error(field, forms.ValidationError(exc.message(get_language()), code=exc.code))
 
 
+class RightsCheckForm(DomainErrorsMixin, forms.Form):
+    """Seed step 3.2 (ตรวจสอบบริการ): national ID, service, date. The ID is posted, never put in a URL.
+
+    The national ID itself is validated by the domain (raksa.people.national_id), whose Thai/English
+    message is added to the field with :meth:`add_domain_error`.
+    """
+
+    national_id = _national_id_field()
+    service = _service_field()
+    date = _date_field(_("Service date"), _("Enter the service date."))
+
+    def __init__(self, *args, services=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        _offer_services(self, services)
+
+    def clean_date(self):
+        return _clean_date(self.cleaned_data["date"], "date")
+
+
 class CitizenFindForm(DomainErrorsMixin, forms.Form):
     """Step 1 of booking for a citizen: the national ID, posted (never in a URL)."""
 
@@ -115,18 +102,12 @@ class CitizenFindForm(DomainErrorsMixin, forms.Form):
 class BookingPickForm(forms.Form):
     """Step 2: which service and which day (no personal data: fine in the query string)."""
 
-    service = forms.ChoiceField(
-        label=_("Service"),
-        error_messages={"required": _("Choose a service."),
-                        "invalid_choice": _("Choose one of this unit's services from the list.")},
-    )
+    service = _service_field()
     day = _date_field(_("Day"), _("Choose a day."))
 
     def __init__(self, *args, services=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["service"].choices = [("", _("— choose a service —"))] + [
-            (service.code, service_label(service)) for service in services
-        ]
+        _offer_services(self, services)
 
     def clean_day(self):
         return _clean_date(self.cleaned_data["day"], "day")

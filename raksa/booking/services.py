@@ -246,17 +246,22 @@ def _insert_in_transaction(booking: Booking, actor: Any) -> bool:
     return True
 
 
+# What facts_from_row reads, over citizen ``ci``, slot ``s``, schedule ``sc``, unit ``u``, service ``sv``
+# and coverage ``c`` (raksa.booking.batch selects the same for many requests at once).
+SLOT_FACTS_COLUMNS = (
+    "ci.id, s.id, s.unit_id, s.service_id, s.schedule_id, s.day, s.starts_at, s.ends_at, s.withdrawn,"
+    " sc.active, sc.min_notice_minutes, sc.book_ahead_days, u.status, u.unit_type, u.hcode,"
+    " sv.active, sv.unit_type, sv.code, " + COVERAGE_COLUMNS + ", "
+    + LATER_COVERAGE_SQL.format(citizen="ci.id", day="s.day") + ", "
+    + CONTRACT_SQL.format(unit="s.unit_id", service="s.service_id", day="s.day")
+)
+
+
 def _slot_facts_sql(citizen_by: str) -> str:
     """The slot (with schedule, unit, service), the citizen's id and the rights facts for the slot's
-    day: one query instead of seven. ``citizen_by``: the citizen column the first parameter matches.
-    (``raksa.booking.batch`` asks the same for many requests at once, with the same columns.)"""
+    day: one query instead of seven. ``citizen_by``: the citizen column the first parameter matches."""
     return (
-        "SELECT ci.id, s.id, s.unit_id, s.service_id, s.schedule_id, s.day, s.starts_at, s.ends_at, s.withdrawn,"
-        " sc.active, sc.min_notice_minutes, sc.book_ahead_days, u.status, u.unit_type, u.hcode,"
-        " sv.active, sv.unit_type, sv.code, " + COVERAGE_COLUMNS + ", "
-        + LATER_COVERAGE_SQL.format(citizen="ci.id", day="s.day") + ", "
-        + CONTRACT_SQL.format(unit="s.unit_id", service="s.service_id", day="s.day")
-        + " FROM booking_slot s JOIN booking_schedule sc ON sc.id = s.schedule_id"
+        "SELECT " + SLOT_FACTS_COLUMNS + " FROM booking_slot s JOIN booking_schedule sc ON sc.id = s.schedule_id"
         " JOIN units_unit u ON u.id = s.unit_id JOIN units_service sv ON sv.id = s.service_id"
         f" LEFT JOIN people_citizen ci ON ci.{citizen_by} = %s"
         " LEFT JOIN people_coverage c ON c.id = " + COVERAGE_SQL.format(citizen="ci.id", day="s.day")
