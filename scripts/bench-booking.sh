@@ -8,8 +8,12 @@ cd "$(dirname "$0")/.."
 export DJANGO_SETTINGS_MODULE=config.settings.dev DJANGO_DEBUG=0 RAKSA_REQUEST_LOG_LEVEL=WARNING
 CLIENTS=${BENCH_CLIENTS:-64}
 WORKERS=${BENCH_WORKERS:-2}
-THREADS=${BENCH_THREADS:-16}  # threads wait on the database and on their batch: 2 x 16 beat 2 x 2, 2 x 32, 3 x 12 here
-export DATABASE_POOL_MAX=$THREADS DATABASE_POOL_MIN=$THREADS
+# Threads wait on their batch: more threads make bigger batches (in-process: 8.6 bookings a batch with 16 threads,
+# 16.5 with 32). 2 x 32 beat 2 x 16 in each of four alternating runs here (README, "Benchmarks").
+THREADS=${BENCH_THREADS:-32}
+# Only a batch's leader and a key lookup hold a connection (the lane gives it back before waiting), so a few do;
+# a small pool keeps the same few PostgreSQL backends busy.
+export DATABASE_POOL_MAX=${BENCH_POOL:-4} DATABASE_POOL_MIN=${BENCH_POOL:-4}
 port=${BENCH_HTTP_PORT:-$((40000 + RANDOM % 10000))}
 work=$(mktemp -d /tmp/raksa-bench-booking.XXXXXX)
 server_pid=""

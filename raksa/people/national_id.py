@@ -5,6 +5,7 @@ check = (11 - sum(d_i * (14 - i) for i = 1..12) mod 11) mod 10
 
 from __future__ import annotations
 
+import operator
 import re
 
 from raksa.core.errors import InvalidInput
@@ -12,8 +13,11 @@ from raksa.core.errors import InvalidInput
 _SEPARATORS = re.compile(r"[\s-]")
 
 
+_WEIGHTS = range(13, 1, -1)
+
+
 def check_digit(first12: str) -> int:
-    total = sum(int(d) * (13 - i) for i, d in enumerate(first12))
+    total = sum(map(operator.mul, map(int, first12), _WEIGHTS))
     return (11 - total % 11) % 10
 
 

@@ -184,3 +184,24 @@ def test_slot_ids_no_slot_can_have_go_to_django_and_book_nothing(world, lane_cal
     status, body, _ = call("lane", {"national_id": citizen(), "slot_id": slot_id}, world["key"])
     assert lane_calls == [] and Booking.objects.count() == 0
     assert status in (404, 422) and body["code"] in ("SLOT_NOT_FOUND", "INVALID_INPUT")
+
+
+def test_no_request_waits_for_its_batch_holding_a_database_connection(world, monkeypatch):
+    """Threads waiting for their batch must not hold pooled connections the batch's leader needs
+    (64 threads on a pool of 16 stalled until the pool's timeout)."""
+    from django.db import connection
+
+    from raksa.units import selectors
+
+    selectors._live_keys.clear()  # so that the key is looked up in the database
+    held_while_waiting = []
+    real_submit = fast_booking._group_commit.submit
+
+    def submit(item):
+        held_while_waiting.append(connection.connection is not None)
+        return real_submit(item)
+
+    monkeypatch.setattr(fast_booking._group_commit, "submit", submit)
+    status, _, _ = call("lane", {"national_id": citizen(), "slot_id": world["slots"][0].pk}, world["key"])
+    assert status == 201 and held_while_waiting == [False]
+    assert connection.connection is None  # the batch's connection went back before the answer

@@ -72,6 +72,18 @@ def test_full_slot_refuses_and_changes_nothing(write_path):
     assert Slot.objects.get(pk=slot.pk).booked == 1
 
 
+def test_references_are_eight_symbols_easy_to_read_aloud_and_all_symbols_occur():
+    from collections import Counter
+
+    from raksa.booking.services import _REFERENCE_ALPHABET, _new_reference
+
+    references = [_new_reference() for _ in range(4000)]
+    assert all(len(r) == 8 and set(r) <= set(_REFERENCE_ALPHABET) for r in references)
+    assert len(set(references)) == len(references)
+    counts = Counter("".join(references))  # 1,000 of each of the 32 symbols expected
+    assert set(counts) == set(_REFERENCE_ALPHABET) and 800 < min(counts.values()) <= max(counts.values()) < 1200
+
+
 def test_rights_are_checked_before_booking():
     schedule, citizen = make_schedule()
     citizen.coverages.update(scheme=Scheme.SSS)
