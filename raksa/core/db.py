@@ -18,32 +18,33 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 
 
 @contextmanager
 def prepared_cursor(sql: str, params: Sequence[Any]) -> Iterator[Any]:
     """Execute ``sql`` (``%s`` placeholders) and yield the cursor to fetch from. Errors are Django's
     (``IntegrityError`` …), as from ``connection.cursor()``."""
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
+    db = connections[DEFAULT_DB_ALIAS]  # once: each ``connection.x`` is a thread-local lookup (~2 µs)
+    if db.vendor != "postgresql":
+        with db.cursor() as cursor:
             cursor.execute(sql, params)
             yield cursor
         return
     import psycopg
 
-    connection.close_if_health_check_failed()  # as Django's own cursor() does (CONN_HEALTH_CHECKS)
-    connection.ensure_connection()
-    connection.validate_no_broken_transaction()
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+    db.close_if_health_check_failed()  # as Django's own cursor() does (CONN_HEALTH_CHECKS)
+    db.ensure_connection()
+    db.validate_no_broken_transaction()
+    with db.wrap_database_errors, psycopg.Cursor(db.connection) as cursor:
         def run(sql: str, params: Sequence[Any], many: bool, context: dict) -> None:
             cursor.execute(sql, params, prepare=True)
 
         executor = run  # Django's execute_wrapper hooks and query log see it like any other query
-        for wrapper in reversed(connection.execute_wrappers):
+        for wrapper in reversed(db.execute_wrappers):
             executor = functools.partial(wrapper, executor)
         started = time.monotonic()
-        executor(sql, params, False, {"connection": connection, "cursor": cursor})
-        if connection.queries_logged:
-            connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
+        executor(sql, params, False, {"connection": db, "cursor": cursor})
+        if db.queries_logged:
+            db.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
         yield cursor
