@@ -205,3 +205,19 @@ def test_no_request_waits_for_its_batch_holding_a_database_connection(world, mon
     status, _, _ = call("lane", {"national_id": citizen(), "slot_id": world["slots"][0].pk}, world["key"])
     assert status == 201 and held_while_waiting == [False]
     assert connection.connection is None  # the batch's connection went back before the answer
+
+
+def test_a_failure_giving_back_the_batch_connection_does_not_hide_the_booking(world, monkeypatch):
+    from django.db import close_old_connections
+
+    calls = []
+
+    def close_then_fail_after_the_batch():
+        calls.append(1)
+        close_old_connections()
+        if len(calls) == 2:  # the first call follows the key lookup, the second the batch
+            raise RuntimeError("pool gone")
+
+    monkeypatch.setattr(fast_booking, "close_old_connections", close_then_fail_after_the_batch)
+    status, body, _ = call("lane", {"national_id": citizen(), "slot_id": world["slots"][0].pk}, world["key"])
+    assert len(calls) == 2 and status == 201 and Booking.objects.filter(reference=body["reference"]).exists()
