@@ -148,8 +148,6 @@ def _book(unit_id: int, national_id: str, slot_id: int) -> tuple[int, dict[str, 
     return 201, _booking_out(result, facts, facts.hcode, facts.service_code)
 
 
-# Concurrent API bookings in this process share one facts query and one short transaction
-# (raksa.booking.batch); a lone request runs at once.
 def _book_together(requests: list[BookingRequest]) -> list[NewBooking | Booking | DomainError | Exception]:
     try:
         return bookings_create_many(requests=requests)
@@ -160,6 +158,8 @@ def _book_together(requests: list[BookingRequest]) -> list[NewBooking | Booking 
             logger.exception("Giving back the batch's database connection failed")
 
 
+# Concurrent API bookings in this process share one facts query and one short transaction
+# (raksa.booking.batch); a lone request runs at once.
 _group_commit: GroupCommit[BookingRequest, NewBooking | Booking | DomainError | Exception] = GroupCommit(
     _book_together)
 
