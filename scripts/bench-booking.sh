@@ -9,7 +9,7 @@ export DJANGO_SETTINGS_MODULE=config.settings.dev DJANGO_DEBUG=0 RAKSA_REQUEST_L
 CLIENTS=${BENCH_CLIENTS:-64}
 WORKERS=${BENCH_WORKERS:-2}
 # Threads wait on their batch: more threads make bigger batches (in-process: 8.6 bookings a batch with 16 threads,
-# 16.5 with 32). 2 x 32 beat 2 x 16 in each of four alternating runs here (README, "Benchmarks").
+# 16.5 with 32). 2 x 32 beat 2 x 16 in both of two alternating pairs of surges here, and 1 x 64 lost to both.
 THREADS=${BENCH_THREADS:-32}
 # Only a batch's leader and a key lookup hold a connection (the lane gives it back before waiting), so a few do;
 # a small pool keeps the same few PostgreSQL backends busy.
