@@ -3,28 +3,20 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from raksa.booking.models import Booking, Schedule, Slot
+from interfaces.api.tests.helpers import make_api_unit
+from raksa.booking.models import Booking, Slot
 from raksa.booking.queue import ticket_issue_walk_in
-from raksa.booking.slots import slots_materialise
 from raksa.core.timeutil import BANGKOK, service_day
-from raksa.testing.factories import CitizenFactory, CoverageFactory, UnitFactory, make_eligible_case, make_national_id
+from raksa.testing.factories import CitizenFactory, CoverageFactory, UnitFactory, make_national_id
 from raksa.units.services import unit_api_key_issue, unit_api_key_revoke
 
 pytestmark = pytest.mark.django_db
-ALL_DAY = {d: [["00:00", "24:00"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 
 
 @pytest.fixture
 def setup():
-    national_id, citizen, unit, service = make_eligible_case()
-    schedule = Schedule.objects.create(unit=unit, service=service, weekly_hours=ALL_DAY, slot_minutes=60,
-                                       seats_per_slot=1, min_notice_minutes=0)
-    slots_materialise(schedule=schedule, days=3)
-    key, _ = unit_api_key_issue(actor=None, unit=unit, label="ระบบร้านยา")
-    tomorrow = service_day() + dt.timedelta(days=1)
-    slots = list(Slot.objects.filter(unit=unit, day=tomorrow).order_by("starts_at"))
-    return {"national_id": national_id, "unit": unit, "service": service, "key": key, "slots": slots,
-            "auth": {"HTTP_AUTHORIZATION": f"Bearer {key}"}, "tomorrow": tomorrow}
+    data = make_api_unit()
+    return {**data, "auth": {"HTTP_AUTHORIZATION": f"Bearer {data['key']}"}}
 
 
 def post(client, path, data, **headers):

@@ -5,7 +5,6 @@ and once to Django alone, with the same conditions (a fresh citizen each time), 
 match: status, JSON body (but the new booking's reference) and headers.
 """
 
-import datetime as dt
 import io
 import json
 
@@ -13,24 +12,21 @@ import pytest
 
 from config.wsgi import application, django_application
 from interfaces.api import fast_booking
-from raksa.booking.models import Booking, Schedule, Slot
-from raksa.booking.slots import slots_materialise
-from raksa.core.timeutil import service_day
+from interfaces.api.tests.helpers import make_api_unit, open_all_day
+from raksa.booking.models import Booking, Slot
 from raksa.people.models import Scheme
 from raksa.testing.factories import (
     CitizenFactory,
     CoverageFactory,
     UnitFactory,
     UnitServiceFactory,
-    make_eligible_case,
     make_national_id,
 )
 from raksa.units.models import UnitStatus
-from raksa.units.services import unit_api_key_issue, unit_api_key_revoke
+from raksa.units.services import unit_api_key_revoke
 
 # The lane commits like production (no test transaction around a WSGI call), so: transactional_db.
 pytestmark = pytest.mark.django_db(transaction=True)
-ALL_DAY = {d: [["00:00", "24:00"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 # Only the full path's LocaleMiddleware adds these; the JSON carries both languages, so they do not apply.
 LANGUAGE_HEADERS = {"Vary", "Content-Language"}
 
@@ -55,19 +51,11 @@ def call(app, body: bytes | dict, key: str, method: str = "POST", **extra) -> tu
 
 @pytest.fixture
 def world():
-    _, _, unit, service = make_eligible_case()
-    schedule = Schedule.objects.create(unit=unit, service=service, weekly_hours=ALL_DAY, slot_minutes=60,
-                                       seats_per_slot=1, min_notice_minutes=0)
-    slots_materialise(schedule=schedule, days=3)
-    key, api_key = unit_api_key_issue(actor=None, unit=unit, label="ระบบร้านยา")
-    slots = list(Slot.objects.filter(unit=unit, day=service_day() + dt.timedelta(days=1)).order_by("starts_at"))
+    data = make_api_unit()
     other_unit = UnitFactory()
-    UnitServiceFactory(unit=other_unit, service=service)
-    other = Schedule.objects.create(unit=other_unit, service=service, weekly_hours=ALL_DAY, slot_minutes=60,
-                                    seats_per_slot=1, min_notice_minutes=0)
-    slots_materialise(schedule=other, days=3)
-    return {"unit": unit, "key": key, "api_key": api_key, "slots": slots,
-            "other_slot": Slot.objects.filter(unit=other_unit, day=slots[0].day).first()}
+    UnitServiceFactory(unit=other_unit, service=data["service"])
+    open_all_day(other_unit, data["service"])
+    return {**data, "other_slot": Slot.objects.filter(unit=other_unit, day=data["tomorrow"]).first()}
 
 
 def citizen(scheme: str = Scheme.UCS) -> str:
