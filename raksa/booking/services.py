@@ -189,10 +189,6 @@ class NewBooking:
     slot_facts: SlotFacts
     pk: int | None = None
 
-    @property
-    def status_changed_at(self) -> dt.datetime:
-        return self.created_at
-
     def as_booking(self) -> Booking:
         booking = Booking(
             pk=self.pk, reference=self.reference, citizen_id=self.citizen_id, unit_id=self.unit_id,
