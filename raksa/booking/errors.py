@@ -1,3 +1,5 @@
+from raksa.booking.models import BookingStatus, TicketStatus
+from raksa.core.choices import choice_labels
 from raksa.core.errors import Conflict, DomainError, InvalidInput, NotFound
 
 
@@ -20,9 +22,21 @@ def already_booked() -> Conflict:
                     code="ALREADY_BOOKED", field="citizen")
 
 
-def booking_not_active(status_display: str) -> Conflict:
-    return Conflict(f"This booking can no longer be changed (it is {status_display}).",
-                    f"การจองนี้เปลี่ยนแปลงไม่ได้แล้ว (สถานะ: {status_display})", code="BOOKING_NOT_ACTIVE")
+def booking_not_active(status: str) -> Conflict:
+    label = choice_labels(BookingStatus, status)
+    return Conflict(f"This booking can no longer be changed (its status is {label.en}).",
+                    f"การจองนี้เปลี่ยนแปลงไม่ได้แล้ว (สถานะ: {label.th})", code="BOOKING_NOT_ACTIVE")
+
+
+def ticket_state(label: str, status: str, wanted: str) -> Conflict:
+    """A ticket cannot go from the state it is in to the one asked."""
+    now, then = choice_labels(TicketStatus, status), choice_labels(TicketStatus, wanted)
+    return Conflict(f"Ticket {label} is {now.en}; it cannot become {then.en}.",
+                    f"บัตรคิว {label} อยู่ในสถานะ{now.th} จึงเปลี่ยนเป็น{then.th}ไม่ได้", code="TICKET_STATE")
+
+
+def queue_empty() -> Conflict:
+    return Conflict("No one is waiting in today's queue.", "ไม่มีผู้รอในคิววันนี้", code="QUEUE_EMPTY")
 
 
 class NotEligible(DomainError):

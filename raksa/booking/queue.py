@@ -16,7 +16,7 @@ from raksa.audit.services import audit_record
 from raksa.booking import errors
 from raksa.booking.locks import counter_next_number, lock_bookings
 from raksa.booking.models import Booking, BookingStatus, QueueTicket, TicketKind, TicketStatus
-from raksa.core.errors import Conflict, InvalidInput, NotFound
+from raksa.core.errors import InvalidInput, NotFound
 from raksa.core.timeutil import service_day
 from raksa.people.models import Citizen
 from raksa.units.models import Unit
@@ -54,7 +54,7 @@ def booking_check_in(*, actor: Any, booking_id: int, now: dt.datetime | None = N
     if booking is None:
         raise NotFound("No such booking.", "ไม่พบการจองนี้", code="BOOKING_NOT_FOUND")
     if booking.status != BookingStatus.CONFIRMED:
-        raise errors.booking_not_active(booking.get_status_display())
+        raise errors.booking_not_active(booking.status)
     if booking.day != service_day(now):
         raise InvalidInput("This booking is for another day.", "การจองนี้เป็นของวันอื่น", code="NOT_TODAY")
     booking.status, booking.status_changed_at = BookingStatus.CHECKED_IN, now
@@ -81,9 +81,7 @@ def ticket_call_next(*, actor: Any, unit: Unit, now: dt.datetime | None = None) 
 
 def _move(ticket: QueueTicket, status: str, *, actor: Any, now: dt.datetime) -> QueueTicket:
     if ticket.status not in TRANSITIONS[status]:
-        raise Conflict(f"Ticket {ticket.label} is {ticket.get_status_display()}; it cannot become that.",
-                       f"บัตรคิว {ticket.label} อยู่ในสถานะ {ticket.get_status_display()} เปลี่ยนไม่ได้",
-                       code="TICKET_STATE")
+        raise errors.ticket_state(ticket.label, ticket.status, status)
     before = ticket.status
     ticket.status = status
     fields = ["status"]

@@ -13,6 +13,7 @@ from raksa.booking.models import (
     QueueTicket,
     Schedule,
     Slot,
+    TicketKind,
     TicketStatus,
 )
 from raksa.core.timeutil import service_day
@@ -108,3 +109,11 @@ def active_bookings_per_day(unit: Unit, days) -> dict[dt.date, int]:
     rows = (Booking.objects.filter(unit=unit, day__in=list(days), status__in=ACTIVE_STATUSES)
             .values("day").annotate(count=Count("pk")))
     return {row["day"]: row["count"] for row in rows}
+
+
+def ticket_today_by_label(unit: Unit, label: str, *, now: dt.datetime | None = None) -> QueueTicket | None:
+    """Today's ticket (Bangkok day) numbered ``label`` ("A-001", "b-7") at the unit, or None."""
+    kind, _, number = (label or "").strip().upper().partition("-")
+    if kind not in TicketKind.values or not (number.isascii() and number.isdigit()) or len(number) > 6:
+        return None
+    return QueueTicket.objects.filter(unit=unit, day=service_day(now), kind=kind, number=int(number)).first()

@@ -347,7 +347,7 @@ def _locked_active(booking_id: int) -> Booking:
     if booking is None:
         raise errors.NotFound("No such booking.", "ไม่พบการจองนี้", code="BOOKING_NOT_FOUND")
     if booking.status not in ACTIVE_STATUSES:
-        raise errors.booking_not_active(booking.get_status_display())
+        raise errors.booking_not_active(booking.status)
     return booking
 
 
@@ -416,7 +416,7 @@ def _end_booking(*, actor: Any, booking_id: int, status: str, action: str, now: 
     now = now or timezone.now()
     booking = _locked_active(booking_id)
     if booking.status not in allowed:
-        raise errors.booking_not_active(booking.get_status_display())
+        raise errors.booking_not_active(booking.status)
     before = booking.status
     _set_status(booking, status, now, expires_at=None)
     _free_seat(booking.slot_id, now)
@@ -444,7 +444,7 @@ def booking_reschedule(*, actor: Any, booking_id: int, new_slot_id: int, now: dt
     now = now or timezone.now()
     booking = _locked_active(booking_id)
     if booking.status == BookingStatus.CHECKED_IN:
-        raise errors.booking_not_active(booking.get_status_display())
+        raise errors.booking_not_active(booking.status)
     if new_slot_id == booking.slot_id:
         return booking
     slots = lock_slots([booking.slot_id, new_slot_id])
@@ -486,7 +486,7 @@ def booking_mark_no_show(*, actor: Any, booking_id: int, now: dt.datetime | None
     now = now or timezone.now()
     booking = _locked_active(booking_id)
     if booking.status != BookingStatus.CONFIRMED:
-        raise errors.booking_not_active(booking.get_status_display())
+        raise errors.booking_not_active(booking.status)
     if booking.slot.starts_at > now:
         raise InvalidInput("A no-show can only be marked once the booked time has started.",
                            "บันทึกว่าไม่มาตามนัดได้หลังถึงเวลานัดแล้วเท่านั้น", code="TOO_EARLY")

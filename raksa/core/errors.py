@@ -48,3 +48,10 @@ class Conflict(DomainError):
 class Forbidden(DomainError):
     status = 403
     code = "FORBIDDEN"
+
+
+class Unauthenticated(DomainError):
+    """The caller did not say who they are, or said it with a credential that is not valid."""
+
+    status = 401
+    code = "AUTH_REQUIRED"

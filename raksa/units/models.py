@@ -166,7 +166,7 @@ class UnitApiKey(models.Model):
     """A credential for a unit's own software (pharmacy/clinic system) to call the REST API.
 
     Only a SHA-256 digest of the key is stored (the key is 32 random bytes: no dictionary to try);
-    the prefix lets staff tell keys apart.
+    the prefix lets staff tell keys apart. Issued and revoked only by raksa.units.services.
     """
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="api_keys")
@@ -179,6 +179,9 @@ class UnitApiKey(models.Model):
     class Meta:
         verbose_name = "กุญแจ API ของหน่วย"
         verbose_name_plural = "กุญแจ API ของหน่วย"
+        constraints = [
+            models.CheckConstraint(condition=~Q(label=""), name="api_key_label_not_blank"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.prefix}… {self.label}"

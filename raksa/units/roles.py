@@ -1,4 +1,9 @@
-"""Officers (the payer's back-office staff) are Django users in the ``officers`` group."""
+"""Who may do what beyond a unit's daily work.
+
+Officers (the payer's back-office staff) are Django users in the ``officers`` group; a unit's
+administrators are its staff with the ``unit_admin`` role."""
+
+from raksa.units.models import StaffMembership, StaffRole
 
 OFFICERS_GROUP = "officers"
 
@@ -23,3 +28,9 @@ def officers_group_ensure(group_model, permission_model):
 
 def is_officer(user) -> bool:
     return bool(user.is_authenticated and (user.is_superuser or user.groups.filter(name=OFFICERS_GROUP).exists()))
+
+
+def is_unit_admin(user, unit_id: int) -> bool:
+    """An active administrator of the unit (they manage its schedule and its API keys)."""
+    return bool(user.is_authenticated and StaffMembership.objects.filter(
+        user=user, unit_id=unit_id, role=StaffRole.UNIT_ADMIN, active=True).exists())

@@ -49,6 +49,18 @@ def services_for_unit(unit: Unit, *, on: dt.date) -> QuerySet[Service]:
             .order_by("code").distinct())
 
 
+def unit_api_keys(unit: Unit) -> QuerySet[UnitApiKey]:
+    """The unit's API keys, live and revoked, newest first (never their digests)."""
+    return UnitApiKey.objects.filter(unit=unit).defer("digest").order_by("-created_at", "-pk")
+
+
+def unit_api_key_get(unit: Unit, key_id: int) -> UnitApiKey:
+    """One of the unit's keys; another unit's key is not found (its id says nothing to this unit)."""
+    api_key = UnitApiKey.objects.filter(unit=unit, pk=key_id).first()
+    if api_key is None:
+        raise NotFound("This unit has no such API key.", "หน่วยบริการนี้ไม่มีกุญแจ API นี้", code="API_KEY_NOT_FOUND")
+    return api_key
+
 
 def api_key_digest(key: str) -> bytes:
     return hashlib.sha256(key.encode()).digest()

@@ -13,7 +13,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from raksa.audit.services import audit_record
-from raksa.core.errors import Conflict, InvalidInput
+from raksa.core.choices import choice_labels
+from raksa.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from raksa.units.models import (
     FeeRate,
     Province,
@@ -26,7 +27,7 @@ from raksa.units.models import (
     UnitStatus,
     UnitType,
 )
-from raksa.units.roles import officers_group_ensure
+from raksa.units.roles import is_officer, is_unit_admin, officers_group_ensure
 from raksa.units.selectors import api_key_digest, unit_api_key_forget
 
 
@@ -105,9 +106,10 @@ def unit_suspend(*, actor: Any, unit: Unit, reason: str) -> Unit:
 def unit_service_contract(*, actor: Any, unit: Unit, service: Service, valid_from: dt.date) -> UnitService:
     """Contract ``unit`` to give ``service`` from ``valid_from`` (the service must fit the unit's type)."""
     if service.unit_type != unit.unit_type:
+        kind = choice_labels(UnitType, service.unit_type)
         raise InvalidInput(
-            f"Service {service.code} is for {service.get_unit_type_display()} units, not this unit's type.",
-            f"บริการ {service.code} สำหรับหน่วยประเภท {service.get_unit_type_display()} เท่านั้น",
+            f"Service {service.code} is for {kind.en} units, not this unit's type.",
+            f"บริการ {service.code} สำหรับหน่วยประเภท{kind.th}เท่านั้น",
             code="SERVICE_NOT_FOR_UNIT_TYPE", field="service")
     try:
         with transaction.atomic():
@@ -223,22 +225,63 @@ def service_save(*, actor: Any, service: Service) -> Service:
     return service
 
 
+API_KEY_LABEL_MAX = 100
+
+
+def _api_key_manager_check(actor: Any, unit_id: int, *, officers: bool) -> None:
+    """Unit administrators manage their unit's keys; officers may also revoke any key. ``actor=None``
+    is the system itself (management commands, benchmarks), which every entry point for people
+    replaces with the logged-in user."""
+    if actor is None or is_unit_admin(actor, unit_id) or (officers and is_officer(actor)):
+        return
+    if officers:
+        raise Forbidden("Only the unit's administrators or payer officers may revoke its API keys.",
+                        "เฉพาะผู้ดูแลหน่วยบริการหรือเจ้าหน้าที่ สปสช. เท่านั้นที่เพิกถอนกุญแจ API ของหน่วยได้")
+    raise Forbidden("Only the unit's administrators may issue its API keys.",
+                    "เฉพาะผู้ดูแลหน่วยบริการเท่านั้นที่ออกกุญแจ API ของหน่วยได้")
+
+
+def _api_key_label(label: str) -> str:
+    label = (label or "").strip()
+    if not label:
+        raise InvalidInput("Name the key after the system that will use it (e.g. the pharmacy's stock system).",
+                           "ตั้งชื่อกุญแจตามระบบที่จะใช้ (เช่น ระบบคลังยาของร้าน)", code="LABEL_REQUIRED",
+                           field="label")
+    if len(label) > API_KEY_LABEL_MAX:
+        raise InvalidInput(f"A key's name has at most {API_KEY_LABEL_MAX} characters.",
+                           f"ชื่อกุญแจยาวได้ไม่เกิน {API_KEY_LABEL_MAX} ตัวอักษร", code="LABEL_TOO_LONG",
+                           field="label")
+    return label
+
+
 @transaction.atomic
 def unit_api_key_issue(*, actor: Any, unit: Unit, label: str) -> tuple[str, UnitApiKey]:
-    """A new API key for ``unit``. The key is returned once and never stored in clear."""
+    """A new API key for ``unit``, named ``label``. The key is returned once and never stored in clear
+    (only its SHA-256 digest: it is 32 random bytes, so there is no dictionary to try)."""
+    _api_key_manager_check(actor, unit.pk, officers=False)
+    label = _api_key_label(label)
     key = "rk_" + secrets.token_urlsafe(32)
-    api_key = UnitApiKey.objects.create(unit=unit, label=label.strip() or "API", prefix=key[:10],
-                                        digest=api_key_digest(key))
-    audit_record(actor=actor, action="unit.api_key.issue", obj=unit, after={"prefix": api_key.prefix,
-                                                                           "label": api_key.label})
+    api_key = UnitApiKey.objects.create(unit=unit, label=label, prefix=key[:10], digest=api_key_digest(key))
+    audit_record(actor=actor, action="unit.api_key.issue", obj=unit,
+                 after={"key_id": api_key.pk, "prefix": api_key.prefix, "label": api_key.label})
     return key, api_key
 
 
 @transaction.atomic
 def unit_api_key_revoke(*, actor: Any, api_key: UnitApiKey) -> UnitApiKey:
-    api_key.revoked_at = timezone.now()
-    api_key.save(update_fields=["revoked_at"])
-    unit_api_key_forget(api_key.digest)  # now, and again once committed (another request may re-learn it before)
-    transaction.on_commit(lambda: unit_api_key_forget(api_key.digest))
-    audit_record(actor=actor, action="unit.api_key.revoke", obj=api_key.unit, after={"prefix": api_key.prefix})
-    return api_key
+    """The key stops working: at once in this process, and within ``RAKSA_API_KEY_CACHE_SECONDS``
+    (5 s) in the others, which remember live keys that long (raksa.units.selectors)."""
+    locked = UnitApiKey.objects.select_for_update().filter(pk=api_key.pk).first()
+    if locked is None:
+        raise NotFound("No such API key.", "ไม่พบกุญแจ API นี้", code="API_KEY_NOT_FOUND")
+    _api_key_manager_check(actor, locked.unit_id, officers=True)
+    if locked.revoked_at is not None:
+        raise Conflict("This API key is already revoked.", "กุญแจ API นี้ถูกเพิกถอนไปแล้ว", code="API_KEY_REVOKED")
+    locked.revoked_at = timezone.now()
+    locked.save(update_fields=["revoked_at"])
+    digest = bytes(locked.digest)
+    unit_api_key_forget(digest)  # now, and again once committed (another request may re-learn it before)
+    transaction.on_commit(lambda: unit_api_key_forget(digest))
+    audit_record(actor=actor, action="unit.api_key.revoke", obj=locked.unit,
+                 after={"key_id": locked.pk, "prefix": locked.prefix, "label": locked.label})
+    return locked
