@@ -1,4 +1,4 @@
-"""Booking endpoints: free slots, create/cancel/reschedule a booking, today's queue."""
+"""Booking endpoints: free slots, create/cancel/reschedule a booking, the waiting list."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ import datetime as dt
 from ninja import Router, Schema, Status
 
 from interfaces.api.auth import acting_unit, actor_of, unit_or_staff
-from interfaces.api.schemas import ErrorOut
+from interfaces.api.docs import doc
+from interfaces.api.schemas import ERRORS
 from raksa.booking.errors import slot_not_found
 from raksa.booking.models import Booking, BookingChannel, Slot
-from raksa.booking.selectors import queue_today, waitlist_position
+from raksa.booking.selectors import waitlist_position
 from raksa.booking.services import (
     NewBooking,
     SlotFacts,
@@ -27,8 +28,7 @@ from raksa.people.selectors import citizen_id_by_national_id
 from raksa.units.models import UnitApiKey
 from raksa.units.selectors import service_get_by_code, unit_get_by_hcode
 
-router = Router(tags=["booking"])
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+router = Router()
 
 
 class SlotOut(Schema):
@@ -60,18 +60,6 @@ class BookingOut(Schema):
     expires_at: dt.datetime | None
 
 
-class TicketOut(Schema):
-    label: str
-    status: str
-    booking: str | None
-
-
-class QueueOut(Schema):
-    day: dt.date
-    called: list[TicketOut]
-    waiting: list[TicketOut]
-    expected: list[BookingOut]
-
 
 def _booking_out(booking: Booking | NewBooking, slot: Slot | SlotFacts | None = None, hcode: str | None = None,
                  service_code: str | None = None) -> dict:
@@ -95,7 +83,7 @@ def _booking_for_caller(request, reference: str) -> Booking:
     return booking
 
 
-@router.get("/units/{hcode}/slots", response={200: list[SlotOut], **ERRORS})
+@router.get("/units/{hcode}/slots", response={200: list[SlotOut], **ERRORS}, **doc("free_slots"))
 def free_slots(request, hcode: str, service: str, day: str | None = None):
     """Free slots of a unit's service on a Bangkok date (default today). Public: availability is not secret."""
     unit = unit_get_by_hcode(hcode)
@@ -106,7 +94,7 @@ def free_slots(request, hcode: str, service: str, day: str | None = None):
             for s in slots_free(unit_id=unit.pk, service_id=svc.pk, day=on)]
 
 
-@router.post("/bookings", response={201: BookingOut, **ERRORS}, auth=unit_or_staff)
+@router.post("/bookings", response={201: BookingOut, **ERRORS}, auth=unit_or_staff, **doc("booking_make"))
 def booking_make(request, payload: BookingIn):
     """A unit books for a citizen (seed 2.2): the booking awaits the citizen's confirmation and holds
     the seat until ``expires_at``. Errors: SLOT_FULL, NOT_ELIGIBLE, ALREADY_BOOKED (409), invalid input (422)."""
@@ -130,10 +118,9 @@ class WaitlistOut(Schema):
     position: int
 
 
-@router.post("/waitlist", response={201: WaitlistOut, **ERRORS}, auth=unit_or_staff)
+@router.post("/waitlist", response={201: WaitlistOut, **ERRORS}, auth=unit_or_staff, **doc("waitlist_add"))
 def waitlist_add(request, payload: BookingIn):
-    """Put a citizen on the waiting list of a full slot; when a seat frees, the first waiting citizen is
-    offered it as a booking awaiting confirmation. Errors: SLOT_NOT_FULL (book instead), ALREADY_WAITING."""
+    """The slot is looked up only for its unit (permission); the domain decides the rest."""
     citizen = Citizen(pk=citizen_id_by_national_id(payload.national_id))
     slot = Slot.objects.filter(pk=payload.slot_id).only("unit_id").first()
     if slot is None:
@@ -143,36 +130,25 @@ def waitlist_add(request, payload: BookingIn):
     return Status(201, {"slot_id": slot.pk, "status": entry.status, "position": waitlist_position(entry)})
 
 
-@router.get("/bookings/{reference}", response={200: BookingOut, **ERRORS}, auth=unit_or_staff)
+@router.get("/bookings/{reference}", response={200: BookingOut, **ERRORS}, auth=unit_or_staff,
+            **doc("booking_detail"))
 def booking_detail(request, reference: str):
     booking = _booking_for_caller(request, reference)
     return _booking_out_by_pk(booking.pk)
 
 
-@router.post("/bookings/{reference}/cancel", response={200: BookingOut, **ERRORS}, auth=unit_or_staff)
+@router.post("/bookings/{reference}/cancel", response={200: BookingOut, **ERRORS}, auth=unit_or_staff,
+             **doc("booking_cancel"))
 def booking_cancel_view(request, reference: str):
     booking = _booking_for_caller(request, reference)
     booking_cancel(actor=actor_of(request), booking_id=booking.pk)
     return _booking_out_by_pk(booking.pk)
 
 
-@router.post("/bookings/{reference}/reschedule", response={200: BookingOut, **ERRORS}, auth=unit_or_staff)
+@router.post("/bookings/{reference}/reschedule", response={200: BookingOut, **ERRORS}, auth=unit_or_staff,
+             **doc("booking_reschedule"))
 def booking_reschedule_view(request, reference: str, payload: RescheduleIn):
-    """Move to another slot of the same unit and service; the new seat is taken before the old is freed."""
     booking = _booking_for_caller(request, reference)
     booking_reschedule(actor=actor_of(request), booking_id=booking.pk, new_slot_id=payload.slot_id)
     return _booking_out_by_pk(booking.pk)
 
-
-@router.get("/units/{hcode}/queue", response={200: QueueOut, **ERRORS}, auth=unit_or_staff)
-def queue(request, hcode: str):
-    """Today's queue (Bangkok day) at the unit."""
-    unit = unit_get_by_hcode(hcode)
-    acting_unit(request, unit)
-    q = queue_today(unit=unit)
-
-    def ticket(t):
-        return {"label": t.label, "status": t.status, "booking": t.booking.reference if t.booking_id else None}
-
-    return {"day": q["day"], "called": [ticket(t) for t in q["called"]], "waiting": [ticket(t) for t in q["waiting"]],
-            "expected": [_booking_out(b, hcode=unit.hcode) for b in q["expected"]]}

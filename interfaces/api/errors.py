@@ -1,15 +1,82 @@
-"""JSON errors: ``{"code": ..., "message": <Thai>, "message_en": ..., "field": ...}``."""
+"""JSON errors: ``{"code": ..., "message": <Thai>, "message_en": ..., "field": ...}``.
+
+``field`` names the API's own field (``hcode``, ``slot_id``), never the view's parameter
+(``payload.hcode``). Validation errors add ``errors``: one ``{"field", "message", "message_en"}`` per
+problem. A body that is not JSON (empty included) is 400 ``INVALID_JSON``.
+"""
 
 from __future__ import annotations
 
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from raksa.core.errors import DomainError, Forbidden  # noqa: F401  (Forbidden is re-exported)
+from raksa.core.errors import DomainError, Forbidden, Unauthenticated  # noqa: F401  (Forbidden is re-exported)
+
+KEY_HEADER = "Authorization: Bearer rk_…"
 
 
 def _body(code: str, message_th: str, message_en: str, field: str | None = None, **extra) -> dict:
     return {"code": code, "message": message_th, "message_en": message_en, "field": field, **extra}
+
+
+def auth_required() -> Unauthenticated:
+    return Unauthenticated(
+        f"Authentication required: send your unit's API key in the header {KEY_HEADER} "
+        "(a unit administrator issues keys in the portal, under API keys), or log in.",
+        f"ต้องยืนยันตัวตน: ส่งกุญแจ API ของหน่วยบริการในส่วนหัว {KEY_HEADER} "
+        "(ผู้ดูแลหน่วยออกกุญแจได้ที่พอร์ทัล เมนู กุญแจ API) หรือเข้าสู่ระบบก่อน",
+        code="AUTH_REQUIRED")
+
+
+def invalid_api_key() -> Unauthenticated:
+    return Unauthenticated(
+        f"This API key is not valid: it is unknown, revoked or malformed. Send a live key as {KEY_HEADER}; "
+        "a unit administrator can issue a new one in the portal.",
+        f"กุญแจ API นี้ใช้ไม่ได้ (ไม่รู้จัก ถูกเพิกถอน หรือรูปแบบผิด) ส่งกุญแจที่ยังใช้งานได้ในรูปแบบ {KEY_HEADER} "
+        "ผู้ดูแลหน่วยออกกุญแจใหม่ได้ที่พอร์ทัล",
+        code="INVALID_API_KEY")
+
+
+def invalid_json() -> dict:
+    return _body("INVALID_JSON", "เนื้อหาคำขอไม่ใช่ JSON ที่อ่านได้ ส่งออบเจกต์ JSON พร้อม Content-Type: application/json",
+                 "The request body is not valid JSON: send a JSON object with Content-Type: application/json.")
+
+
+_SOURCES = {"body", "query", "path", "header", "cookie", "form", "file"}
+
+# pydantic's error types, worded in both languages (anything else: a generic Thai text and pydantic's English)
+_PROBLEMS = {
+    "missing": ("ต้องระบุ", "is required"),
+    "string_type": ("ต้องเป็นข้อความ", "must be a string"),
+    "int_type": ("ต้องเป็นจำนวนเต็ม", "must be a whole number"),
+    "int_parsing": ("ต้องเป็นจำนวนเต็ม", "must be a whole number"),
+    "int_from_float": ("ต้องเป็นจำนวนเต็ม", "must be a whole number"),
+    "bool_type": ("ต้องเป็น true หรือ false", "must be true or false"),
+    "bool_parsing": ("ต้องเป็น true หรือ false", "must be true or false"),
+    "model_type": ("ต้องเป็นออบเจกต์ JSON", "must be a JSON object"),
+    "model_attributes_type": ("ต้องเป็นออบเจกต์ JSON", "must be a JSON object"),
+    "dict_type": ("ต้องเป็นออบเจกต์ JSON", "must be a JSON object"),
+    "string_too_long": ("ยาวเกินกำหนด", "is too long"),
+    "literal_error": ("ไม่ใช่ค่าที่รับได้", "is not one of the accepted values"),
+    "enum": ("ไม่ใช่ค่าที่รับได้", "is not one of the accepted values"),
+}
+
+
+def api_field(loc) -> str | None:
+    """The API's name for what an error's ``loc`` points at: ``("body", "payload", "hcode")`` → ``hcode``
+    (the body's parameter name is the view's, not the API's); the whole body → None."""
+    parts = [str(p) for p in loc]
+    source = parts.pop(0) if parts and parts[0] in _SOURCES else None
+    if source == "body" and parts:
+        parts.pop(0)
+    return ".".join(parts) or None
+
+
+def _problem(error: dict) -> dict:
+    field = api_field(error.get("loc", ()))
+    th, en = _PROBLEMS.get(error.get("type", ""), ("ค่าไม่ถูกต้อง", str(error.get("msg", "is not valid")).lower()))
+    return {"field": field, "message": f"{field} {th}" if field else f"เนื้อหาคำขอ{th}",
+            "message_en": f"{field} {en}" if field else f"The request body {en}"}
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
@@ -19,29 +86,30 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(ValidationError)
     def validation_error(request, exc: ValidationError):
-        errors = [{"field": ".".join(str(p) for p in e.get("loc", [])[1:]) or None, "detail": e.get("msg")}
-                  for e in exc.errors]
-        first = errors[0]["field"] if errors else None
+        if not request.body.strip() and any(e.get("loc", ())[:1] == ("body",) for e in exc.errors):
+            return api.create_response(request, invalid_json(), status=400)  # django-ninja reads b"" as no body
+        errors = [_problem(e) for e in exc.errors]
+        first = errors[0] if errors else {"field": None, "message": "คำขอไม่ถูกต้อง", "message_en": "invalid request"}
         return api.create_response(
             request,
-            _body("INVALID_INPUT", f"ข้อมูลไม่ถูกต้อง: {first or 'คำขอ'}",
-                  f"Invalid input: {first or 'request'}. See 'errors'.", first, errors=errors),
+            _body("INVALID_INPUT", f"ข้อมูลไม่ถูกต้อง: {first['message']}",
+                  f"Invalid input: {first['message_en']}. See 'errors' for every problem.", first["field"],
+                  errors=errors),
             status=422,
         )
 
     @api.exception_handler(AuthenticationError)
     def not_authenticated(request, exc):
-        return api.create_response(
-            request, _body("NOT_AUTHENTICATED", "กรุณาเข้าสู่ระบบก่อน", "Log in first."), status=401)
+        return domain_error(request, auth_required())
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
         """django-ninja's own refusals, in the same shape as every other error."""
         if exc.status_code == 400:
-            body = _body("INVALID_JSON", "เนื้อหาคำขอไม่ใช่ JSON ที่อ่านได้", "The request body is not valid JSON.")
+            body = invalid_json()
         elif exc.status_code == 403 and "CSRF" in str(exc):
             body = _body("CSRF_FAILED", "หน้าเว็บหมดอายุ กรุณาโหลดหน้าใหม่แล้วลองอีกครั้ง",
                          "The page's security token is missing or old: reload the page and try again.")
         else:
-            body = _body("HTTP_ERROR", str(exc), str(exc))
+            body = _body("HTTP_ERROR", f"คำขอไม่สำเร็จ (HTTP {exc.status_code})", str(exc))
         return api.create_response(request, body, status=exc.status_code)

@@ -1,6 +1,6 @@
 import datetime as dt
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class ReasonOut(Schema):
@@ -65,8 +65,19 @@ class UnitOut(Schema):
     district: str
 
 
+class ProblemOut(Schema):
+    field: str | None = Field(None, description="ชื่อช่องของ API · the API's field name")
+    message: str = Field(description="ข้อความภาษาไทย · Thai text")
+    message_en: str = Field(description="English text")
+
+
 class ErrorOut(Schema):
-    code: str
-    message: str
-    message_en: str
-    field: str | None = None
+    code: str = Field(description="รหัสคงที่สำหรับโปรแกรม · stable code for programs")
+    message: str = Field(description="ข้อความภาษาไทย · Thai text")
+    message_en: str = Field(description="English text")
+    field: str | None = Field(None, description="ช่องที่ผิด (ชื่อตาม API) · the field at fault (the API's name)")
+    errors: list[ProblemOut] | None = Field(None, description="INVALID_INPUT: ทุกปัญหา · every problem")
+    reasons: list[str] | None = Field(None, description="NOT_ELIGIBLE: รหัสเหตุผล · reason codes")
+
+
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}

@@ -7,42 +7,35 @@ from __future__ import annotations
 
 from django.utils.translation import get_language
 from ninja import NinjaAPI, Status
-from ninja.security import django_auth
 
-from interfaces.api.auth import acting_unit, unit_or_staff
+from interfaces.api.auth import acting_unit, require_officer, unit_or_staff
 from interfaces.api.booking import router as booking_router
-from interfaces.api.errors import Forbidden, install_error_handlers
+from interfaces.api.docs import API_DESCRIPTION, doc
+from interfaces.api.errors import install_error_handlers
+from interfaces.api.queue import router as queue_router
 from interfaces.api.schemas import (
+    ERRORS,
     CitizenIn,
     CitizenOut,
     CoverageIn,
     CoverageOut,
     EligibilityIn,
     EligibilityOut,
-    ErrorOut,
     UnitOut,
 )
 from raksa.core.timeutil import parse_date
 from raksa.eligibility.selectors import eligibility_check_by_ids
 from raksa.people.selectors import citizen_get_by_national_id
 from raksa.people.services import citizen_register, coverage_change
-from raksa.units.roles import is_officer
 from raksa.units.selectors import unit_get_by_hcode
 
-api = NinjaAPI(title="Raksa API", version="1", urls_namespace="api",
-               description="Rights checks and registry for innovative health service units.")
+api = NinjaAPI(title="Raksa API", version="1", urls_namespace="api", description=API_DESCRIPTION)
 install_error_handlers(api)
 api.add_router("/", booking_router)
-
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-
-
-def _require_officer(user) -> None:
-    if not is_officer(user):
-        raise Forbidden("Only payer officers may change the registry.", "เฉพาะเจ้าหน้าที่ สปสช. แก้ไขทะเบียนได้")
+api.add_router("/", queue_router)
 
 
-@api.post("/eligibility", response={200: EligibilityOut, **ERRORS}, auth=unit_or_staff)
+@api.post("/eligibility", response={200: EligibilityOut, **ERRORS}, auth=unit_or_staff, **doc("eligibility"))
 def eligibility(request, payload: EligibilityIn):
     """Rights check for a citizen at a unit for a service on a Bangkok date (default: today).
 
@@ -59,9 +52,9 @@ def eligibility(request, payload: EligibilityIn):
     }
 
 
-@api.post("/citizens", response={201: CitizenOut, **ERRORS}, auth=django_auth)
+@api.post("/citizens", response={201: CitizenOut, **ERRORS}, auth=unit_or_staff, **doc("citizen_create"))
 def citizen_create(request, payload: CitizenIn):
-    _require_officer(request.auth)
+    require_officer(request)
     citizen = citizen_register(
         actor=request.auth, national_id=payload.national_id, title_th=payload.title_th,
         first_name_th=payload.first_name_th, last_name_th=payload.last_name_th,
@@ -70,10 +63,9 @@ def citizen_create(request, payload: CitizenIn):
                  "birth_date": citizen.birth_date})
 
 
-@api.post("/coverages", response={201: CoverageOut, **ERRORS}, auth=django_auth)
+@api.post("/coverages", response={201: CoverageOut, **ERRORS}, auth=unit_or_staff, **doc("coverage_create"))
 def coverage_create(request, payload: CoverageIn):
-    """Record a change of right: the open right ends the day before ``valid_from``."""
-    _require_officer(request.auth)
+    require_officer(request)
     valid_from = parse_date(payload.valid_from, field="valid_from")
     valid_to = parse_date(payload.valid_to, field="valid_to") if payload.valid_to else None
     citizen = citizen_get_by_national_id(payload.national_id)
@@ -86,9 +78,8 @@ def coverage_create(request, payload: CoverageIn):
                  "valid_from": coverage.valid_from, "valid_to": coverage.valid_to})
 
 
-@api.get("/units/{hcode}", response={200: UnitOut, **ERRORS})
+@api.get("/units/{hcode}", response={200: UnitOut, **ERRORS}, **doc("unit_detail"))
 def unit_detail(request, hcode: str):
-    """Public directory entry of a unit."""
     unit = unit_get_by_hcode(hcode)
     return {"hcode": unit.hcode, "name": unit.name, "unit_type": unit.unit_type, "status": unit.status,
             "province": unit.province.name_th, "district": unit.district}

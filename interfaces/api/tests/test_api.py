@@ -56,7 +56,7 @@ def test_eligibility_reasons_in_english_on_request(client):
 def test_eligibility_refuses_staff_of_another_unit_and_anonymous(client):
     national_id, _, unit, service = make_eligible_case()
     params = {"national_id": national_id, "hcode": unit.hcode, "service": service.code}
-    assert post_json(client, "/api/v1/eligibility", params).json()["code"] == "NOT_AUTHENTICATED"
+    assert post_json(client, "/api/v1/eligibility", params).json()["code"] == "AUTH_REQUIRED"
     client.force_login(StaffMembershipFactory(unit=UnitFactory()).user)
     response = post_json(client, "/api/v1/eligibility", params)
     assert response.status_code == 403 and response.json()["code"] == "FORBIDDEN"
@@ -134,3 +134,51 @@ def test_unit_directory_is_public(client):
 def test_api_docs_work_offline(client):
     page = client.get("/api/v1/docs").content.decode()
     assert "swagger-ui-bundle.js" in page and "cdn.jsdelivr" not in page
+
+
+def test_a_unit_key_cannot_change_the_registry(client):
+    from raksa.units.services import unit_api_key_issue
+
+    key, _ = unit_api_key_issue(actor=None, unit=UnitFactory(), label="POS")
+    response = client.post("/api/v1/citizens", {"national_id": make_national_id(), "first_name_th": "ก",
+                                                "last_name_th": "ข", "birth_date": "1970-01-01"},
+                           content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert (response.status_code, response.json()["code"]) == (403, "FORBIDDEN")
+    assert Citizen.objects.count() == 0
+
+
+@pytest.mark.parametrize("body,field,message,message_en", [
+    ({"national_id": 1234567890123, "hcode": "12345", "service": "PH"}, "national_id",
+     "ข้อมูลไม่ถูกต้อง: national_id ต้องเป็นข้อความ", "Invalid input: national_id must be a string."),
+    ({"national_id": "x", "service": "PH"}, "hcode",
+     "ข้อมูลไม่ถูกต้อง: hcode ต้องระบุ", "Invalid input: hcode is required."),
+])
+def test_validation_errors_name_the_apis_fields(officer_client, body, field, message, message_en):
+    response = post_json(officer_client, "/api/v1/eligibility", body)
+    answer = response.json()
+    assert (response.status_code, answer["code"], answer["field"]) == (422, "INVALID_INPUT", field)
+    assert answer["message"] == message and answer["message_en"].startswith(message_en)
+    assert answer["errors"][0]["field"] == field
+    assert "payload" not in response.content.decode()
+
+
+def test_every_problem_is_listed_in_both_languages(officer_client):
+    answer = post_json(officer_client, "/api/v1/eligibility", {"hcode": 12345}).json()
+    assert {e["field"] for e in answer["errors"]} == {"national_id", "hcode", "service"}
+    for error in answer["errors"]:
+        prefix = error["field"] + " "
+        assert error["message"].startswith(prefix) and error["message_en"].startswith(prefix)
+        assert not any("\u0e00" <= ch <= "\u0e7f" for ch in error["message_en"])
+
+
+@pytest.mark.parametrize("body", [b"{not json", b"", b"   ", b'{"national_id": "1",'])
+def test_a_body_that_is_not_json_is_400_invalid_json(officer_client, body):
+    response = officer_client.post("/api/v1/eligibility", body, content_type="application/json")
+    answer = response.json()
+    assert (response.status_code, answer["code"], answer["field"]) == (400, "INVALID_JSON", None)
+    assert answer["message"] and answer["message_en"].startswith("The request body is not valid JSON")
+
+
+def test_a_query_parameter_error_names_the_parameter(client):
+    response = client.get("/api/v1/units/12345/slots")
+    assert (response.status_code, response.json()["field"]) == (422, "service")

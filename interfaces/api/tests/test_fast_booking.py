@@ -31,13 +31,17 @@ pytestmark = pytest.mark.django_db(transaction=True)
 LANGUAGE_HEADERS = {"Vary", "Content-Language"}
 
 
-def call(app, body: bytes | dict, key: str, method: str = "POST", **extra) -> tuple[int, dict, dict]:
+def call(app, body: bytes | dict, key: str | None, method: str = "POST", **extra) -> tuple[int, dict, dict]:
+    """Send ``body`` with ``Authorization: Bearer <key>`` (no header when ``key`` is None; any other header
+    value as ``HTTP_AUTHORIZATION=`` in ``extra``)."""
     raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    if key is not None:
+        extra = {"HTTP_AUTHORIZATION": f"Bearer {key}", **extra}
     environ = {"REQUEST_METHOD": method, "PATH_INFO": "/api/v1/bookings", "SCRIPT_NAME": "", "QUERY_STRING": "",
                "SERVER_NAME": "testserver", "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1",
                "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(raw), "wsgi.errors": io.StringIO(),
                "CONTENT_LENGTH": str(len(raw)), "CONTENT_TYPE": "application/json",
-               "HTTP_AUTHORIZATION": f"Bearer {key}", "HTTP_HOST": "testserver", "REMOTE_ADDR": "127.0.0.1", **extra}
+               "HTTP_HOST": "testserver", "REMOTE_ADDR": "127.0.0.1", **extra}
     seen = {}
 
     def start_response(status, headers, exc_info=None):
@@ -120,7 +124,8 @@ def test_the_lane_records_the_request_id_in_the_audit_row(world):
 
 @pytest.mark.parametrize("body,status,code", [
     (b"{not json", 400, "INVALID_JSON"), ({"national_id": 1234, "slot_id": 1}, 422, "INVALID_INPUT"),
-    ({"slot_id": 1}, 422, "INVALID_INPUT"), (b"", 422, "INVALID_INPUT"),
+    ({"slot_id": 1}, 422, "INVALID_INPUT"), (b"[]", 422, "INVALID_INPUT"), (b"", 400, "INVALID_JSON"),
+    (b"  ", 400, "INVALID_JSON"),
 ])
 def test_what_the_lane_does_not_take_django_ninja_answers(world, lane_calls, body, status, code):
     lane, full = call("lane", body, world["key"]), call("django", body, world["key"])
@@ -133,13 +138,37 @@ def test_a_numeric_string_slot_is_coerced_by_the_full_path_as_before(world, lane
     assert status == 201 and lane_calls == []
 
 
+def _same_answer(lane, full) -> bool:
+    ignore = {"X-Request-ID", "Content-Length", *LANGUAGE_HEADERS}
+    return (lane[0], lane[1]) == (full[0], full[1]) and \
+        {k: v for k, v in lane[2].items() if k not in ignore} == {k: v for k, v in full[2].items() if k not in ignore}
+
+
+@pytest.mark.parametrize("authorization,code", [
+    (None, "AUTH_REQUIRED"), ("", "AUTH_REQUIRED"),
+    ("Bearer rk_not-a-key", "INVALID_API_KEY"), ("Bearer not-a-key", "INVALID_API_KEY"), ("Bearer ", "INVALID_API_KEY"),
+    ("Bearer  rk_double-space", "INVALID_API_KEY"), ("bearer rk_lower-case", "INVALID_API_KEY"),
+    ("Token rk_other-scheme", "INVALID_API_KEY"), ("Basic dXNlcjpwYXNz", "INVALID_API_KEY"),
+])
+def test_requests_without_a_live_key_get_the_same_401_both_ways(world, lane_calls, authorization, code):
+    """No credentials: AUTH_REQUIRED, never CSRF_FAILED (no session, so no page to reload); anything in the
+    header that is not a live key: INVALID_API_KEY. The lane leaves both to django-ninja."""
+    extra = {} if authorization is None else {"HTTP_AUTHORIZATION": authorization}
+    body = {"national_id": citizen(), "slot_id": world["slots"][0].pk}
+    lane, full = call("lane", body, None, **extra), call("django", body, None, **extra)
+    assert lane[0] == 401 and lane[1]["code"] == code and _same_answer(lane, full), (lane, full)
+    assert "Authorization: Bearer rk_" in lane[1]["message_en"] and "Authorization: Bearer rk_" in lane[1]["message"]
+    assert Booking.objects.count() == 0 and lane_calls == []
+
+
 def test_unknown_and_revoked_keys_are_refused_by_the_full_path(world, lane_calls):
     body = {"national_id": citizen(), "slot_id": world["slots"][0].pk}
-    assert call("lane", body, "rk_not-a-key")[1]["code"] == "NOT_AUTHENTICATED"
+    assert call("lane", body, "rk_not-a-key")[1]["code"] == "INVALID_API_KEY"
     assert call("lane", body, world["key"])[0] == 201  # the key is now remembered as live…
     unit_api_key_revoke(actor=None, api_key=world["api_key"])
     body = {"national_id": citizen(), "slot_id": world["slots"][1].pk}
-    assert call("lane", body, world["key"])[0] == 401  # …and forgotten when revoked
+    lane, full = call("lane", body, world["key"]), call("django", body, world["key"])  # …and forgotten when revoked
+    assert lane[0] == 401 and lane[1]["code"] == "INVALID_API_KEY" and _same_answer(lane, full)
     assert Booking.objects.count() == 1 and len(lane_calls) == 1
 
 

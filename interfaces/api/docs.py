@@ -1,0 +1,155 @@
+"""What the public API documentation (/api/v1/docs, /api/v1/openapi.json) says, Thai first, then English.
+
+Every operation takes its summary and description from here (``**doc("name")``), never from the view's
+docstring: docstrings are notes for developers and stay out of the public documentation (a test checks).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+API_DESCRIPTION = f"""
+ตรวจสิทธิ จองเวลา และจัดการคิวหน้าร้านของหน่วยบริการนวัตกรรม (ร้านยา คลินิก) ในระบบหลักประกันสุขภาพแห่งชาติ ·
+Rights checks, bookings and the counter queue of innovative health service units (pharmacies, clinics)
+under the Universal Coverage Scheme.
+
+## กุญแจ API · API keys
+
+**ขอกุญแจ:** ผู้ดูแลหน่วยบริการเข้าสู่ระบบพอร์ทัล เมนู "กุญแจ API" ตั้งชื่อกุญแจตามระบบที่จะใช้ แล้วกด "ออกกุญแจ"
+กุญแจขึ้นต้นด้วย `rk_` และแสดงเพียงครั้งเดียว ให้คัดลอกเก็บไว้ในระบบของหน่วยทันที (ระบบเก็บเพียงค่าแฮช
+จึงแสดงซ้ำไม่ได้ หากทำหายให้ออกกุญแจใหม่และเพิกถอนกุญแจเดิม)
+
+**ใช้กุญแจ:** ส่งในส่วนหัวของทุกคำขอ `Authorization: Bearer rk_…` กุญแจทำงานแทนหน่วยบริการของตนเท่านั้น
+เพิกถอนได้ที่หน้าเดียวกันในพอร์ทัล (หรือโดยเจ้าหน้าที่ สปสช. ในระบบหลังบ้าน) กุญแจที่เพิกถอนแล้ว
+หยุดทำงานภายใน {settings.RAKSA_API_KEY_CACHE_SECONDS} วินาที
+
+**Getting a key:** a unit administrator logs in to the portal, opens "API keys", names the key after the
+system that will use it and presses "Issue key". The key starts with `rk_` and is shown once only: copy it
+into your system straight away (Raksa keeps only a digest and cannot show it again; if it is lost, issue a
+new one and revoke the old).
+
+**Using a key:** send it with every request as `Authorization: Bearer rk_…`. A key acts for its own unit
+only. Revoke it on the same portal page (payer officers can also revoke any key in the back office); a
+revoked key stops working within {settings.RAKSA_API_KEY_CACHE_SECONDS} seconds.
+
+Staff logged in to the portal may also call the API from the browser with their session (and the CSRF token).
+
+```
+curl -X POST https://<host>/api/v1/eligibility \\
+  -H "Authorization: Bearer rk_…" -H "Content-Type: application/json" \\
+  -d '{{"national_id": "3109900000335", "hcode": "41001", "service": "PH-FEVER"}}'
+```
+
+## ข้อผิดพลาด · Errors
+
+ทุกข้อผิดพลาดเป็น JSON · Every error is JSON:
+`{{"code": "...", "message": "<ไทย>", "message_en": "<English>", "field": "<ชื่อช่องของ API หรือ null>"}}`.
+ให้โปรแกรมตัดสินใจจาก `code` ซึ่งคงที่ · Programs should switch on `code`, which is stable.
+
+| HTTP | code | ความหมาย · meaning |
+|---|---|---|
+| 400 | `INVALID_JSON` | เนื้อหาคำขอไม่ใช่ JSON (รวมถึงว่างเปล่า) · the body is not JSON (or is empty) |
+| 401 | `AUTH_REQUIRED` | ไม่ได้ส่งกุญแจและไม่ได้เข้าสู่ระบบ · no key sent and no session |
+| 401 | `INVALID_API_KEY` | กุญแจไม่รู้จัก ถูกเพิกถอน หรือรูปแบบผิด · the key is unknown, revoked or malformed |
+| 403 | `FORBIDDEN` | ไม่มีสิทธิทำแทนหน่วยนี้ · you do not act for this unit |
+| 403 | `CSRF_FAILED` | เซสชันเบราว์เซอร์ไม่มีโทเคน CSRF · a browser session without its CSRF token |
+| 404 | `UNKNOWN_UNIT`, `BOOKING_NOT_FOUND`, `TICKET_NOT_FOUND`, … | ไม่พบสิ่งที่ขอ · not found |
+| 409 | `SLOT_FULL`, `ALREADY_BOOKED`, `NOT_ELIGIBLE`, `BOOKING_NOT_ACTIVE`, `TICKET_STATE`, `QUEUE_EMPTY`, … \
+| สถานะปัจจุบันไม่เปิดให้ทำ · the current state does not allow it |
+| 422 | `INVALID_INPUT` (+ `errors`), `INVALID_NATIONAL_ID`, `INVALID_DATE`, … | ข้อมูลไม่ถูกต้อง · invalid input |
+
+`INVALID_INPUT` มีรายการ `errors` ทุกปัญหา · lists every problem in `errors`:
+`[{{"field": "slot_id", "message": "slot_id ต้องเป็นจำนวนเต็ม", "message_en": "slot_id must be a whole number"}}]`.
+"""
+
+TAGS = {
+    "rights": "สิทธิ · Rights",
+    "registry": "ทะเบียน (เจ้าหน้าที่ สปสช.) · Registry (payer officers)",
+    "units": "หน่วยบริการ · Units",
+    "booking": "การจอง · Bookings",
+    "queue": "คิวหน้าร้าน · Counter queue",
+}
+
+# name: (tag, summary Thai, summary English, description Thai, description English)
+_OPERATIONS: dict[str, tuple[str, str, str, str, str]] = {
+    "eligibility": (
+        "rights", "ตรวจสอบสิทธิ", "Rights check",
+        "ตรวจว่าประชาชนรับบริการนี้ที่หน่วยนี้ได้หรือไม่ในวันที่ระบุ (วันตามเวลากรุงเทพฯ ค่าเริ่มต้นคือวันนี้) "
+        "คำตอบบอกทุกเหตุผลที่รับบริการไม่ได้พร้อมรหัส เลขประจำตัวประชาชนส่งในเนื้อหาคำขอเท่านั้น ไม่ส่งใน URL",
+        "Whether a citizen may receive a service at a unit on a date (Bangkok day; today by default). The "
+        "answer lists every reason against, each with a code. The national ID travels in the body, never in a URL."),
+    "citizen_create": (
+        "registry", "ลงทะเบียนประชาชน", "Register a citizen",
+        "เฉพาะเจ้าหน้าที่ สปสช. ที่เข้าสู่ระบบ คำตอบแสดงเลขประจำตัวแบบปิดบางส่วน",
+        "Payer officers only (logged-in session). The answer shows the national ID masked."),
+    "coverage_create": (
+        "registry", "บันทึกการเปลี่ยนสิทธิ", "Record a change of right",
+        "เฉพาะเจ้าหน้าที่ สปสช. สิทธิที่เปิดอยู่สิ้นสุดในวันก่อน valid_from",
+        "Payer officers only. The open right ends the day before valid_from."),
+    "unit_detail": (
+        "units", "ข้อมูลหน่วยบริการ", "A unit's directory entry",
+        "ข้อมูลสาธารณะของหน่วยบริการตามรหัสหน่วย (hcode) ไม่ต้องยืนยันตัวตน",
+        "The public directory entry of a unit by its code (hcode). No authentication."),
+    "free_slots": (
+        "booking", "เวลาว่าง", "Free times",
+        "ช่วงเวลาที่ยังว่างของบริการหนึ่งของหน่วยในวันที่ระบุ (ค่าเริ่มต้นคือวันนี้) เวลาเป็น UTC และ local_time "
+        "เป็นเวลากรุงเทพฯ ไม่ต้องยืนยันตัวตน",
+        "Free slots of one of a unit's services on a date (today by default). Times are UTC; local_time is "
+        "Bangkok time. No authentication."),
+    "booking_make": (
+        "booking", "จองเวลาให้ประชาชน", "Book for a citizen",
+        "หน่วยบริการจองเวลาให้ประชาชน การจองรอประชาชนยืนยันและกันที่ไว้จนถึง expires_at "
+        "ข้อผิดพลาด: SLOT_FULL, NOT_ELIGIBLE, ALREADY_BOOKED (409), SLOT_NOT_FOUND (404), ข้อมูลไม่ถูกต้อง (422)",
+        "A unit books a time for a citizen: the booking awaits the citizen's confirmation and holds the seat "
+        "until expires_at. Errors: SLOT_FULL, NOT_ELIGIBLE, ALREADY_BOOKED (409), SLOT_NOT_FOUND (404), "
+        "invalid input (422)."),
+    "waitlist_add": (
+        "booking", "ลงชื่อรอที่ว่าง", "Join the waiting list",
+        "ลงชื่อประชาชนรอช่วงเวลาที่เต็ม เมื่อมีที่ว่าง ระบบเสนอที่ให้ผู้รอคนแรกเป็นการจองที่รอยืนยัน "
+        "ข้อผิดพลาด: SLOT_NOT_FULL (ให้จองแทน), ALREADY_WAITING",
+        "Put a citizen on the waiting list of a full slot; when a seat frees, the first waiting citizen is "
+        "offered it as a booking awaiting confirmation. Errors: SLOT_NOT_FULL (book instead), ALREADY_WAITING."),
+    "booking_detail": (
+        "booking", "ดูการจอง", "A booking",
+        "การจองหนึ่งรายการของหน่วยตามหมายเลขอ้างอิง",
+        "One of the unit's bookings, by its reference."),
+    "booking_cancel": (
+        "booking", "ยกเลิกการจอง", "Cancel a booking",
+        "ยกเลิกการจองและคืนที่ว่าง การจองที่จบแล้วตอบ BOOKING_NOT_ACTIVE (409)",
+        "Cancel a booking and free its seat. A booking that has ended answers BOOKING_NOT_ACTIVE (409)."),
+    "booking_reschedule": (
+        "booking", "เลื่อนเวลาการจอง", "Move a booking",
+        "ย้ายไปช่วงเวลาอื่นของหน่วยและบริการเดิม ระบบจองที่ใหม่ก่อนคืนที่เดิม",
+        "Move to another slot of the same unit and service; the new seat is taken before the old is freed."),
+    "booking_check_in": (
+        "queue", "รับผู้จองเข้าคิว", "Check in a booking",
+        "ประชาชนที่จองไว้มาถึงแล้ว (การจองต้องยืนยันแล้วและเป็นของวันนี้): ได้บัตรคิว B-… เข้าคิววันนี้ "
+        "ข้อผิดพลาด: BOOKING_NOT_ACTIVE (409), NOT_TODAY (422)",
+        "The booked citizen has arrived (the booking must be confirmed and for today): they get a B-… ticket in "
+        "today's queue. Errors: BOOKING_NOT_ACTIVE (409), NOT_TODAY (422)."),
+    "queue": (
+        "queue", "คิววันนี้", "Today's queue",
+        "คิววันนี้ของหน่วย (วันตามเวลากรุงเทพฯ): ผู้ถูกเรียกหรือกำลังรับบริการ ผู้รอ และการจองที่ยังไม่มาถึง",
+        "Today's queue at the unit (Bangkok day): who is called or being served, who waits, and bookings not "
+        "yet arrived."),
+    "queue_call_next": (
+        "queue", "เรียกคิวถัดไป", "Call the next number",
+        "เรียกบัตรคิวที่รอนานที่สุด (การจองตามเวลานัด ผู้มาไม่ได้จองตามเวลาที่รับบัตร) "
+        "เจ้าหน้าที่สองคนกดพร้อมกันจะได้คนละคิว ไม่มีผู้รอตอบ QUEUE_EMPTY (409)",
+        "Call the earliest waiting ticket (bookings by their time, walk-ins by arrival). Two counters calling "
+        "at once get different people. No one waiting answers QUEUE_EMPTY (409)."),
+    "ticket_status": (
+        "queue", "เปลี่ยนสถานะบัตรคิว", "Change a ticket's state",
+        "status: called (เรียกซ้ำ), in_service (เริ่มให้บริการ), done (เสร็จสิ้น), left (ออกจากคิว) "
+        "บัตรคิวระบุด้วยหมายเลขของวันนี้ เช่น A-001 เปลี่ยนไม่ได้ตอบ TICKET_STATE (409) "
+        "ผู้จองที่ออกจากคิวนับเป็นไม่มาตามนัด",
+        "status: called (call again), in_service (start serving), done (finish), left (left the queue). The "
+        "ticket is named by today's number, e.g. A-001. A change its state does not allow answers TICKET_STATE "
+        "(409). A booked citizen who leaves counts as a no-show."),
+}
+
+
+def doc(name: str) -> dict:
+    """The decorator arguments that document operation ``name``: tags, summary and description."""
+    tag, summary_th, summary_en, text_th, text_en = _OPERATIONS[name]
+    return {"tags": [TAGS[tag]], "summary": f"{summary_th} · {summary_en}", "description": f"{text_th}\n\n{text_en}"}

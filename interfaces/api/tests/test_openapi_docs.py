@@ -1,0 +1,63 @@
+"""The public API documentation: Thai and English for every operation, and no notes for developers."""
+
+import inspect
+import json
+import re
+
+import pytest
+from ninja import Schema
+
+from interfaces.api import booking, queue, schemas
+from interfaces.api import urls as api_module
+
+THAI = re.compile("[\u0e00-\u0e7f]")
+LATIN_WORDS = re.compile("[A-Za-z]{3,}")
+
+
+@pytest.fixture(scope="module")
+def spec():
+    return api_module.api.get_openapi_schema(path_prefix="/api/v1/")
+
+
+def operations(spec):
+    return [(path, method, op) for path, methods in spec["paths"].items() for method, op in methods.items()]
+
+
+def test_every_operation_has_a_thai_and_english_summary_and_description(spec):
+    ops = operations(spec)
+    assert len(ops) >= 14
+    for path, method, op in ops:
+        thai, english = op["summary"].split(" · ")
+        assert THAI.search(thai) and not THAI.search(english) and LATIN_WORDS.search(english), (path, method)
+        text_th, text_en = op["description"].split("\n\n")
+        assert THAI.search(text_th) and not THAI.search(text_en), (path, method)
+        assert op["tags"] and all(THAI.search(tag) and " · " in tag for tag in op["tags"]), (path, method)
+
+
+def _docstrings() -> list[str]:
+    """Docstrings of the API's views and schemas: notes for developers."""
+    found = []
+    for module in (api_module, booking, queue, schemas):
+        for value in vars(module).values():
+            if (inspect.isfunction(value) or (inspect.isclass(value) and issubclass(value, Schema))) \
+                    and value.__module__ == module.__name__ and value.__doc__:
+                found.append(inspect.cleandoc(value.__doc__).splitlines()[0])
+    return found
+
+
+def test_no_docstring_leaks_into_the_public_documentation(spec):
+    docstrings = _docstrings()
+    assert len(docstrings) >= 3  # the views still have their notes; they just stay out of the document
+    published = json.dumps(spec, ensure_ascii=False)
+    leaked = [d for d in docstrings if d[:40] in published]
+    assert not leaked
+
+
+def test_the_documentation_says_how_to_get_and_use_a_key(spec, client):
+    description = spec["info"]["description"]
+    assert "Authorization: Bearer rk_" in description and "API keys" in description and "กุญแจ API" in description
+    for code in ("INVALID_JSON", "AUTH_REQUIRED", "INVALID_API_KEY", "CSRF_FAILED", "QUEUE_EMPTY", "TICKET_STATE"):
+        assert code in description
+    schemes = spec["components"]["securitySchemes"]
+    assert any("rk_" in s.get("description", "") for s in schemes.values())
+    assert client.get("/api/v1/openapi.json").json()["info"]["description"] == description
