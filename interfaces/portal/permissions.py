@@ -65,18 +65,21 @@ def not_staff_response(request):
     return render(request, "portal/not_staff.html", {"is_officer": is_officer(request.user)}, status=403)
 
 
-def role_refused_response(request):
-    """403 for staff whose role at the current unit may not use the page, saying which role may."""
-    context = {"portal": request.portal, "unit": request.portal.unit,
+def role_refused_response(request, because=None):
+    """403 for staff whose role at the current unit may not use the page, saying which role may
+    (``because``: what only that role may do; the schedule by default)."""
+    context = {"portal": request.portal, "unit": request.portal.unit, "refused_because": because,
                "unit_status_label": labels.unit_status_label(request.portal.unit.status),
                "role_label": labels.role_label(request.portal.role),
                "switch_choices": [(m.unit_id, f"{m.unit.hcode} {m.unit.name}") for m in request.portal.memberships]}
     return render(request, "portal/role_refused.html", context, status=403)
 
 
-def staff_required(view=None, *, require_verified: bool = True, roles: tuple[str, ...] | None = None):
+def staff_required(view=None, *, require_verified: bool = True, roles: tuple[str, ...] | None = None,
+                   refused_because=None):
     """``@staff_required``, ``@staff_required(require_verified=False)`` or
-    ``@staff_required(roles=(StaffRole.UNIT_ADMIN,))``. Pages are never cached: they may show personal data."""
+    ``@staff_required(roles=(StaffRole.UNIT_ADMIN,), refused_because=_("Only … can …"))``. Pages are never
+    cached: they may show personal data."""
 
     def decorator(view_func):
         @wraps(view_func)
@@ -90,7 +93,7 @@ def staff_required(view=None, *, require_verified: bool = True, roles: tuple[str
             if require_verified and not context.unit.is_verified:
                 return redirect("portal:registration")
             if roles is not None and context.role not in roles:
-                return role_refused_response(request)
+                return role_refused_response(request, refused_because)
             return view_func(request, *args, **kwargs)
 
         return never_cache(wrapper)

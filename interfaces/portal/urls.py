@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from interfaces.portal import views, views_booking, views_queue, views_schedule
+from interfaces.portal import views, views_api_keys, views_booking, views_queue, views_schedule
 from interfaces.portal.forms import PortalLoginForm
 
 app_name = "portal"
@@ -27,4 +27,7 @@ urlpatterns = [
     # Schedule editor (unit administrators)
     path("schedule/", views_schedule.schedule, name="schedule"),
     path("schedule/closure/", views_schedule.closure, name="closure"),
+    # API keys for the unit's own software (unit administrators)
+    path("api-keys/", views_api_keys.api_keys, name="api_keys"),
+    path("api-keys/<int:key_id>/revoke/", views_api_keys.api_key_revoke, name="api_key_revoke"),
 ]
