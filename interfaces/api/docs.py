@@ -21,7 +21,7 @@ under the Universal Coverage Scheme.
 
 **ใช้กุญแจ:** ส่งในส่วนหัวของทุกคำขอ `Authorization: Bearer rk_…` กุญแจทำงานแทนหน่วยบริการของตนเท่านั้น
 เพิกถอนได้ที่หน้าเดียวกันในพอร์ทัล (หรือโดยเจ้าหน้าที่ สปสช. ในระบบหลังบ้าน) กุญแจที่เพิกถอนแล้ว
-หยุดทำงานภายใน {settings.RAKSA_API_KEY_CACHE_SECONDS} วินาที
+หยุดทำงานภายใน {settings.RAKSA_API_KEY_CACHE_SECONDS:g} วินาที
 
 **Getting a key:** a unit administrator logs in to the portal, opens "API keys", names the key after the
 system that will use it and presses "Issue key". The key starts with `rk_` and is shown once only: copy it
@@ -30,7 +30,7 @@ new one and revoke the old).
 
 **Using a key:** send it with every request as `Authorization: Bearer rk_…`. A key acts for its own unit
 only. Revoke it on the same portal page (payer officers can also revoke any key in the back office); a
-revoked key stops working within {settings.RAKSA_API_KEY_CACHE_SECONDS} seconds.
+revoked key stops working within {settings.RAKSA_API_KEY_CACHE_SECONDS:g} seconds.
 
 Staff logged in to the portal may also call the API from the browser with their session (and the CSRF token).
 
