@@ -100,13 +100,13 @@ def test_an_eligible_verdict_offers_a_walk_in_ticket_and_a_booking(staff_client,
 
     content = staff_client.post("/portal/", {"national_id": citizen_id, "service": "PH001",
                                              "date": service_day().isoformat()}).content.decode()
-    assert "ออกบัตรคิว walk-in ตอนนี้" in content and "จองเวลา" in content
+    assert "ออกบัตรคิวตอนนี้ (ไม่ได้จอง)" in content and "จองเวลา" in content
     assert citizen_id not in content
     ref = content.split('name="p" value="')[1].split('"')[0]
     response = staff_client.post("/portal/queue/walk-in/", {"p": ref}, follow=True)
     ticket = QueueTicket.objects.get()
     assert ticket.citizen == citizen and ticket.label == "A-001"
-    assert "ออกบัตรคิว walk-in หมายเลข A-001 ให้นางมาลี ศรีสุขแล้ว" in response.content.decode()
+    assert "ออกบัตรคิว A-001 ให้นางมาลี ศรีสุขแล้ว" in response.content.decode()
     # The person is in the queue once: a second ticket is refused with the one they hold.
     before = state()
     again = staff_client.post("/portal/queue/walk-in/", {"p": ref}, follow=True).content.decode()
@@ -117,7 +117,7 @@ def test_an_eligible_verdict_offers_a_walk_in_ticket_and_a_booking(staff_client,
 def test_a_verdict_for_another_day_offers_booking_only(staff_client, service, schedule, citizen_id):
     content = staff_client.post("/portal/", {"national_id": citizen_id, "service": "PH001",
                                              "date": tomorrow().isoformat()}).content.decode()
-    assert "จองเวลา" in content and "ออกบัตรคิว walk-in ตอนนี้" not in content
+    assert "จองเวลา" in content and "ออกบัตรคิวตอนนี้ (ไม่ได้จอง)" not in content
     assert f"day={tomorrow().isoformat()}" in content and "service=PH001" in content
 
 
@@ -158,4 +158,4 @@ def test_a_verdict_for_someone_booked_today_offers_their_check_in(staff_client, 
                                              "date": today.isoformat()}).content.decode()
     assert "มีนัดวันนี้ เวลา 23:00: รับเข้าคิว" in content
     assert f"/portal/bookings/{booking.reference}/confirm-check-in/" in content
-    assert "ออกบัตรคิว walk-in ตอนนี้" not in content
+    assert "ออกบัตรคิวตอนนี้ (ไม่ได้จอง)" not in content
