@@ -124,9 +124,12 @@ _OPERATIONS: dict[str, tuple[str, str, str, str, str]] = {
     "booking_check_in": (
         "queue", "รับผู้จองเข้าคิว", "Check in a booking",
         "ประชาชนที่จองไว้มาถึงแล้ว (การจองต้องยืนยันแล้วและเป็นของวันนี้): ได้บัตรคิว B-… เข้าคิววันนี้ "
+        "การจองที่หน่วยจองให้และประชาชนยังไม่ยืนยัน ส่ง {\"confirm_in_person\": true} เพื่อยืนยันต่อหน้าและรับเข้าคิวในครั้งเดียว "
         "ข้อผิดพลาด: BOOKING_NOT_ACTIVE (409), NOT_TODAY (422)",
         "The booked citizen has arrived (the booking must be confirmed and for today): they get a B-… ticket in "
-        "today's queue. Errors: BOOKING_NOT_ACTIVE (409), NOT_TODAY (422)."),
+        "today's queue. For a booking the unit made that the citizen has not confirmed yet, send "
+        "{\"confirm_in_person\": true} to confirm it in person and check in at once. Errors: "
+        "BOOKING_NOT_ACTIVE (409), NOT_TODAY (422)."),
     "queue": (
         "queue", "คิววันนี้", "Today's queue",
         "คิววันนี้ของหน่วย (วันตามเวลากรุงเทพฯ): ผู้ถูกเรียกหรือกำลังรับบริการ ผู้รอ และการจองที่ยังไม่มาถึง",

@@ -38,6 +38,10 @@ class QueueOut(Schema):
     expected: list[BookingOut]
 
 
+class CheckInIn(Schema):
+    confirm_in_person: bool = False
+
+
 class TicketStatusIn(Schema):
     status: Literal["called", "in_service", "done", "left"]
 
@@ -65,9 +69,10 @@ def queue(request, hcode: str):
 
 @router.post("/bookings/{reference}/check-in", response={201: TicketOut, **ERRORS}, auth=unit_or_staff,
              **doc("booking_check_in"))
-def booking_check_in_view(request, reference: str):
+def booking_check_in_view(request, reference: str, payload: CheckInIn | None = None):
     booking = _booking_for_caller(request, reference)
-    ticket = booking_check_in(actor=actor_of(request), booking_id=booking.pk)
+    ticket = booking_check_in(actor=actor_of(request), booking_id=booking.pk,
+                              confirm_in_person=bool(payload and payload.confirm_in_person))
     return Status(201, _ticket_out(ticket, booking.reference))
 
 

@@ -64,6 +64,22 @@ def test_check_in_gives_a_ticket_in_todays_queue(client, counter):
     assert AuditEntry.objects.filter(action="booking.check_in", object_id=str(booking.pk)).count() == 1
 
 
+def test_a_booking_awaiting_the_citizen_is_confirmed_in_person_on_request(client, counter):
+    slot = Slot.objects.filter(unit=counter["unit"], day=service_day()).order_by("-starts_at").first()
+    made = post(client, "/api/v1/bookings", {"national_id": counter["national_id"], "slot_id": slot.pk},
+                **counter["auth"]).json()
+    assert made["status"] == "awaiting_citizen"
+    path = f"/api/v1/bookings/{made['reference']}/check-in"
+    refused = client.post(path, "", content_type="application/json", **counter["auth"])  # no body at all
+    assert (refused.status_code, refused.json()["code"]) == (409, "BOOKING_NOT_ACTIVE") and tickets() == []
+    response = post(client, path, {"confirm_in_person": True}, **counter["auth"])
+    assert response.status_code == 201 and response.json()["label"] == "B-001"
+    booking = Booking.objects.get(reference=made["reference"])
+    assert booking.status == BookingStatus.CHECKED_IN
+    rows = AuditEntry.objects.filter(object_id=str(booking.pk), action__startswith="booking.").order_by("pk")
+    assert list(rows.values_list("action", flat=True)) == ["booking.create", "booking.confirm", "booking.check_in"]
+
+
 def test_check_in_refuses_another_units_key_and_unknown_bookings(client, counter, other_key):
     booking = todays_booking(counter)
     response = post(client, f"/api/v1/bookings/{booking.reference}/check-in", **other_key)
