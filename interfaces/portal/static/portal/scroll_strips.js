@@ -10,7 +10,7 @@
       if (!current || strip.scrollWidth <= strip.clientWidth) { continue; }
       // Horizontal only: scrollIntoView could also scroll the page down to the strip.
       var box = current.getBoundingClientRect();
-      strip.scrollLeft += box.left - strip.getBoundingClientRect().left - (strip.clientWidth - box.width) / 2;
+      strip.scrollLeft += box.left - strip.getBoundingClientRect().left - Math.max(0, strip.clientWidth - box.width) / 2;
     }
   }
   if (document.readyState === "loading") {
