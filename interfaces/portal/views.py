@@ -11,6 +11,7 @@ from interfaces.portal import labels, person_ref
 from interfaces.portal.forms import RightsCheckForm
 from interfaces.portal.permissions import SESSION_UNIT_KEY, staff_required
 from raksa.booking.models import BookingStatus
+from raksa.booking.queue import open_ticket_of
 from raksa.booking.selectors import bookings_of_citizen_at_unit
 from raksa.core.errors import DomainError
 from raksa.core.timeutil import service_day
@@ -93,10 +94,12 @@ def _next_actions(request, citizen, service, day, today) -> dict:
     active_today = [b for b in bookings_of_citizen_at_unit(request.portal.unit, citizen.pk, active_only=True)
                     if b.day == today]
     booked_today = [b for b in active_today if b.status in (BookingStatus.CONFIRMED, BookingStatus.AWAITING_CITIZEN)]
+    in_queue = open_ticket_of(unit_id=request.portal.unit.pk, day=today, citizen_id=citizen.pk)
     return {
         "person_ref": ref,
         "book_url": person_ref.book_url(ref, service=service.code, day=day.isoformat()),
-        "walk_in": day == today and not active_today,
+        "in_queue": in_queue,
+        "walk_in": day == today and not active_today and in_queue is None,
         "booked_today": booked_today[0] if booked_today else None,
         "check_in_action": "check-in" if booked_today and booked_today[0].status == BookingStatus.CONFIRMED
         else "confirm-check-in",

@@ -228,9 +228,14 @@ def booking(request, reference: str):
     day_form = DayForm(request.GET if "day" in request.GET else {"day": max(booking.day, today).isoformat()})
     move_day = day_form.cleaned_data["day"] if day_form.is_valid() else booking.day
     move_slots = None
-    if can_move:
-        move_slots = [s for s in slots_free(unit_id=unit.pk, service_id=booking.service_id, day=move_day, now=now)
-                      if s.pk != booking.slot_id]
+    if can_move and day_form.is_valid():
+        try:
+            booking_day_check(unit_id=unit.pk, service_id=booking.service_id, day=move_day, now=now)
+        except DomainError as exc:
+            day_form.add_error("day", error_text(exc))
+        else:
+            move_slots = [s for s in slots_free(unit_id=unit.pk, service_id=booking.service_id, day=move_day,
+                                                now=now) if s.pk != booking.slot_id]
     context = unit_context(request) | {
         "booking": booking,
         "now": now,

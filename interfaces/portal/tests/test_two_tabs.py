@@ -112,6 +112,10 @@ def test_an_eligible_verdict_offers_a_walk_in_ticket_and_a_booking(staff_client,
     again = staff_client.post("/portal/queue/walk-in/", {"p": ref}, follow=True).content.decode()
     assert "บุคคลนี้อยู่ในคิววันนี้แล้ว บัตรคิว A-001" in again
     assert state() == before
+    # and the verdict no longer offers a ticket: it says which one they hold
+    content = staff_client.post("/portal/", {"national_id": citizen_id, "service": "PH001",
+                                             "date": service_day().isoformat()}).content.decode()
+    assert "อยู่ในคิววันนี้แล้ว บัตรคิว A-001" in content and "ออกบัตรคิวตอนนี้" not in content
 
 
 def test_a_verdict_for_another_day_offers_booking_only(staff_client, service, schedule, citizen_id):
