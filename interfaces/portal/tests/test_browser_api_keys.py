@@ -8,11 +8,14 @@ import urllib.request
 import pytest
 
 from raksa.testing.factories import StaffMembershipFactory, UnitFactory, UserFactory
+from raksa.units.services import unit_api_key_issue, unit_api_key_revoke
 
 from .conftest import OPENING_HOURS
 from .test_browser import log_in, page, playwright_sync, pytestmark  # noqa: F401  (the browser fixture and its marks)
+from .test_browser_phone import fits_a_phone, phone  # noqa: F401  (the phone-sized browser)
 
 SCREENSHOT = "/tmp/portal-api-keys.png"
+PHONE_SCREENSHOT = "/tmp/portal-api-keys-phone.png"
 
 
 def api_get(live_server, path: str, key: str) -> tuple[int, dict]:
@@ -69,3 +72,24 @@ def test_an_administrator_issues_a_key_uses_it_and_revokes_it(page, live_server)
     expect(page.get_by_role("heading", level=1)).to_have_text("เฉพาะผู้ดูแลหน่วยเท่านั้นที่ทำรายการนี้ได้")
     expect(page.get_by_role("alert")).to_contain_text("เฉพาะผู้ดูแลหน่วยบริการเท่านั้นที่ออกและเพิกถอนกุญแจ API ของหน่วยได้")
     expect(page.get_by_text("ระบบคลังยา")).to_have_count(0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_api_keys_page_fits_a_phone(phone, live_server):  # noqa: F811
+    expect = playwright_sync.expect
+    unit = UnitFactory(name="ร้านยารักษ์สุขภาพ สาขาถนนเจริญกรุงตัดใหม่", hcode="12345", opening_hours=OPENING_HOURS)
+    StaffMembershipFactory(user=UserFactory(username="nida"), unit=unit, role="unit_admin")
+    _, old = unit_api_key_issue(actor=None, unit=unit, label="ระบบคลังยาเดิมของสาขาถนนเจริญกรุงตัดใหม่")
+    unit_api_key_revoke(actor=None, api_key=old)
+
+    log_in(phone, live_server, "nida")
+    phone.goto(f"{live_server.url}/portal/api-keys/")
+    phone.get_by_label("ชื่อกุญแจ").fill("ระบบคิวหน้าร้าน")
+    phone.get_by_role("button", name="ออกกุญแจ").click()
+    expect(phone.locator("#new-key")).to_be_visible()
+    fits_a_phone(phone, "API keys, a new key shown")
+    row = phone.get_by_role("row", name="ระบบคิวหน้าร้าน")
+    row.get_by_text("เพิกถอน…").click()
+    expect(row.get_by_role("button", name="เพิกถอน “ระบบคิวหน้าร้าน”")).to_be_visible()
+    fits_a_phone(phone, "API keys, revoking")
+    phone.screenshot(path=PHONE_SCREENSHOT, full_page=True)
