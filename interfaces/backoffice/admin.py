@@ -163,6 +163,9 @@ class UnitAdmin(NoDeleteAdmin):
     def save_related(self, request, form, formsets, change):
         pass  # contracts are added through their own page, each through a service
 
+    def construct_change_message(self, request, form, formsets, add=False):
+        return super().construct_change_message(request, form, [], add)  # the read-only contracts were not saved
+
     @admin.action(description="ยืนยันหน่วยบริการที่เลือก")
     def verify_units(self, request, queryset):
         done = 0
