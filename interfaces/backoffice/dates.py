@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 
 from interfaces.backoffice.display import EMPTY, display_date, language
 from raksa.core import thaidate
@@ -111,8 +112,7 @@ def date_hierarchy(cl) -> dict[str, Any]:
                              "title": _day_title(d)} for d in days]}
     if year:
         months = range(first.month if first.year == year else 1, (last.month if last.year == year else 12) + 1)
-        return {"show": True, "back": {"link": link({}), "title": "ทุกวัน" if not language().startswith("en")
-                                       else "All dates"},
+        return {"show": True, "back": {"link": link({}), "title": gettext("All dates")},
                 "choices": [{"link": link({f"{name}__year": year, f"{name}__month": m}),
                              "title": _month_title(year, m)} for m in months]}
     return {"show": True, "back": None,
