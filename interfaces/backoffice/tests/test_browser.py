@@ -9,7 +9,7 @@ from interfaces.portal.tests.test_browser import CHROMIUM, page, playwright_sync
 from raksa.audit.models import AuditEntry
 from raksa.core.timeutil import BANGKOK
 from raksa.testing.factories import PASSWORD, ProvinceFactory, ServiceFactory, UnitFactory, make_officer
-from raksa.units.models import Province, UnitStatus
+from raksa.units.models import UnitStatus
 from raksa.units.services import unit_verify
 
 pytestmark = [
@@ -28,7 +28,9 @@ def test_an_officer_edits_opening_hours_in_a_thai_back_office(page, live_server)
     officer.save()
     unit = UnitFactory(name="ร้านยารักษ์สุขภาพ", hcode="12345", province=ProvinceFactory(code="10"),
                        status=UnitStatus.PENDING, opening_hours=HOURS)
-    UnitFactory(name="ร้านยาเชียงใหม่", hcode="50001", province=Province.objects.get(code="50"))
+    # Provinces by factory: an earlier live-server test may have flushed the reference data.
+    UnitFactory(name="ร้านยาเชียงใหม่", hcode="50001",
+                province=ProvinceFactory(code="50", name_th="เชียงใหม่", name_en="Chiang Mai"))
     unit_verify(actor=officer, unit=unit, reason="ตรวจเอกสารครบ")
     ServiceFactory(code="PH001", name_th="ไข้หวัด เจ็บคอ")
     buddhist_year = str(timezone.localtime(timezone.now(), BANGKOK).year + 543)
