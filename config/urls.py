@@ -3,10 +3,11 @@ from django.views.generic import RedirectView
 
 from interfaces.api.urls import api
 from interfaces.backoffice.site import backoffice_site
-from interfaces.ops.views import healthz
+from interfaces.ops.views import favicon, healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("backoffice/", backoffice_site.urls),

@@ -1,5 +1,7 @@
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
+from django.templatetags.static import static
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 
@@ -14,3 +16,14 @@ def healthz(request):
         return JsonResponse({"status": "error", "database": "unreachable", "detail": type(exc).__name__},
                             status=503)
     return JsonResponse({"status": "ok", "database": "ok", "vendor": connection.vendor})
+
+
+@require_GET
+@cache_control(public=True, max_age=86400)
+def favicon(request):
+    """/favicon.ico, asked for by browsers and tools that do not read the pages' <link rel="icon">.
+
+    A temporary redirect to the static file: its name carries a content hash in production (cached for
+    a year), so the redirect itself is kept a day only and a new icon shows within a day.
+    """
+    return HttpResponseRedirect(static("portal/favicon.ico"))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from interfaces.portal.labels import service_label
 from raksa.core import weekly_hours
 from raksa.core.errors import DomainError, InvalidInput
+from raksa.core.thai_input import SWITCH_LAYOUT_EN, SWITCH_LAYOUT_TH, ascii_digits, typed_with_thai_layout
 from raksa.core.timeutil import parse_date
 
 
@@ -141,9 +142,17 @@ class BookingSearchForm(DomainErrorsMixin, forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}),
     )
 
+    def clean_query(self):
+        """Thai digits are read as digits; a number typed on the Thai keyboard layout gets a hint."""
+        query = ascii_digits(self.cleaned_data["query"])
+        if typed_with_thai_layout(query):
+            raise forms.ValidationError(SWITCH_LAYOUT_EN if get_language().startswith("en") else SWITCH_LAYOUT_TH,
+                                        code="thai_layout")
+        return query
+
     def is_national_id(self) -> bool:
         digits = re.sub(r"[\s-]", "", self.cleaned_data.get("query", ""))
-        return digits.isdigit()
+        return digits.isascii() and digits.isdigit()
 
 
 _HOURS_PART = re.compile(r"^(\d{1,2})[:.](\d{2})\s*(?:-|–|—|ถึง|to)\s*(\d{1,2})[:.](\d{2})$", re.IGNORECASE)

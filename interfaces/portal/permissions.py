@@ -7,6 +7,11 @@ says ``require_verified=False``, staff of a unit whose registration is not verif
 suspended) are sent to the registration page: such a unit may not serve or claim. A view may also
 name the ``roles`` allowed (e.g. only unit administrators edit the schedule): other staff get a 403
 page that says why.
+
+Two tabs share one session, so the current unit may change under a page that is still open. Every form
+of the portal therefore carries the unit its page was made for (``{% portal_form %}`` writes it next to
+the CSRF token) and a POST whose unit is not the current one is refused with a page that says so and
+changes nothing (409), instead of acting on the unit chosen in the other tab.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from raksa.units.roles import is_officer
 from raksa.units.selectors import memberships_for_user
 
 SESSION_UNIT_KEY = "portal_unit_id"
+FORM_UNIT_FIELD = "on_unit"
 
 
 @dataclass(frozen=True)
@@ -65,18 +71,30 @@ def not_staff_response(request):
     return render(request, "portal/not_staff.html", {"is_officer": is_officer(request.user)}, status=403)
 
 
+def _refusal_context(request) -> dict:
+    portal = request.portal
+    return {"portal": portal, "unit": portal.unit,
+            "unit_status_label": labels.unit_status_label(portal.unit.status),
+            "role_label": labels.role_label(portal.role),
+            "switch_choices": [(m.unit_id, f"{m.unit.hcode} {m.unit.name}") for m in portal.memberships]}
+
+
 def role_refused_response(request):
     """403 for staff whose role at the current unit may not use the page, saying which role may."""
-    context = {"portal": request.portal, "unit": request.portal.unit,
-               "unit_status_label": labels.unit_status_label(request.portal.unit.status),
-               "role_label": labels.role_label(request.portal.role),
-               "switch_choices": [(m.unit_id, f"{m.unit.hcode} {m.unit.name}") for m in request.portal.memberships]}
-    return render(request, "portal/role_refused.html", context, status=403)
+    return render(request, "portal/role_refused.html", _refusal_context(request), status=403)
 
 
-def staff_required(view=None, *, require_verified: bool = True, roles: tuple[str, ...] | None = None):
+def unit_changed_response(request, posted_for: StaffMembership | None):
+    """409: the form was made for another unit than the current one (switched in another tab)."""
+    context = _refusal_context(request) | {"posted_unit": posted_for.unit if posted_for else None}
+    return render(request, "portal/unit_changed.html", context, status=409)
+
+
+def staff_required(view=None, *, require_verified: bool = True, roles: tuple[str, ...] | None = None,
+                   check_unit: bool = True):
     """``@staff_required``, ``@staff_required(require_verified=False)`` or
-    ``@staff_required(roles=(StaffRole.UNIT_ADMIN,))``. Pages are never cached: they may show personal data."""
+    ``@staff_required(roles=(StaffRole.UNIT_ADMIN,))``. Pages are never cached: they may show personal data.
+    A POST must name the current unit in ``on_unit`` unless ``check_unit=False`` (the unit switcher)."""
 
     def decorator(view_func):
         @wraps(view_func)
@@ -87,6 +105,9 @@ def staff_required(view=None, *, require_verified: bool = True, roles: tuple[str
             if context is None:
                 return not_staff_response(request)
             request.portal = context
+            if check_unit and request.method == "POST" and \
+                    request.POST.get(FORM_UNIT_FIELD, "") != str(context.unit.pk):
+                return unit_changed_response(request, context.membership_for(request.POST.get(FORM_UNIT_FIELD)))
             if require_verified and not context.unit.is_verified:
                 return redirect("portal:registration")
             if roles is not None and context.role not in roles:

@@ -7,9 +7,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods, require_POST
 
-from interfaces.portal import labels
+from interfaces.portal import labels, person_ref
 from interfaces.portal.forms import RightsCheckForm
 from interfaces.portal.permissions import SESSION_UNIT_KEY, staff_required
+from raksa.booking.models import BookingStatus
+from raksa.booking.queue import open_ticket_of
+from raksa.booking.selectors import bookings_of_citizen_at_unit
 from raksa.core.errors import DomainError
 from raksa.core.timeutil import service_day
 from raksa.eligibility.selectors import eligibility_check_by_ids
@@ -68,7 +71,7 @@ def home(request):
                     "citizen_name": citizen.full_name,
                     "cid_masked": citizen.cid_masked,
                     "service": labels.service_label(service),
-                }
+                } | (_next_actions(request, citizen, service, decision.day, today) if decision.eligible else {})
                 # A fresh form: the full national ID is not echoed back into the page.
                 form = RightsCheckForm(initial={"service": data["service"], "date": data["date"]},
                                        services=services)
@@ -82,6 +85,25 @@ def home(request):
         "result": result,
     }
     return render(request, "portal/home.html", context)
+
+
+def _next_actions(request, citizen, service, day, today) -> dict:
+    """What the counter can do next for an eligible person, carrying them by a signed reference: book a
+    time (that service and day), give a walk-in ticket (checked for today), or check in their booking."""
+    ref = person_ref.person_ref_make(request, citizen)
+    active_today = [b for b in bookings_of_citizen_at_unit(request.portal.unit, citizen.pk, active_only=True)
+                    if b.day == today]
+    booked_today = [b for b in active_today if b.status in (BookingStatus.CONFIRMED, BookingStatus.AWAITING_CITIZEN)]
+    in_queue = open_ticket_of(unit_id=request.portal.unit.pk, day=today, citizen_id=citizen.pk)
+    return {
+        "person_ref": ref,
+        "book_url": person_ref.book_url(ref, service=service.code, day=day.isoformat()),
+        "in_queue": in_queue,
+        "walk_in": day == today and not active_today and in_queue is None,
+        "booked_today": booked_today[0] if booked_today else None,
+        "check_in_action": "check-in" if booked_today and booked_today[0].status == BookingStatus.CONFIRMED
+        else "confirm-check-in",
+    }
 
 
 @require_http_methods(["GET"])
@@ -98,7 +120,7 @@ def registration(request):
 
 
 @require_POST
-@staff_required(require_verified=False)
+@staff_required(require_verified=False, check_unit=False)
 def switch_unit(request):
     """Make another of the user's units the current one; a unit they do not belong to is refused."""
     membership = request.portal.membership_for(request.POST.get("unit", ""))

@@ -1,24 +1,24 @@
 """Booking for a citizen (seed 2.2 / 3.2), booking search, a booking's page and its actions.
 
-The citizen being booked for is kept in the session by primary key, never by national ID; the ID is
-only ever posted. Booking pages are addressed by the booking reference and always looked up within
-the current unit, so staff of another unit get "not found".
+The citizen being booked for travels with the page: a signed reference (``person_ref``) in its links and
+forms, never the national ID and never the session, so two tabs of one login each book for the citizen
+they show. The ID is only ever posted. Booking pages are addressed by the booking reference and always
+looked up within the current unit, so staff of another unit get "not found".
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from interfaces.portal import person_ref
 from interfaces.portal.forms import BookingPickForm, BookingSearchForm, CitizenFindForm, DayForm, SlotForm
 from interfaces.portal.permissions import staff_required
 from interfaces.portal.views import error_text, unit_context
@@ -34,7 +34,7 @@ from raksa.booking.services import (
     booking_reschedule,
     waitlist_join,
 )
-from raksa.booking.slots import slots_free, slots_full
+from raksa.booking.slots import booking_day_check, slots_free, slots_full
 from raksa.core.errors import DomainError
 from raksa.core.timeutil import service_day
 from raksa.eligibility.services import eligibility_check
@@ -42,7 +42,6 @@ from raksa.people.models import Scheme
 from raksa.people.selectors import citizen_get_by_national_id, coverage_on
 from raksa.units.selectors import services_for_unit
 
-BOOK_CITIZEN_KEY = "portal_book_citizen"
 DAYS_SHOWN = 7
 
 
@@ -56,25 +55,29 @@ def _week(today: dt.date) -> list[dt.date]:
 
 # --- book for a citizen -----------------------------------------------------------------------------
 
+PERSON_LOST = gettext_noop("This page no longer names a citizen you may book for (it has expired or was made for "
+                           "another login or unit). Enter the national ID again.")
+
+
 @require_http_methods(["GET", "POST"])
 @staff_required
 def book(request):
-    """Step 1 (POST national ID) finds the citizen; step 2 (GET service and day) shows the rights
-    first and then the free times; a time is booked by POST (action=book)."""
+    """Step 1 (POST national ID) finds the citizen; step 2 (GET ?p=<reference>&service&day) shows the
+    rights first and then the free times; a time is booked by POST (action=book, with the reference)."""
     if request.method == "POST":
         action = request.POST.get("action", "")
-        if action == "find":
-            return _book_find(request)
         if action == "book":
             return _book_slot(request)
         if action == "waitlist":
             return _book_slot(request, waitlist=True)
-        request.session.pop(BOOK_CITIZEN_KEY, None)  # "another citizen"
-        return redirect("portal:book")
+        return _book_find(request)
 
-    citizen = lookups.citizen_by_pk(request.session.get(BOOK_CITIZEN_KEY))
-    if citizen is None:
+    ref = request.GET.get(person_ref.PARAM)
+    if not ref:
         return _render_step1(request, CitizenFindForm())
+    citizen = person_ref.person_ref_read(request, ref)
+    if citizen is None:
+        return _render_step1(request, CitizenFindForm(), notice=_(PERSON_LOST))
     unit = request.portal.unit
     today = service_day()
     services = list(services_for_unit(unit, on=today))
@@ -90,13 +93,19 @@ def book(request):
         day = form.cleaned_data["day"]
         decision = eligibility_check(citizen=citizen, unit=unit, service=service, on=day)
         if decision.eligible:
-            slots = slots_free(unit_id=unit.pk, service_id=service.pk, day=day)
-            full_slots = slots_full(unit_id=unit.pk, service_id=service.pk, day=day)
+            try:
+                booking_day_check(unit_id=unit.pk, service_id=service.pk, day=day)
+            except DomainError as exc:
+                form.add_error("day", error_text(exc))
+            else:
+                slots = slots_free(unit_id=unit.pk, service_id=service.pk, day=day)
+                full_slots = slots_full(unit_id=unit.pk, service_id=service.pk, day=day)
     coverage = coverage_on(citizen, today)  # the right in force today, shown before anything else
     if coverage is not None and not coverage.covers(today):
         coverage = None
     context = unit_context(request) | {
         "citizen": citizen,
+        "person_ref": ref,
         "coverage": coverage,
         "coverage_is_ucs": coverage is not None and coverage.scheme == Scheme.UCS,
         "form": form,
@@ -107,15 +116,16 @@ def book(request):
         "slots": slots,
         "full_slots": full_slots,
         "today": today,
-        "week": _week(today),
+        "week": [(d, person_ref.book_url(ref, service=service.code, day=d.isoformat()) if service else "")
+                 for d in _week(today)],
         "chosen_day": form.cleaned_data.get("day") if form.is_bound and form.is_valid() else None,
         "active_bookings": lookups.bookings_of_citizen_at_unit(unit, citizen.pk, active_only=True),
     }
     return render(request, "portal/book.html", context)
 
 
-def _render_step1(request, form, status=200):
-    return render(request, "portal/book_find.html", unit_context(request) | {"form": form}, status=status)
+def _render_step1(request, form, notice: str = ""):
+    return render(request, "portal/book_find.html", unit_context(request) | {"form": form, "notice": notice})
 
 
 def _book_find(request):
@@ -126,20 +136,17 @@ def _book_find(request):
         except DomainError as exc:
             form.add_domain_error(exc)
         else:
-            request.session[BOOK_CITIZEN_KEY] = citizen.pk
-            return redirect("portal:book")
+            return redirect(person_ref.book_url(person_ref.person_ref_make(request, citizen)))
     return _render_step1(request, form)
 
 
 def _book_slot(request, waitlist: bool = False):
-    back = reverse("portal:book")
-    choice = {key: request.POST.get(key, "")[:32] for key in ("service", "day") if request.POST.get(key)}
-    if choice:
-        back += "?" + urlencode(choice)
-    citizen = lookups.citizen_by_pk(request.session.get(BOOK_CITIZEN_KEY))
+    ref = request.POST.get(person_ref.PARAM, "")
+    citizen = person_ref.person_ref_read(request, ref)
     if citizen is None:
-        messages.error(request, _("Enter the citizen's national ID first."))
+        messages.error(request, _(PERSON_LOST))
         return redirect("portal:book")
+    back = person_ref.book_url(ref, **{key: request.POST.get(key, "")[:32] for key in ("service", "day")})
     form = SlotForm(request.POST)
     slot = lookups.slot_for_unit(request.portal.unit, form.cleaned_data["slot"]) if form.is_valid() else None
     if slot is None:
@@ -160,8 +167,8 @@ def _book_slot(request, waitlist: bool = False):
     except DomainError as exc:
         messages.error(request, error_text(exc))
         return redirect(back)
-    request.session.pop(BOOK_CITIZEN_KEY, None)
-    messages.success(request, _("Booked. Booking reference %(reference)s.") % {"reference": booking.reference})
+    messages.success(request, _("Booked for %(name)s. Booking reference %(reference)s.")
+                     % {"name": citizen.full_name, "reference": booking.reference})
     return redirect("portal:booking", reference=booking.reference)
 
 
@@ -221,9 +228,14 @@ def booking(request, reference: str):
     day_form = DayForm(request.GET if "day" in request.GET else {"day": max(booking.day, today).isoformat()})
     move_day = day_form.cleaned_data["day"] if day_form.is_valid() else booking.day
     move_slots = None
-    if can_move:
-        move_slots = [s for s in slots_free(unit_id=unit.pk, service_id=booking.service_id, day=move_day, now=now)
-                      if s.pk != booking.slot_id]
+    if can_move and day_form.is_valid():
+        try:
+            booking_day_check(unit_id=unit.pk, service_id=booking.service_id, day=move_day, now=now)
+        except DomainError as exc:
+            day_form.add_error("day", error_text(exc))
+        else:
+            move_slots = [s for s in slots_free(unit_id=unit.pk, service_id=booking.service_id, day=move_day,
+                                                now=now) if s.pk != booking.slot_id]
     context = unit_context(request) | {
         "booking": booking,
         "now": now,
@@ -247,13 +259,17 @@ BOOKING_ACTIONS = {
     "cancel": (booking_cancel, gettext_noop("Booking %(reference)s was cancelled; the seat is free again.")),
     "no-show": (booking_mark_no_show, gettext_noop("Booking %(reference)s was marked as did not come.")),
     "check-in": (booking_check_in, gettext_noop("Booking %(reference)s has arrived: queue ticket %(ticket)s.")),
+    "confirm-check-in": (functools.partial(booking_check_in, confirm_in_person=True),
+                         gettext_noop("Booking %(reference)s was confirmed in person and has arrived: queue ticket "
+                                      "%(ticket)s.")),
 }
 
 
 @require_POST
 @staff_required
 def booking_action(request, reference: str, action: str):
-    """Confirm in person, cancel, mark as no-show or check in one booking of the current unit."""
+    """Confirm in person, cancel, mark as no-show, check in (confirming in person first when the citizen has
+    not confirmed in LINE) one booking of the current unit."""
     if action not in BOOKING_ACTIONS:
         return _not_found(request)
     booking = lookups.booking_for_unit(request.portal.unit, reference)

@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
-from interfaces.portal.permissions import staff_required
+from interfaces.portal import person_ref
+from interfaces.portal.permissions import FORM_UNIT_FIELD, staff_required
 from interfaces.portal.views import error_text, unit_context
 from raksa.booking.display import display_token_for
 from raksa.booking.models import TicketStatus
@@ -66,7 +67,14 @@ def queue(request):
 @require_GET
 @staff_required
 def queue_live(request):
-    """The lists as an HTML fragment in JSON, with a version so the page re-renders only on change."""
+    """The lists as an HTML fragment in JSON, with a version so the page re-renders only on change.
+
+    The page names its unit (``?on_unit=``): after a switch to another unit in another tab, this page
+    gets 409 ``UNIT_CHANGED`` and says so, instead of showing the other unit's queue under its header."""
+    if request.GET.get(FORM_UNIT_FIELD) != str(request.portal.unit.pk):
+        return JsonResponse({"code": "UNIT_CHANGED",
+                             "message": _("The current unit was switched in another tab or window: reload this "
+                                          "page.")}, status=409)
     context = unit_context(request) | _queue_context(request)
     html = render_to_string("portal/_queue_lists.html", context, request=request)
     updated = timezone.now().astimezone(BANGKOK).strftime("%H:%M:%S")
@@ -76,13 +84,24 @@ def queue_live(request):
 @require_POST
 @staff_required
 def queue_walk_in(request):
+    """An anonymous walk-in ticket, or one for the person a rights check found (``p``, signed)."""
+    citizen = None
+    if request.POST.get(person_ref.PARAM):
+        citizen = person_ref.person_ref_read(request, request.POST[person_ref.PARAM])
+        if citizen is None:
+            messages.error(request, _("No ticket was issued: the rights check page is out of date. Check the "
+                                      "person's rights again."))
+            return redirect("portal:home")
     try:
-        ticket = ticket_issue_walk_in(actor=request.user, unit=request.portal.unit)
+        ticket = ticket_issue_walk_in(actor=request.user, unit=request.portal.unit, citizen=citizen)
     except DomainError as exc:
         messages.error(request, error_text(exc))
     else:
-        messages.success(request, _("Walk-in ticket %(label)s issued. Give the number to the citizen.")
-                         % {"label": ticket.label})
+        if citizen is None:
+            text = _("Walk-in ticket %(label)s issued. Give the number to the citizen.")
+        else:
+            text = _("Walk-in ticket %(label)s issued for %(name)s. Give the number to them.")
+        messages.success(request, text % {"label": ticket.label, "name": citizen.full_name if citizen else ""})
     return redirect("portal:queue")
 
 

@@ -200,6 +200,10 @@ class QueueCounter(models.Model):
         return f"{self.unit_id} {self.day} {self.kind}: {self.last_number}"
 
 
+OPEN_TICKET_STATUSES = (TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.IN_SERVICE)
+OPEN_TICKET_CONSTRAINT = "ticket_one_open_per_citizen"
+
+
 class QueueTicket(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="tickets")
     day = models.DateField()
@@ -220,6 +224,9 @@ class QueueTicket(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["unit", "day", "kind", "number"], name="ticket_number_unique"),
             models.CheckConstraint(condition=Q(status__in=TicketStatus.values), name="ticket_status_valid"),
+            # A person is in a unit's queue once at a time (a walk-in ticket and a booked one are not both open).
+            models.UniqueConstraint(fields=["unit", "day", "citizen"], name=OPEN_TICKET_CONSTRAINT,
+                                    condition=Q(citizen__isnull=False, status__in=OPEN_TICKET_STATUSES)),
         ]
 
     def __str__(self) -> str:

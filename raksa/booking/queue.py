@@ -9,13 +9,23 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from raksa.audit.services import audit_record
 from raksa.booking import errors
 from raksa.booking.locks import counter_next_number, lock_bookings
-from raksa.booking.models import Booking, BookingStatus, QueueTicket, TicketKind, TicketStatus
+from raksa.booking.models import (
+    OPEN_TICKET_CONSTRAINT,
+    OPEN_TICKET_STATUSES,
+    Booking,
+    BookingStatus,
+    QueueTicket,
+    TicketKind,
+    TicketStatus,
+)
+from raksa.booking.services import booking_confirm
+from raksa.core.db import violated_constraint
 from raksa.core.errors import Conflict, InvalidInput, NotFound
 from raksa.core.timeutil import service_day
 from raksa.people.models import Citizen
@@ -33,23 +43,66 @@ def _snapshot(ticket: QueueTicket) -> dict[str, Any]:
     return {"label": ticket.label, "status": ticket.status, "day": ticket.day.isoformat()}
 
 
+# SQLite names no constraint, only its columns.
+_OPEN_TICKET_CLASH = {OPEN_TICKET_CONSTRAINT,
+                      "booking_queueticket.unit_id, booking_queueticket.day, booking_queueticket.citizen_id"}
+
+
+def _already_in_queue(ticket: QueueTicket | None) -> Conflict:
+    label = ticket.label if ticket else "-"
+    return Conflict(f"This person is already in today's queue with ticket {label}: call that ticket.",
+                    f"บุคคลนี้อยู่ในคิววันนี้แล้ว บัตรคิว {label} กรุณาเรียกบัตรคิวนั้น",
+                    code="ALREADY_IN_QUEUE")
+
+
+def _create_ticket(**fields) -> QueueTicket:
+    """Insert a ticket; a person already holding an open ticket at the unit that day is refused by the
+    ``ticket_one_open_per_citizen`` constraint (two counters pressing at once included)."""
+    try:
+        with transaction.atomic():
+            return QueueTicket.objects.create(**fields)
+    except IntegrityError as exc:
+        if violated_constraint(exc) not in _OPEN_TICKET_CLASH:
+            raise
+        raise _already_in_queue(open_ticket_of(unit_id=fields["unit_id"], day=fields["day"],
+                                               citizen_id=fields.get("citizen_id"))) from None
+
+
+def open_ticket_of(*, unit_id: int, day: dt.date, citizen_id: int | None) -> QueueTicket | None:
+    if citizen_id is None:
+        return None
+    return QueueTicket.objects.filter(unit_id=unit_id, day=day, citizen_id=citizen_id,
+                                      status__in=OPEN_TICKET_STATUSES).first()
+
+
 @transaction.atomic
 def ticket_issue_walk_in(*, actor: Any, unit: Unit, citizen: Citizen | None = None,
                          now: dt.datetime | None = None) -> QueueTicket:
-    """A numbered walk-in ticket for today (Bangkok day). Numbers are gapless per unit and day."""
+    """A numbered walk-in ticket for today (Bangkok day), for a named person (found by the rights check)
+    or anonymous. Numbers are gapless per unit and day; a person is in the queue once at a time."""
     now = now or timezone.now()
     day = service_day(now)
+    citizen_id = citizen.pk if citizen else None
+    held = open_ticket_of(unit_id=unit.pk, day=day, citizen_id=citizen_id)
+    if held is not None:
+        raise _already_in_queue(held)
     number = counter_next_number(unit_id=unit.pk, day=day, kind=TicketKind.WALK_IN)
-    ticket = QueueTicket.objects.create(unit=unit, day=day, kind=TicketKind.WALK_IN, number=number,
-                                        citizen=citizen, priority_at=now)
+    ticket = _create_ticket(unit_id=unit.pk, day=day, kind=TicketKind.WALK_IN, number=number,
+                            citizen_id=citizen_id, priority_at=now)
     audit_record(actor=actor, action="ticket.issue", obj=ticket, after=_snapshot(ticket))
     return ticket
 
 
 @transaction.atomic
-def booking_check_in(*, actor: Any, booking_id: int, now: dt.datetime | None = None) -> QueueTicket:
-    """The booked citizen has arrived (rights QR scanned or found by staff): they join today's queue."""
+def booking_check_in(*, actor: Any, booking_id: int, confirm_in_person: bool = False,
+                     now: dt.datetime | None = None) -> QueueTicket:
+    """The booked citizen has arrived (rights QR scanned or found by staff): they join today's queue.
+
+    With ``confirm_in_person`` a booking the unit made that the citizen has not yet confirmed in LINE is
+    first confirmed in person (its own audit row), so the counter serves them in one step."""
     now = now or timezone.now()
+    if confirm_in_person:
+        booking_confirm(actor=actor, booking_id=booking_id, via="in_person", now=now)
     booking = lock_bookings([booking_id]).get(booking_id)
     if booking is None:
         raise NotFound("No such booking.", "ไม่พบการจองนี้", code="BOOKING_NOT_FOUND")
@@ -60,9 +113,8 @@ def booking_check_in(*, actor: Any, booking_id: int, now: dt.datetime | None = N
     booking.status, booking.status_changed_at = BookingStatus.CHECKED_IN, now
     booking.save(update_fields=["status", "status_changed_at"])
     number = counter_next_number(unit_id=booking.unit_id, day=booking.day, kind=TicketKind.BOOKING)
-    ticket = QueueTicket.objects.create(unit_id=booking.unit_id, day=booking.day, kind=TicketKind.BOOKING,
-                                        number=number, booking=booking, citizen_id=booking.citizen_id,
-                                        priority_at=booking.slot.starts_at)
+    ticket = _create_ticket(unit_id=booking.unit_id, day=booking.day, kind=TicketKind.BOOKING, number=number,
+                            booking=booking, citizen_id=booking.citizen_id, priority_at=booking.slot.starts_at)
     audit_record(actor=actor, action="booking.check_in", obj=booking, after={"ticket": ticket.label})
     return ticket
 

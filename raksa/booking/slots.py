@@ -13,6 +13,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from raksa.booking.models import Closure, Schedule, Slot
+from raksa.core.errors import InvalidInput
+from raksa.core.thaidate import format_date
 from raksa.core.timeutil import BANGKOK, service_day
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -76,6 +78,31 @@ def slots_roll_forward(*, today: dt.date | None = None) -> int:
         with transaction.atomic():
             made += slots_materialise(schedule=schedule, start_day=start, days=(horizon - start).days + 1)
     return made
+
+
+def booking_day_check(*, unit_id: int, service_id: int, day: dt.date, now: dt.datetime | None = None) -> None:
+    """Refuse a day on which nothing can be booked, saying why and naming the window: a day that has
+    passed, a day beyond the schedule's booking window, or a service without a schedule."""
+    today = service_day(now or timezone.now())
+    schedule = Schedule.objects.filter(unit_id=unit_id, service_id=service_id, active=True).first()
+    if schedule is None:
+        raise InvalidInput("This unit takes no bookings for this service (no schedule). Give a walk-in ticket "
+                           "instead, or ask the unit administrator to set a schedule.",
+                           "หน่วยบริการนี้ยังไม่เปิดจองบริการนี้ (ยังไม่มีตารางเวลา) ออกบัตรคิว walk-in แทน "
+                           "หรือให้ผู้ดูแลหน่วยบริการตั้งตารางเวลา",
+                           code="NO_SCHEDULE", field="day")
+    last = today + dt.timedelta(days=schedule.book_ahead_days)
+    window_en = f"from today to {format_date(last, language='en')} ({schedule.book_ahead_days} days ahead)"
+    window_th = f"ตั้งแต่วันนี้ถึง {format_date(last)} (ล่วงหน้า {schedule.book_ahead_days} วัน)"
+    if day < today:
+        raise InvalidInput(f"{format_date(day, language='en')} has passed. Bookings are open {window_en}.",
+                           f"วันที่ {format_date(day)} ผ่านไปแล้ว จองได้{window_th}",
+                           code="DAY_PASSED", field="day")
+    if day > last:
+        raise InvalidInput(f"{format_date(day, language='en')} is beyond the booking window. Bookings are open "
+                           f"{window_en}.",
+                           f"วันที่ {format_date(day)} เกินช่วงที่เปิดจอง จองได้{window_th}",
+                           code="DAY_BEYOND_WINDOW", field="day")
 
 
 def slots_free(*, unit_id: int, service_id: int, day: dt.date, now: dt.datetime | None = None) -> list[Slot]:

@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections
 
 
 @contextmanager
@@ -48,3 +48,13 @@ def prepared_cursor(sql: str, params: Sequence[Any]) -> Iterator[Any]:
         if db.queries_logged:
             db.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
         yield cursor
+
+
+def violated_constraint(exc: IntegrityError) -> str | None:
+    """The name of the constraint an IntegrityError broke, as PostgreSQL reports it (``diag``), or, on
+    SQLite, which names no constraint, the text after "constraint failed:" (its columns)."""
+    diag = getattr(exc.__cause__, "diag", None)
+    if diag is not None and diag.constraint_name:
+        return diag.constraint_name
+    text = str(exc)
+    return text.split("constraint failed:", 1)[1].strip() if "constraint failed:" in text else None

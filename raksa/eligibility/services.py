@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from django.db import connection
 
+from raksa.core.thaidate import format_date
 from raksa.core.timeutil import service_day
 from raksa.people.models import Citizen, Scheme
 from raksa.units.models import Service, Unit, UnitStatus
@@ -61,8 +62,17 @@ class Decision:
     coverage: CoverageFacts | None = field(default=None, compare=False)
 
     def messages(self, language: str = "th") -> list[dict[str, str]]:
+        """Each reason in the language asked for; an expired right says when it ended (Buddhist year in Thai)."""
         en = (language or "th").startswith("en")
-        return [{"code": r.value, "message": MESSAGES[r][0] if en else MESSAGES[r][1]} for r in self.reasons]
+        out = []
+        for reason in self.reasons:
+            text = MESSAGES[reason][0] if en else MESSAGES[reason][1]
+            if reason == Reason.COVERAGE_EXPIRED and self.coverage is not None and self.coverage.valid_to:
+                ended = format_date(self.coverage.valid_to, language="en" if en else "th")
+                text = (f"The person's right ended on {ended}, before this date." if en
+                        else f"สิทธิของบุคคลนี้สิ้นสุดเมื่อ {ended} ก่อนวันที่เลือก")
+            out.append({"code": reason.value, "message": text})
+        return out
 
 
 # The facts a decision needs about the citizen's right and the unit's contract, as SQL templates that run

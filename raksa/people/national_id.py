@@ -9,6 +9,7 @@ import operator
 import re
 
 from raksa.core.errors import InvalidInput
+from raksa.core.thai_input import SWITCH_LAYOUT_EN, SWITCH_LAYOUT_TH, ascii_digits, typed_with_thai_layout
 
 _SEPARATORS = re.compile(r"[\s-]")
 
@@ -26,8 +27,13 @@ def is_valid(value: str) -> bool:
 
 
 def normalize(value: str) -> str:
-    """Strip spaces and dashes (``1-2345-67890-12-3``) and validate; raise InvalidInput if wrong."""
-    digits = _SEPARATORS.sub("", value or "")
+    """Strip spaces and dashes (``1-2345-67890-12-3``), read Thai digits (``๑-๒๓๔๕-…``) and validate;
+    raise InvalidInput if wrong (with a hint to switch the keyboard when it was typed on the Thai layout)."""
+    digits = _SEPARATORS.sub("", ascii_digits(value))
+    if typed_with_thai_layout(digits):
+        raise InvalidInput(f"A national ID has 13 digits. {SWITCH_LAYOUT_EN}",
+                           f"เลขประจำตัวประชาชนต้องเป็นตัวเลข 13 หลัก {SWITCH_LAYOUT_TH}",
+                           code="INVALID_NATIONAL_ID", field="national_id")
     if not (len(digits) == 13 and digits.isascii() and digits.isdigit()):
         raise InvalidInput(
             "A national ID has 13 digits.",

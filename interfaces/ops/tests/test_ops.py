@@ -1,12 +1,14 @@
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.templatetags.static import static
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -27,6 +29,26 @@ def test_healthz_reports_a_broken_database(client, monkeypatch):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable"
+
+
+def test_favicon_ico_leads_to_the_icon(client):
+    """Browsers ask for /favicon.ico on pages without an icon link (and tools always do): no more 404s."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302 and response["Location"] == static("portal/favicon.ico")
+    assert "max-age=86400" in response["Cache-Control"]
+    icon = client.get(response["Location"])
+    assert (icon.status_code, icon["Content-Type"]) == (200, "image/x-icon")
+    assert b"".join(icon.streaming_content)[:4] == b"\x00\x00\x01\x00"  # an ICO file
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/portal/login/", "/backoffice/login/"])
+def test_pages_link_the_svg_icon_and_it_answers(client, path):
+    html = client.get(path).content.decode()
+    href = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', html).group(1)
+    icon = client.get(href)
+    assert (icon.status_code, icon["Content-Type"]) == (200, "image/svg+xml")
+    assert b"".join(icon.streaming_content).startswith(b"<svg")
 
 
 @pytest.mark.django_db

@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django import template
+from django.middleware.csrf import get_token
+from django.utils.html import format_html
 
 from interfaces.portal import labels
+from interfaces.portal.permissions import FORM_UNIT_FIELD
 from raksa.core.timeutil import BANGKOK
 
 register = template.Library()
@@ -65,3 +68,13 @@ def weekday(value: dt.date) -> str:
 @register.filter
 def service_name(service) -> str:
     return labels.service_label(service) if service else ""
+
+
+@register.simple_tag(takes_context=True)
+def portal_form(context) -> str:
+    """Inside every portal form that posts: the CSRF token and the unit the page was made for
+    (``on_unit``), which ``staff_required`` compares with the current unit (two tabs, one session)."""
+    request = context["request"]
+    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+                       '<input type="hidden" name="{}" value="{}">',
+                       get_token(request), FORM_UNIT_FIELD, request.portal.unit.pk)

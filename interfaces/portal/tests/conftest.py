@@ -1,9 +1,33 @@
-import pytest
+from types import SimpleNamespace
 
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from interfaces.portal.permissions import FORM_UNIT_FIELD, portal_context_for
 from raksa.testing.factories import PASSWORD, StaffMembershipFactory, UnitFactory, UserFactory
 from raksa.units.models import UnitStatus
 
 OPENING_HOURS = {day: [["08:00", "20:00"]] for day in ("mon", "tue", "wed", "thu", "fri", "sat")} | {"sun": []}
+
+
+class PortalClient(Client):
+    """Posts as the portal's pages do: with the unit the page was made for (``on_unit``), which is the
+    current unit unless a test names another. Tests of the refusal pass ``on_unit`` themselves."""
+
+    def post(self, path, data=None, *args, **kwargs):
+        user_id = self.session.get("_auth_user_id")
+        if user_id and isinstance(data, dict | None) and FORM_UNIT_FIELD not in (data or {}):
+            user = get_user_model().objects.get(pk=user_id)
+            portal = portal_context_for(SimpleNamespace(user=user, session=self.session))
+            if portal is not None:
+                data = (data or {}) | {FORM_UNIT_FIELD: str(portal.unit.pk)}
+        return super().post(path, data, *args, **kwargs)
+
+
+@pytest.fixture
+def client():
+    return PortalClient()
 
 
 @pytest.fixture

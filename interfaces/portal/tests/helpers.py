@@ -30,6 +30,16 @@ def book(citizen, slot, *, channel="line", now=None) -> Booking:
                           now=now or slot.starts_at - dt.timedelta(hours=1))
 
 
+def find(client, national_id) -> str:
+    """Booking step 1: the signed person reference that step 2's links and forms carry ("" if refused)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    response = client.post("/portal/book/", {"action": "find", "national_id": national_id})
+    if response.status_code != 302:
+        return ""
+    return parse_qs(urlsplit(response["Location"]).query)["p"][0]
+
+
 def flashed(response) -> list[str]:
     return [str(m) for m in get_messages(response.wsgi_request)]
 

@@ -151,6 +151,15 @@ def test_move_to_a_time_of_another_day(staff_client, unit, booking):
     assert booking.day == day
 
 
+def test_moving_to_a_day_outside_the_window_says_why(staff_client, booking):
+    past = tomorrow() - dt.timedelta(days=2)
+    content = staff_client.get(url(booking), {"day": past.isoformat()}).content.decode()
+    assert "ผ่านไปแล้ว" in content and "ล่วงหน้า 7 วัน" in content
+    far = tomorrow() + dt.timedelta(days=30)
+    content = staff_client.get(url(booking), {"day": far.isoformat()}).content.decode()
+    assert "เกินช่วงที่เปิดจอง" in content
+
+
 def test_bad_moves_change_nothing(staff_client, unit, booking):
     other = CitizenFactory()
     CoverageFactory(citizen=other)

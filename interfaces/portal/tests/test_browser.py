@@ -1,6 +1,7 @@
 """The portal in a real browser (Debian Chromium through Playwright; never `playwright install`)."""
 
 import os
+import re
 
 import pytest
 from django.conf import settings
@@ -134,8 +135,9 @@ BOARD_SCREENSHOT = "/tmp/board.png"
 
 
 def test_staff_book_for_a_citizen_check_in_call_and_the_board_shows_the_number(page, live_server, monkeypatch):
-    """Seed 2.2 then 3.1: book today's slot for a citizen, confirm in person, check in, call; the TV
-    board (a second page, no login) shows the number and never the name."""
+    """Seed 2.2 then 3.1: book today's slot for a citizen; when they arrive, confirm in person and check in
+    from the queue card in one click; call; the TV board (a second page, no login) shows the number and
+    never the name."""
     from interfaces.portal import views_display, views_queue
     from raksa.booking.display import display_token_for
     from raksa.booking.queue import ticket_issue_walk_in
@@ -170,20 +172,20 @@ def test_staff_book_for_a_citizen_check_in_call_and_the_board_shows_the_number(p
     page.get_by_role("link", name="จองให้ประชาชน").click()
     page.get_by_label("เลขประจำตัวประชาชน").fill(national_id)
     page.get_by_role("button", name="ค้นหาประชาชน").click()
-    expect(page).to_have_url(f"{live_server.url}/portal/book/")  # the ID never goes into a URL
+    expect(page).to_have_url(re.compile(r"/portal/book/\?p="))  # a signed reference, never the ID
+    assert national_id not in page.url
     expect(page.locator(".citizen-name")).to_have_text("นางมาลี ศรีสุข")
     expect(page.locator(".result")).to_contain_text("มีสิทธิ: บุคคลนี้รับบริการได้")  # rights first
     page.locator(".slot").nth(1).click()  # the second free time: the first may start while we click
-    expect(page.locator(".message--success")).to_contain_text("จองแล้ว เลขที่การจอง")
+    expect(page.locator(".message--success")).to_contain_text("จองให้นางมาลี ศรีสุขแล้ว เลขที่การจอง")
     reference = page.locator(".booking-ref").inner_text().strip()
     expect(page.locator(".notice--waiting")).to_contain_text("ระบบจะขอให้ประชาชนยืนยันการจองนี้ใน LINE")
-    page.get_by_role("button", name="ประชาชนยืนยันด้วยตนเองแล้ว").click()
-    expect(page.locator(".facts .badge")).to_have_text("ยืนยันแล้ว")
 
     page.get_by_role("link", name="คิววันนี้").click()
     row = page.locator(f'[data-booking="{reference}"]')
     expect(row).to_contain_text("นางมาลี ศรีสุข")
-    row.get_by_role("button", name="มาถึงแล้ว: รับเข้าคิว").click()
+    row.get_by_role("button", name="ยืนยันต่อหน้าแล้ว: รับเข้าคิว").click()  # one click at the counter
+    expect(page.locator(".message--success")).to_contain_text(f"ยืนยันการจอง {reference} ต่อหน้าและรับเข้าคิวแล้ว")
     expect(page.locator('[data-ticket="B-001"]')).to_be_visible()
     expect(board.locator("#board-waiting")).to_contain_text("B-001")
 

@@ -173,14 +173,16 @@ def test_no_show_for_a_confirmed_booking_whose_time_has_started(staff_client, un
 
 
 def test_live_endpoint_returns_the_lists_and_a_version_that_changes(staff_client, unit):
-    first = staff_client.get(LIVE)
+    live = f"{LIVE}?on_unit={unit.pk}"
+    assert f'data-live-url="{live}"' in staff_client.get(QUEUE).content.decode()
+    first = staff_client.get(live)
     assert first.status_code == 200 and first["Content-Type"] == "application/json"
     data = first.json()
     assert set(data) == {"version", "html", "updated"}
     assert "ยังไม่มีผู้รอเรียก" in data["html"] and "<html" not in data["html"]
-    assert staff_client.get(LIVE).json()["version"] == data["version"]  # nothing changed
+    assert staff_client.get(live).json()["version"] == data["version"]  # nothing changed
     ticket_issue_walk_in(actor=None, unit=unit)
-    changed = staff_client.get(LIVE).json()
+    changed = staff_client.get(live).json()
     assert changed["version"] != data["version"]
     assert 'data-ticket="A-001"' in changed["html"]
     assert 'name="csrfmiddlewaretoken"' in changed["html"]  # its buttons still post
@@ -188,7 +190,11 @@ def test_live_endpoint_returns_the_lists_and_a_version_that_changes(staff_client
 
 def test_live_endpoint_shows_only_the_current_units_queue(other_unit_client, unit):
     ticket_issue_walk_in(actor=None, unit=unit)
-    assert "A-001" not in other_unit_client.get(LIVE).json()["html"]
+    other = other_unit_client.get("/portal/").context["unit"]
+    assert "A-001" not in other_unit_client.get(LIVE, {"on_unit": other.pk}).json()["html"]
+    refused = other_unit_client.get(LIVE, {"on_unit": unit.pk})
+    assert refused.status_code == 409 and refused.json()["code"] == "UNIT_CHANGED"
+    assert "A-001" not in refused.content.decode()
 
 
 def test_called_and_in_service_tickets_are_shown_first(staff_client, unit):

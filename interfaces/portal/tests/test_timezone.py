@@ -13,7 +13,7 @@ from raksa.booking.slots import WEEKDAYS
 from raksa.core.thaidate import format_date
 from raksa.core.timeutil import service_day
 
-from .helpers import book, local, slot_at, tomorrow
+from .helpers import book, find, local, slot_at, tomorrow
 
 pytestmark = pytest.mark.django_db
 
@@ -36,11 +36,12 @@ def test_the_slot_is_on_its_bangkok_day_although_utc_says_the_day_before(half_pa
 
 
 def test_book_page_offers_it_on_the_local_day_only(staff_client, half_past_midnight, citizen_id):
-    staff_client.post("/portal/book/", {"action": "find", "national_id": citizen_id})
-    content = staff_client.get("/portal/book/", {"service": "PH001", "day": tomorrow().isoformat()}).content.decode()
+    ref = find(staff_client, citizen_id)
+    content = staff_client.get("/portal/book/", {"p": ref, "service": "PH001",
+                                                 "day": tomorrow().isoformat()}).content.decode()
     assert "00:30–01:00" in content and "17:30" not in content
     assert format_date(tomorrow(), language="th") in content
-    eve = staff_client.get("/portal/book/", {"service": "PH001",
+    eve = staff_client.get("/portal/book/", {"p": ref, "service": "PH001",
                                              "day": (tomorrow() - dt.timedelta(days=1)).isoformat()})
     assert f'value="{half_past_midnight[tomorrow()].pk}"' not in eve.content.decode()
 

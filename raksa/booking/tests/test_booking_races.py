@@ -13,7 +13,7 @@ from django.db import connection, connections, transaction
 
 from raksa.booking.locks import lock_bookings
 from raksa.booking.models import Booking, QueueCounter, QueueTicket, Slot, TicketStatus
-from raksa.booking.queue import ticket_call_next, ticket_issue_walk_in
+from raksa.booking.queue import booking_check_in, ticket_call_next, ticket_issue_walk_in
 from raksa.booking.selectors import booking_active_count
 from raksa.booking.services import booking_cancel, booking_create, booking_reschedule
 from raksa.booking.tests.helpers import NOW, make_schedule, slot_at, ucs_citizens
@@ -88,6 +88,28 @@ def test_walk_in_tickets_are_unique_and_gapless_even_with_rollbacks():
     assert numbers == list(range(1, 17))  # no duplicates, and no gaps from the 4 rolled-back tickets
     assert QueueCounter.objects.get(unit=unit).last_number == 16
     assert sorted(QueueTicket.objects.filter(unit=unit).values_list("number", flat=True)) == numbers
+
+
+def test_one_person_is_put_in_the_queue_once_by_counters_pressing_at_once():
+    """Both counters find no open ticket for the person, then insert: the constraint
+    ``ticket_one_open_per_citizen`` lets one through and the other is told which ticket the person holds.
+    A walk-in ticket and a check-in of the same person's booking race the same way (different counters)."""
+    schedule, _ = make_schedule()
+    unit = schedule.unit
+    person, booked = ucs_citizens(2)
+    results = race([lambda: ticket_issue_walk_in(actor=None, unit=unit, citizen=person, now=NOW)] * 4)
+    assert codes(results) == Counter({"ok": 1, "ALREADY_IN_QUEUE": 3})
+    winner = next(r for r in results if isinstance(r, QueueTicket))
+    assert all(winner.label in r.message_en for r in results if isinstance(r, DomainError))
+    assert QueueTicket.objects.filter(citizen=person).count() == 1
+
+    booking = booking_create(actor=None, citizen=booked, slot_id=slot_at(schedule, T10).pk, now=NOW)
+    results = race([lambda: ticket_issue_walk_in(actor=None, unit=unit, citizen=booked, now=T10),
+                    lambda: booking_check_in(actor=None, booking_id=booking.pk, now=T10)])
+    assert codes(results) == Counter({"ok": 1, "ALREADY_IN_QUEUE": 1})
+    assert QueueTicket.objects.filter(citizen=booked).count() == 1
+    booking.refresh_from_db()
+    assert booking.status == ("checked_in" if isinstance(results[1], QueueTicket) else "confirmed")
 
 
 def test_two_staff_calling_next_call_two_different_people():

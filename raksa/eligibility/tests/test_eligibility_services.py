@@ -111,6 +111,9 @@ def test_bangkok_day_boundary_0030_local_is_the_previous_utc_day():
     decision = eligibility_check(citizen=citizen, unit=unit, service=service, on=instant)
     assert decision.day == dt.date(2026, 11, 26)
     assert decision.reasons == (Reason.COVERAGE_EXPIRED,)
+    # The message says when the right ended, with the Buddhist year in Thai.
+    assert decision.messages("th")[0]["message"] == "สิทธิของบุคคลนี้สิ้นสุดเมื่อ 25 พฤศจิกายน 2569 ก่อนวันที่เลือก"
+    assert decision.messages("en")[0]["message"] == "The person's right ended on 25 Nov 2026, before this date."
 
     one_minute_earlier = dt.datetime(2026, 11, 25, 16, 59, tzinfo=dt.UTC)  # 23:59 local on the 25th
     assert eligibility_check(citizen=citizen, unit=unit, service=service, on=one_minute_earlier).eligible

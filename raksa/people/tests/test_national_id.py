@@ -73,7 +73,7 @@ def test_the_blind_spots_are_real_and_rare():
     assert 0.08 < missed / total < 0.10
 
 
-@pytest.mark.parametrize("bad", ["", "123", "11017002307089", "110170023070x", "๑๑๐๑๗๐๐๒๓๐๗๐๘"])
+@pytest.mark.parametrize("bad", ["", "123", "11017002307089", "110170023070x", "๑๑๐๑๗๐๐๒๓๐๗๐"])
 def test_wrong_shapes_are_rejected_with_a_clear_message(bad):
     with pytest.raises(InvalidInput) as err:
         nid.normalize(bad)
@@ -83,3 +83,19 @@ def test_wrong_shapes_are_rejected_with_a_clear_message(bad):
 
 def test_mask_shows_first_five_and_last_digit_only():
     assert nid.mask("1234567890121") == "1-2345-xxxxx-xx-1"
+
+
+@given(first12s)
+def test_thai_digits_are_read_as_digits(first12):
+    value = with_check(first12)
+    thai = nid.format_full(value).translate(str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙"))
+    assert nid.normalize(thai) == value
+
+
+@pytest.mark.parametrize("typed", ["ๅ/-ภถุึคตจๅ/-ภ", "ๅ-ภถุึ-คตจๅ/-ภ-ถ", "1101700230ถ08"])
+def test_a_number_typed_on_the_thai_keyboard_layout_gets_a_hint_to_switch(typed):
+    with pytest.raises(InvalidInput) as caught:
+        nid.normalize(typed)
+    assert caught.value.code == "INVALID_NATIONAL_ID"
+    assert "แป้นพิมพ์เป็นภาษาไทย" in caught.value.message_th
+    assert "keyboard is set to Thai" in caught.value.message_en

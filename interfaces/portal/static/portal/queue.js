@@ -10,6 +10,7 @@
   var interval = parseInt(region.getAttribute("data-interval"), 10) || 5000;
   var version = region.getAttribute("data-version");
   var busy = false;
+  var stopped = false;
 
   function setStatus(text, lost) {
     if (!status) { return; }
@@ -32,15 +33,27 @@
   }
 
   function refresh() {
-    if (busy || document.hidden) { return; }
+    if (busy || stopped || document.hidden) { return; }
     busy = true;
     fetch(url, {credentials: "same-origin", cache: "no-store", headers: {"Accept": "application/json"}})
       .then(function (response) {
         var type = response.headers.get("Content-Type") || "";
+        if (response.status === 409) {
+          // The unit was switched in another tab: stop, say so, and grey the lists out (their buttons
+          // would be refused by the server anyway).
+          stopped = true;
+          return response.json().then(function (data) {
+            setStatus(data.message, true);
+            region.classList.add("queue--stale");
+            region.setAttribute("aria-disabled", "true");
+            return null;
+          });
+        }
         if (!response.ok || type.indexOf("application/json") !== 0) { throw new Error("HTTP " + response.status); }
         return response.json();
       })
       .then(function (data) {
+        if (data === null) { return; }
         if (data.version !== version) {
           replace(data.html);
           version = data.version;
