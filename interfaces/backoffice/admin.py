@@ -6,19 +6,33 @@ model directly. Deleting is not offered: units are suspended, rates are supersed
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import get_language
 
+from interfaces.backoffice import labels
+from interfaces.backoffice.dates import BuddhistDateInput, audit_values_html, check_year
+from interfaces.backoffice.display import ThaiDisplayMixin, choice_label, display_date
+from interfaces.backoffice.filters import (
+    AuditActionFilter,
+    ObjectTypeFilter,
+    ProvinceFilter,
+    RegionFilter,
+    province_choices_by_region,
+)
+from interfaces.backoffice.opening_hours import WeeklyHoursField
 from interfaces.backoffice.site import backoffice_site
 from raksa.audit.models import AuditEntry
 from raksa.core.errors import DomainError
-from raksa.core.thaidate import format_date, format_datetime
 from raksa.people import national_id as nid
 from raksa.people.models import Citizen, Coverage
 from raksa.people.selectors import citizen_get_by_national_id
@@ -29,11 +43,30 @@ from raksa.units.models import FeeRate, Service, StaffMembership, Unit, UnitServ
 
 def _domain_error(request: HttpRequest, exc: DomainError) -> None:
     """A service refused the change: show why, and make the response return to the form."""
-    messages.error(request, f"{exc.message_th} — {exc.message_en} ({exc.code})")
+    messages.error(request, f"{exc.message(get_language())} ({exc.code})")
     request.raksa_refused = True
 
 
-class NoDeleteAdmin(admin.ModelAdmin):
+class BackofficeAdmin(ThaiDisplayMixin, admin.ModelAdmin):
+    """Dates in Thai with the Buddhist year (shown, in inputs' readings, in the date hierarchy), choices
+    in Thai; an object's history is the audit log (every change, from any entry point), not Django's
+    admin log."""
+
+    change_list_template = "backoffice/change_list.html"
+    formfield_overrides = {models.DateField: {"widget": BuddhistDateInput}}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and type(db_field) is models.DateField:
+            field.validators.append(check_year)
+        return field
+
+    def history_view(self, request, object_id, extra_context=None):
+        query = urlencode({"object_type": self.model._meta.label_lower, "object_id": object_id})
+        return redirect(f"{reverse('backoffice:audit_auditentry_changelist')}?{query}")
+
+
+class NoDeleteAdmin(BackofficeAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
@@ -61,7 +94,7 @@ class ReasonForm(forms.Form):
                              widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class UnitServiceInline(admin.TabularInline):
+class UnitServiceInline(ThaiDisplayMixin, admin.TabularInline):
     model = UnitService
     extra = 0
     fields = ("service", "valid_from", "valid_to")
@@ -71,12 +104,16 @@ class UnitServiceInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("service")
+
 
 @admin.register(Unit, site=backoffice_site)
 class UnitAdmin(NoDeleteAdmin):
     list_display = ("hcode", "name", "unit_type", "province", "district", "status_badge")
-    list_filter = ("status", "unit_type", "province")
-    search_fields = ("hcode", "name")
+    list_filter = ("status", "unit_type", RegionFilter, ProvinceFilter)
+    search_fields = ("hcode", "name", "province__name_th")
+    search_help_text = "ค้นหาด้วยรหัสหน่วย ชื่อหน่วย หรือชื่อจังหวัด"
     list_select_related = ("province",)
     readonly_fields = ("status", "status_reason", "status_changed_at", "created_at")
     fields = ("hcode", "name", "unit_type", "province", "district", "address", "latitude", "longitude", "phone",
@@ -87,18 +124,33 @@ class UnitAdmin(NoDeleteAdmin):
     @admin.display(description="สถานะ", ordering="status")
     def status_badge(self, obj: Unit):
         colour = {"verified": "#137333", "pending": "#b06000", "suspended": "#c5221f"}[obj.status]
-        return format_html('<strong style="color:{}">{}</strong>', colour, obj.get_status_display())
+        return format_html('<strong style="color:{}">{}</strong>', colour, choice_label(obj.get_status_display()))
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        return fields + ["hcode", "unit_type"] if obj else fields
+        return self._thai(fields + ["hcode", "unit_type"]) if obj else fields
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "opening_hours":
+            return WeeklyHoursField(label=db_field.verbose_name)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "province":
+            field.choices = province_choices_by_region()  # 77 provinces under their 13 regions
+        return field
 
     def save_model(self, request, obj, form, change):
         try:
             if change:
                 editable = unit_services.UNIT_EDITABLE_FIELDS
                 changes = {f: form.cleaned_data[f] for f in form.changed_data if f in editable}
-                unit_services.unit_update(actor=request.user, unit=obj, **changes)
+                if changes:
+                    unit_services.unit_update(actor=request.user, unit=obj, **changes)
+                if "opening_hours" in form.changed_data:
+                    unit_services.unit_set_opening_hours(actor=request.user, unit=obj,
+                                                         opening_hours=form.cleaned_data["opening_hours"])
             else:
                 created = unit_services.unit_register(
                     actor=request.user, hcode=obj.hcode, name=obj.name, unit_type=obj.unit_type,
@@ -111,7 +163,10 @@ class UnitAdmin(NoDeleteAdmin):
     def save_related(self, request, form, formsets, change):
         pass  # contracts are added through their own page, each through a service
 
-    @admin.action(description="ยืนยันหน่วยบริการที่เลือก (verify)")
+    def construct_change_message(self, request, form, formsets, add=False):
+        return super().construct_change_message(request, form, [], add)  # the read-only contracts were not saved
+
+    @admin.action(description="ยืนยันหน่วยบริการที่เลือก")
     def verify_units(self, request, queryset):
         done = 0
         for unit in queryset.order_by("pk"):
@@ -120,7 +175,7 @@ class UnitAdmin(NoDeleteAdmin):
                 done += 1
         self.message_user(request, f"ยืนยันแล้ว {done} หน่วย", messages.SUCCESS)
 
-    @admin.action(description="ระงับหน่วยบริการที่เลือก (suspend)…")
+    @admin.action(description="ระงับหน่วยบริการที่เลือก…")
     def suspend_units(self, request, queryset):
         form = ReasonForm(request.POST if "apply" in request.POST else None)
         if "apply" in request.POST and form.is_valid():
@@ -156,19 +211,15 @@ class ServiceAdmin(NoDeleteAdmin):
 class FeeRateAdmin(NoDeleteAdmin):
     """Rates are never edited in place: a new rate supersedes the open one from its start date."""
 
-    list_display = ("service", "amount_baht", "from_be", "to_be", "illustrative", "note")
+    list_display = ("service", "amount_baht", "effective_from", "to_be", "illustrative", "note")
     list_filter = ("illustrative", "service__unit_type")
     search_fields = ("service__code", "service__name_th")
     list_select_related = ("service",)
     fields = ("service", "amount_baht", "effective_from", "note", "illustrative")
 
-    @admin.display(description="มีผลตั้งแต่", ordering="effective_from")
-    def from_be(self, obj):
-        return format_date(obj.effective_from, short=True)
-
-    @admin.display(description="ถึง")
+    @admin.display(description="ถึง", ordering="effective_to")
     def to_be(self, obj):
-        return format_date(obj.effective_to, short=True) or "ปัจจุบัน"
+        return display_date(obj.effective_to) if obj.effective_to else "ปัจจุบัน"
 
     def has_change_permission(self, request, obj=None):
         return obj is None and super().has_change_permission(request, obj)
@@ -223,7 +274,7 @@ class StaffMembershipAdmin(NoDeleteAdmin):
             _domain_error(request, exc)
 
 
-class CoverageInline(admin.TabularInline):
+class CoverageInline(ThaiDisplayMixin, admin.TabularInline):
     model = Coverage
     extra = 0
     can_delete = False
@@ -247,7 +298,7 @@ class CitizenAdmin(ReadOnlyAdmin):
     """Masked everywhere. Search accepts a full national ID (exact match through the HMAC column)
     or a name; reading the full ID is a separate, audited step."""
 
-    list_display = ("cid_masked", "full_name", "birth_date_be", "sex")
+    list_display = ("cid_masked", "full_name", "birth_date", "sex")
     search_fields = ("first_name_th", "last_name_th")
     search_help_text = "ค้นหาด้วยชื่อหรือนามสกุล (เลขประจำตัว: ใช้หน้า ค้นหาด้วยเลขประจำตัว)"
     change_list_template = "backoffice/citizen_changelist.html"
@@ -257,9 +308,9 @@ class CitizenAdmin(ReadOnlyAdmin):
     inlines = [CoverageInline]
     show_full_result_count = False  # COUNT(*) over millions of citizens on every page is wasted work
 
-    @admin.display(description="วันเกิด", ordering="birth_date")
-    def birth_date_be(self, obj):
-        return format_date(obj.birth_date, short=True)
+    @admin.display(description="ชื่อ-นามสกุล", ordering="first_name_th")
+    def full_name(self, obj):
+        return obj.full_name
 
     @admin.display(description="เลขประจำตัวเต็ม")
     def reveal_link(self, obj):
@@ -270,8 +321,7 @@ class CitizenAdmin(ReadOnlyAdmin):
         digits = search_term.replace("-", "").replace(" ", "")
         if digits.isdigit() and len(digits) >= 6:
             # National IDs must not travel in URLs (logs, history): they are looked up by POST instead.
-            messages.warning(request, "ค้นหาด้วยเลขประจำตัวประชาชนที่หน้า 'ค้นหาด้วยเลขประจำตัว' "
-                                      "(Search by national ID on the dedicated page)")
+            messages.warning(request, "ค้นหาด้วยเลขประจำตัวประชาชนที่หน้า 'ค้นหาด้วยเลขประจำตัว'")
             return queryset.none(), False
         return super().get_search_results(request, queryset, search_term)
 
@@ -292,7 +342,7 @@ class CitizenAdmin(ReadOnlyAdmin):
             try:
                 citizen = citizen_get_by_national_id(form.cleaned_data["national_id"])
             except DomainError as exc:
-                form.add_error("national_id", f"{exc.message_th} — {exc.message_en}")
+                form.add_error("national_id", exc.message(get_language()))
             else:
                 return redirect("backoffice:people_citizen_change", citizen.pk)
         return TemplateResponse(request, "backoffice/find_citizen.html", {
@@ -320,13 +370,32 @@ class CitizenAdmin(ReadOnlyAdmin):
 
 @admin.register(AuditEntry, site=backoffice_site)
 class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ("at_be", "action", "actor_label", "object_type", "object_id", "request_id")
-    list_filter = ("action", "object_type")
+    list_display = ("at", "action_th", "actor_th", "object_th", "request_id")
+    list_filter = (AuditActionFilter, ObjectTypeFilter)
     search_fields = ("object_id", "actor_label", "request_id")
-    fields = ("at", "actor", "actor_label", "action", "object_type", "object_id", "before", "after", "request_id")
+    search_help_text = "ค้นหาด้วยรหัสข้อมูล ชื่อผู้ใช้ หรือรหัสคำขอ"
+    date_hierarchy = "at"
+    fields = ("at", "actor_th", "action_th", "object_th", "before_th", "after_th", "request_id")
     readonly_fields = fields
+    list_select_related = ("actor",)
     show_full_result_count = False
 
-    @admin.display(description="เวลา", ordering="at")
-    def at_be(self, obj):
-        return format_datetime(obj.at)
+    @admin.display(description="การดำเนินการ", ordering="action")
+    def action_th(self, obj):
+        return format_html('{}<br><code>{}</code>', labels.audit_action_label(obj.action), obj.action)
+
+    @admin.display(description="ผู้ดำเนินการ", ordering="actor_label")
+    def actor_th(self, obj):
+        return labels.actor_label(obj.actor_label)
+
+    @admin.display(description="ข้อมูลที่เปลี่ยน", ordering="object_type")
+    def object_th(self, obj):
+        return f"{labels.object_type_label(obj.object_type)} {obj.object_id}"
+
+    @admin.display(description="ก่อนเปลี่ยน")
+    def before_th(self, obj):
+        return audit_values_html(obj.before)
+
+    @admin.display(description="หลังเปลี่ยน")
+    def after_th(self, obj):
+        return audit_values_html(obj.after)

@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from interfaces.portal.labels import service_label
+from raksa.core import weekly_hours
 from raksa.core.errors import DomainError, InvalidInput
 from raksa.core.thai_input import SWITCH_LAYOUT_EN, SWITCH_LAYOUT_TH, ascii_digits, typed_with_thai_layout
 from raksa.core.timeutil import parse_date
@@ -160,10 +161,8 @@ _CLOSED_WORDS = {"", "-", "–", "closed", "ปิด"}
 
 def parse_day_hours(text: str) -> list[list[str]]:
     """``"08:00-12:00, 13:00-17:00"`` -> ``[["08:00", "12:00"], ["13:00", "17:00"]]``; empty or
-    "ปิด"/"closed" -> ``[]``. Raises ValidationError with a message in the active language."""
-    bad = forms.ValidationError(
-        _("Write the hours like 08:00-12:00, 13:00-17:00 (24-hour clock; leave empty when closed)."),
-        code="hours_format")
+    "ปิด"/"closed" -> ``[]``. This reads the text; the rule (times, order, overlap) and its messages are
+    the domain's (raksa.core.weekly_hours). Raises ValidationError in the active language."""
     if (text or "").strip().lower() in _CLOSED_WORDS:
         return []
     intervals = []
@@ -173,30 +172,23 @@ def parse_day_hours(text: str) -> list[list[str]]:
             continue
         match = _HOURS_PART.match(part)
         if not match:
-            raise bad
-        h1, m1, h2, m2 = (int(g) for g in match.groups())
-        if h1 > 23 or m1 > 59 or m2 > 59 or h2 > 24 or (h2 == 24 and m2):
-            raise bad
-        if (h2, m2) <= (h1, m1):
-            raise forms.ValidationError(_("Each opening must end after it starts (e.g. 13:00-17:00)."),
-                                        code="hours_order")
-        intervals.append([f"{h1:02d}:{m1:02d}", f"{h2:02d}:{m2:02d}"])
-    intervals.sort()
-    for (_start, end), (next_start, _end) in zip(intervals, intervals[1:], strict=False):
-        if next_start < end:
-            raise forms.ValidationError(_("The opening hours of one day overlap; list each time once."),
-                                        code="hours_overlap")
-    return intervals
+            intervals.append([part, ""])  # not a from-to pair: the domain refuses it with its format message
+            continue
+        h1, m1, h2, m2 = match.groups()
+        intervals.append([f"{h1}:{m1}", f"{h2}:{m2}"])
+    try:
+        return weekly_hours.day_check(intervals)
+    except InvalidInput as exc:
+        raise forms.ValidationError(exc.message(get_language()), code=exc.code) from None
 
 
-def format_day_hours(intervals) -> str:
-    return ", ".join(f"{start}-{end}" for start, end in intervals or [])
+format_day_hours = weekly_hours.day_format
 
 
 class ScheduleForm(DomainErrorsMixin, forms.Form):
     """A unit's weekly hours for one service, slot length, seats, booking window (schedule_set)."""
 
-    DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    DAYS = weekly_hours.DAYS
 
     slot_minutes = forms.IntegerField(label=_("Slot length (minutes)"), error_messages={
         "required": _("Enter the slot length in minutes."), "invalid": _("Enter a whole number.")})

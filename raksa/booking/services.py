@@ -33,6 +33,7 @@ from raksa.core import pii
 from raksa.core.db import prepared_cursor
 from raksa.core.errors import Conflict, Forbidden, InvalidInput
 from raksa.core.timeutil import service_day
+from raksa.core.weekly_hours import week_check
 from raksa.eligibility.services import (
     CONTRACT_SQL,
     COVERAGE_COLUMNS,
@@ -554,21 +555,8 @@ def waitlist_join(*, actor: Any, citizen: Citizen, slot_id: int) -> WaitlistEntr
 
 
 def _check_weekly_hours(weekly_hours: dict) -> dict:
-    from raksa.booking.slots import WEEKDAYS, _parse_hhmm
-
-    bad = InvalidInput("Opening hours must look like {\"mon\": [[\"08:00\", \"12:00\"]], …} with start before end.",
-                       "เวลาทำการต้องอยู่ในรูปแบบ ชั่วโมง:นาที และเวลาเริ่มต้องก่อนเวลาปิด", code="INVALID_HOURS",
-                       field="weekly_hours")
-    if not isinstance(weekly_hours, dict) or set(weekly_hours) - set(WEEKDAYS):
-        raise bad
-    try:
-        for intervals in weekly_hours.values():
-            for start, end in intervals:
-                start_t = _parse_hhmm(start)
-                if end != "24:00" and _parse_hhmm(end) <= start_t:
-                    raise bad
-    except (ValueError, TypeError, AttributeError):
-        raise bad from None
+    """The rule is raksa.core.weekly_hours' (times, order, no overlap); the schedule keeps the hours as given."""
+    week_check(weekly_hours, field="weekly_hours")
     return weekly_hours
 
 

@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import F, Q
 
+from raksa.core.thaidate import format_date
 from raksa.units.models import Unit
 
 
@@ -39,7 +40,7 @@ class Citizen(models.Model):
     sex = models.CharField("เพศ", max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
     phone = models.CharField("โทรศัพท์", max_length=20, blank=True)
     line_user_id = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("บันทึกเมื่อ", auto_now_add=True)
 
     class Meta:
         verbose_name = "ประชาชน"
@@ -65,14 +66,14 @@ class Coverage(models.Model):
     At most one open row (``valid_to`` NULL) per citizen, enforced by a partial unique index.
     """
 
-    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="coverages")
+    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="coverages", verbose_name="ประชาชน")
     scheme = models.CharField("สิทธิหลัก", max_length=3, choices=Scheme.choices)
     subtype = models.CharField("ประเภทย่อย", max_length=16, blank=True)
     main_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                   verbose_name="หน่วยบริการหลัก")
     valid_from = models.DateField("เริ่ม")
     valid_to = models.DateField("สิ้นสุด", null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("บันทึกเมื่อ", auto_now_add=True)
 
     class Meta:
         verbose_name = "สิทธิการรักษา"
@@ -88,7 +89,8 @@ class Coverage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.scheme} {self.valid_from}–{self.valid_to or ''}"
+        start, end = format_date(self.valid_from, short=True), format_date(self.valid_to, short=True)
+        return f"{self.scheme} {start} – {end}" if end else f"{self.scheme} ตั้งแต่ {start}"
 
     def covers(self, day) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)

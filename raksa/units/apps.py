@@ -4,4 +4,4 @@ from django.apps import AppConfig
 class UnitsConfig(AppConfig):
     name = "raksa.units"
     label = "units"
-    verbose_name = "หน่วยบริการ (Units)"
+    verbose_name = "หน่วยบริการ"

@@ -2,6 +2,15 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from raksa.core.thaidate import format_date
+
+
+def _period(start, end) -> str:
+    """``1 ต.ค. 2567 – 30 ก.ย. 2568`` or ``ตั้งแต่ 1 ต.ค. 2567`` (open-ended): Thai, Buddhist years."""
+    if end is None:
+        return f"ตั้งแต่ {format_date(start, short=True)}"
+    return f"{format_date(start, short=True)} – {format_date(end, short=True)}"
+
 
 class UnitType(models.TextChoices):
     PHARMACY = "pharmacy", "ร้านยา (Pharmacy)"
@@ -46,16 +55,16 @@ class Unit(models.Model):
     address = models.CharField("ที่อยู่", max_length=300, blank=True)
     district = models.CharField("อำเภอ/เขต", max_length=100, blank=True)
     province = models.ForeignKey(Province, on_delete=models.PROTECT, verbose_name="จังหวัด")
-    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField("ละติจูด", max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField("ลองจิจูด", max_digits=9, decimal_places=6, null=True, blank=True)
     # {"mon": [["08:00", "20:00"]], ..., "sun": []}: weekday -> list of open intervals, local time.
     opening_hours = models.JSONField("เวลาทำการ", default=dict, blank=True)
     phone = models.CharField("โทรศัพท์", max_length=20, blank=True)
     status = models.CharField("สถานะการลงทะเบียน (OSS)", max_length=16, choices=UnitStatus.choices,
                               default=UnitStatus.PENDING)
     status_reason = models.CharField("เหตุผล", max_length=300, blank=True)
-    status_changed_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    status_changed_at = models.DateTimeField("เปลี่ยนสถานะเมื่อ", null=True, blank=True)
+    created_at = models.DateTimeField("บันทึกในระบบเมื่อ", auto_now_add=True)
 
     class Meta:
         verbose_name = "หน่วยบริการ"
@@ -80,10 +89,10 @@ class Service(models.Model):
 
     code = models.CharField("รหัสบริการ", max_length=16, unique=True)
     name_th = models.CharField("ชื่อบริการ", max_length=200)
-    name_en = models.CharField("Name (English)", max_length=200)
+    name_en = models.CharField("ชื่อภาษาอังกฤษ", max_length=200)
     unit_type = models.CharField("ประเภทหน่วยที่ให้บริการได้", max_length=16, choices=UnitType.choices)
     active = models.BooleanField("ใช้งาน", default=True)
-    illustrative = models.BooleanField("ข้อมูลตัวอย่าง (illustrative)", default=False)
+    illustrative = models.BooleanField("ข้อมูลตัวอย่าง (ไม่ใช่ข้อมูลจริง)", default=False)
 
     class Meta:
         verbose_name = "บริการ"
@@ -102,7 +111,7 @@ class FeeRate(models.Model):
     amount_baht = models.DecimalField("อัตรา (บาท)", max_digits=10, decimal_places=2)
     effective_from = models.DateField("มีผลตั้งแต่")
     effective_to = models.DateField("ถึง", null=True, blank=True)
-    illustrative = models.BooleanField("อัตราตัวอย่าง (illustrative)", default=False)
+    illustrative = models.BooleanField("อัตราตัวอย่าง (ไม่ใช่อัตราจริง)", default=False)
     note = models.CharField("หมายเหตุ", max_length=300, blank=True)
 
     class Meta:
@@ -119,16 +128,17 @@ class FeeRate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.service.code} {self.amount_baht} ({self.effective_from}–{self.effective_to or ''})"
+        return f"{self.service.code} {self.amount_baht} บาท ({_period(self.effective_from, self.effective_to)})"
 
 
 class UnitService(models.Model):
     """A unit's contract to give (and claim) a service, from ``valid_from`` to ``valid_to``."""
 
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="contracts")
-    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="unit_contracts")
-    valid_from = models.DateField()
-    valid_to = models.DateField(null=True, blank=True)
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="contracts", verbose_name="หน่วยบริการ")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="unit_contracts",
+                                verbose_name="บริการ")
+    valid_from = models.DateField("มีผลตั้งแต่")
+    valid_to = models.DateField("สิ้นสุด", null=True, blank=True)
 
     class Meta:
         verbose_name = "บริการตามสัญญา"
@@ -141,14 +151,15 @@ class UnitService(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.unit_id}:{self.service_id} {self.valid_from}–{self.valid_to or ''}"
+        return f"{self.service} ({_period(self.valid_from, self.valid_to)})"
 
 
 class StaffMembership(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="staff")
-    role = models.CharField(max_length=16, choices=StaffRole.choices)
-    active = models.BooleanField(default=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships",
+                             verbose_name="ผู้ใช้")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="staff", verbose_name="หน่วยบริการ")
+    role = models.CharField("บทบาท", max_length=16, choices=StaffRole.choices)
+    active = models.BooleanField("ใช้งาน", default=True)
 
     class Meta:
         verbose_name = "เจ้าหน้าที่หน่วย"

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from raksa.audit.services import audit_record
+from raksa.core import weekly_hours
 from raksa.core.choices import choice_labels
 from raksa.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from raksa.units.models import (
@@ -59,9 +60,9 @@ def unit_register(
     if unit_type not in UnitType.values:
         raise InvalidInput(f"Unknown unit type '{unit_type}'.", f"ไม่รู้จักประเภทหน่วย '{unit_type}'",
                            code="INVALID_UNIT_TYPE", field="unit_type")
+    hours = weekly_hours.week_check(opening_hours or {}, field="opening_hours")
     unit = Unit(hcode=hcode, name=name.strip(), unit_type=unit_type, province=province, address=address,
-                district=district, latitude=latitude, longitude=longitude, opening_hours=opening_hours or {},
-                phone=phone)
+                district=district, latitude=latitude, longitude=longitude, opening_hours=hours, phone=phone)
     try:
         with transaction.atomic():
             unit.save()
@@ -178,12 +179,13 @@ def officer_create(*, actor: Any, username: str, password: str, first_name: str 
     return user
 
 
-UNIT_EDITABLE_FIELDS = ("name", "address", "district", "province", "latitude", "longitude", "opening_hours", "phone")
+UNIT_EDITABLE_FIELDS = ("name", "address", "district", "province", "latitude", "longitude", "phone")
 
 
 @transaction.atomic
 def unit_update(*, actor: Any, unit: Unit, **changes: Any) -> Unit:
-    """Edit a unit's directory data (not its status: that is unit_verify/unit_suspend)."""
+    """Edit a unit's directory data (not its status: that is unit_verify/unit_suspend; not its opening
+    hours: that is unit_set_opening_hours, which checks them)."""
     unknown = set(changes) - set(UNIT_EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput(f"These fields cannot be edited here: {', '.join(sorted(unknown))}.",
@@ -198,6 +200,22 @@ def unit_update(*, actor: Any, unit: Unit, **changes: Any) -> Unit:
     if after:
         locked.save(update_fields=list(after))
         audit_record(actor=actor, action="unit.update", obj=locked, before=before, after=after)
+    return locked
+
+
+@transaction.atomic
+def unit_set_opening_hours(*, actor: Any, unit: Unit, opening_hours: dict) -> Unit:
+    """Set the unit's weekly opening hours (what citizens see). The week is checked by
+    raksa.core.weekly_hours (HH:MM times, each interval ending after it starts, no overlaps within a day;
+    a day without intervals is closed) and stored with all seven days, sorted."""
+    hours = weekly_hours.week_check(opening_hours, field="opening_hours")
+    locked = Unit.objects.select_for_update().get(pk=unit.pk)
+    before = locked.opening_hours
+    if before != hours:
+        locked.opening_hours = hours
+        locked.save(update_fields=["opening_hours"])
+        audit_record(actor=actor, action="unit.opening_hours.set", obj=locked, before={"opening_hours": before},
+                     after={"opening_hours": hours})
     return locked
 
 

@@ -226,7 +226,8 @@ def test_schedule_change_withdraws_slots_but_keeps_bookings():
 
 @pytest.mark.parametrize("hours,code", [({"mon": [["10:00", "09:00"]]}, "INVALID_HOURS"),
                                         ({"xyz": []}, "INVALID_HOURS"),
-                                        ({"mon": [["25:00", "26:00"]]}, "INVALID_HOURS")])
+                                        ({"mon": [["25:00", "26:00"]]}, "INVALID_HOURS"),
+                                        ({"mon": [["08:00", "12:00"], ["11:00", "13:00"]]}, "INVALID_HOURS")])
 def test_schedule_bad_input_changes_nothing(hours, code):
     from raksa.booking.models import Schedule
     from raksa.booking.services import schedule_set

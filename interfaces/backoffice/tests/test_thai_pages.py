@@ -1,0 +1,130 @@
+"""Every back-office page, rendered in Thai, has Thai labels and Buddhist years (see thai_check.py)."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import RequestFactory
+from django.urls import reverse
+
+from interfaces.backoffice.site import backoffice_site
+from interfaces.backoffice.tests.helpers import form_data
+from interfaces.backoffice.tests.thai_check import english_words, forbidden_english, problems
+from raksa.testing.factories import (
+    CitizenFactory,
+    CoverageFactory,
+    FeeRateFactory,
+    ServiceFactory,
+    StaffMembershipFactory,
+    UnitFactory,
+    UnitServiceFactory,
+    UserFactory,
+    make_officer,
+)
+from raksa.units.models import UnitStatus
+from raksa.units.services import fee_rate_set, unit_set_opening_hours, unit_suspend, unit_verify
+
+pytestmark = pytest.mark.django_db
+
+HOURS = {"mon": [["08:00", "12:00"], ["13:00", "17:00"]], "sat": [["09:00", "12:00"]]}
+
+
+@pytest.fixture(scope="module")
+def forbidden():
+    return forbidden_english()
+
+
+@pytest.fixture
+def records():
+    """One of everything the back office shows, in Thai (names, users); history through the services."""
+    officer = make_officer("วรรณา")
+    officer.first_name = "วรรณา"
+    officer.save()
+    unit = UnitFactory(name="ร้านยารักษ์สุขภาพ", hcode="12345", status=UnitStatus.PENDING, address="ถนนราชดำเนิน",
+                       phone="", latitude=Decimal("13.75"), longitude=Decimal("100.50"))
+    unit_verify(actor=officer, unit=unit, reason="ตรวจเอกสารครบ")
+    unit_set_opening_hours(actor=officer, unit=unit, opening_hours=HOURS)
+    other = UnitFactory(name="คลินิกกายภาพบำบัดสุขใจ", hcode="54321", unit_type="physio")
+    unit_suspend(actor=officer, unit=other, reason="ใบอนุญาตหมดอายุ")
+    service = ServiceFactory(code="PH001", name_th="ไข้หวัด เจ็บคอ", name_en="Common cold")
+    FeeRateFactory(service=service, amount_baht="150.00", effective_from=dt.date(2024, 10, 1))
+    fee_rate_set(actor=officer, service=service, amount_baht="180.00", effective_from=dt.date(2025, 10, 1),
+                 note="ปีงบประมาณ 2569")
+    UnitServiceFactory(unit=unit, service=service, valid_from=dt.date(2025, 1, 15))
+    StaffMembershipFactory(user=UserFactory(username="สมชาย", first_name="สมชาย"), unit=unit, role="unit_admin")
+    citizen = CitizenFactory(first_name_th="มาลี", last_name_th="ศรีสุข", phone="")
+    CoverageFactory(citizen=citizen, valid_from=dt.date(2019, 4, 1))
+    superuser = get_user_model().objects.create_superuser("ผู้ดูแล", password="x", first_name="ผู้ดูแล")
+    return {"officer": officer, "superuser": superuser, "unit": unit, "citizen": citizen}
+
+
+def admin_pages(user):
+    """Every changelist (with and without facet counts), change page, history and add page the user may
+    open, for every model of the site: a model added later is checked too."""
+    request = RequestFactory().get("/")
+    request.user = user
+    pages = [reverse("backoffice:index"), reverse("backoffice:password_change"),
+             reverse("backoffice:people_citizen_find")]
+    for model, model_admin in backoffice_site._registry.items():
+        prefix = f"backoffice:{model._meta.app_label}_{model._meta.model_name}"
+        obj = model.objects.order_by("pk").first()
+        assert obj is not None, f"no {model.__name__} to show"
+        pages += [reverse(f"{prefix}_changelist"), reverse(f"{prefix}_changelist") + "?_facets=1",
+                  reverse(f"{prefix}_change", args=[obj.pk]), reverse(f"{prefix}_history", args=[obj.pk])]
+        if model_admin.has_add_permission(request):
+            pages.append(reverse(f"{prefix}_add"))
+    return pages
+
+
+@pytest.mark.parametrize("who", ["officer", "superuser"])
+def test_every_page_is_thai_with_buddhist_years(client, records, forbidden, who):
+    client.force_login(records[who])
+    found = {}
+    for url in admin_pages(records[who]):
+        response = client.get(url, follow=True)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert '<html lang="th"' in html, url
+        if issues := problems(html, forbidden):
+            found[url] = issues
+    assert not found, "\n".join(f"{url}: {issue}" for url, issues in found.items() for issue in issues)
+
+
+def test_pages_after_actions_are_thai(client, records, forbidden):
+    """The reason form of the suspend action, the reveal page, a refused form and the login page."""
+    client.force_login(records["officer"])
+    unit, citizen = records["unit"], records["citizen"]
+    pages = {
+        "suspend": client.post(reverse("backoffice:units_unit_changelist"),
+                               {"action": "suspend_units", "_selected_action": [unit.pk]}),
+        "reveal": client.get(reverse("backoffice:people_citizen_reveal", args=[citizen.pk])),
+        "refused": client.post(reverse("backoffice:units_unit_change", args=[unit.pk]), {
+            **form_data(client, reverse("backoffice:units_unit_change", args=[unit.pk])), "name": "",
+            "opening_hours_mon_from": ["08:00", "11:00"], "opening_hours_mon_to": ["12:00", "13:00"]}),
+    }
+    client.logout()
+    pages["login"] = client.get(reverse("backoffice:login"))
+    assert "เวลาทำการของวันเดียวกันซ้อนกัน" in pages["refused"].content.decode()
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        assert not problems(response.content.decode(), forbidden), name
+
+
+def test_the_checker_finds_what_the_new_user_found(forbidden):
+    """The checks can fail: the leftovers reported in issue 8 are each caught."""
+    page = """<html lang="th"><body><table><thead><tr><th>Action</th><th>ACTOR LABEL</th><th>Full name</th>
+        </tr></thead><tbody><tr><td>Latitude</td><td>Valid from</td><td>29 พ.ย. 2026</td><td>2026-11-29</td>
+        </tr></tbody></table><p class="paginator"><span class="action-counter">0 of 60 selected</span></p>
+        <div class="help">ละติจูด</div></body></html>"""
+    found = problems(page, forbidden)
+    for leftover in ("Action", "ACTOR LABEL", "Full name", "Latitude", "Valid from", "0 of 60 selected",
+                     "29 พ.ย. 2026", "2026-11-29"):
+        assert any(repr(leftover) in line for line in found), leftover
+    assert not problems('<html lang="th"><h1>รหัสหน่วย (hcode) PH001 unit.verify 1-2345-xxxxx-xx-3</h1>'
+                        "<p>29 พ.ย. 2569</p><code>2026-11-29</code><input value=\"2026-11-29\"></html>", forbidden)
+
+
+def test_english_words_keeps_codes_and_names():
+    assert english_words("ร้านยา (Pharmacy)") == ["Pharmacy"]
+    assert english_words("PH-FEVER units.unit:5 unit_admin Raksa (hcode)") == []
