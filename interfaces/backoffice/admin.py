@@ -166,14 +166,29 @@ class UnitAdmin(NoDeleteAdmin):
     def construct_change_message(self, request, form, formsets, add=False):
         return super().construct_change_message(request, form, [], add)  # the read-only contracts were not saved
 
-    @admin.action(description="ยืนยันหน่วยบริการที่เลือก")
+    def _confirm_units(self, request, queryset, *, action: str, title: str, question: str, apply_label: str,
+                       form=None):
+        return TemplateResponse(request, "backoffice/confirm_units.html", {
+            **self.admin_site.each_context(request), "title": title, "units": queryset, "form": form,
+            "question": question, "apply_label": apply_label, "action": action,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME, "opts": self.model._meta,
+        })
+
+    @admin.action(description="ยืนยันหน่วยบริการที่เลือก…")
     def verify_units(self, request, queryset):
+        """Binding (the units may then serve and claim): asks first, on a page listing the units."""
+        if "apply" not in request.POST:
+            return self._confirm_units(
+                request, queryset, action="verify_units", title="ยืนยันหน่วยบริการ",
+                question="หน่วยบริการต่อไปนี้จะได้รับการยืนยัน ให้บริการและเบิกจ่ายได้ทันที:",
+                apply_label="ยืนยันหน่วยบริการเหล่านี้")
         done = 0
         for unit in queryset.order_by("pk"):
             if unit.status != UnitStatus.VERIFIED:
                 unit_services.unit_verify(actor=request.user, unit=unit, reason="ยืนยันโดยเจ้าหน้าที่")
                 done += 1
         self.message_user(request, f"ยืนยันแล้ว {done} หน่วย", messages.SUCCESS)
+        return None
 
     @admin.action(description="ระงับหน่วยบริการที่เลือก…")
     def suspend_units(self, request, queryset):
@@ -183,10 +198,10 @@ class UnitAdmin(NoDeleteAdmin):
                 unit_services.unit_suspend(actor=request.user, unit=unit, reason=form.cleaned_data["reason"])
             self.message_user(request, f"ระงับแล้ว {queryset.count()} หน่วย", messages.WARNING)
             return None
-        return TemplateResponse(request, "backoffice/suspend_units.html", {
-            **self.admin_site.each_context(request), "title": "ระงับหน่วยบริการ", "units": queryset,
-            "form": form, "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME, "opts": self.model._meta,
-        })
+        return self._confirm_units(
+            request, queryset, action="suspend_units", title="ระงับหน่วยบริการ", form=form,
+            question="หน่วยบริการต่อไปนี้จะถูกระงับ ให้บริการและเบิกจ่ายไม่ได้จนกว่าจะยืนยันอีกครั้ง:",
+            apply_label="ยืนยันการระงับ")
 
 
 @admin.register(Service, site=backoffice_site)

@@ -35,6 +35,7 @@ class KeyStateFilter(admin.SimpleListFilter):
 
 @admin.register(UnitApiKey, site=backoffice_site)
 class UnitApiKeyAdmin(admin.ModelAdmin):
+    change_list_template = "backoffice/change_list.html"  # the back office's Thai search form
     list_display = ("unit", "label", "prefix_shown", "issued", "state")
     list_filter = (KeyStateFilter,)
     search_fields = ("unit__hcode", "unit__name", "label", "prefix")

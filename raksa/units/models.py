@@ -180,12 +180,12 @@ class UnitApiKey(models.Model):
     the prefix lets staff tell keys apart. Issued and revoked only by raksa.units.services.
     """
 
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="api_keys")
-    label = models.CharField(max_length=100)
-    prefix = models.CharField(max_length=12)
-    digest = models.BinaryField(max_length=32, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="api_keys", verbose_name="หน่วยบริการ")
+    label = models.CharField(max_length=100, verbose_name="ชื่อกุญแจ")
+    prefix = models.CharField(max_length=12, verbose_name="ขึ้นต้นด้วย")
+    digest = models.BinaryField(max_length=32, unique=True, verbose_name="ค่าแฮช")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="ออกเมื่อ")
+    revoked_at = models.DateTimeField(null=True, blank=True, verbose_name="เพิกถอนเมื่อ")
 
     class Meta:
         verbose_name = "กุญแจ API ของหน่วย"

@@ -34,8 +34,13 @@ def test_back_office_is_in_thai_and_for_officers_only(client, officer):
 
 
 def test_verify_and_suspend_units_write_audit_rows(client, officer):
-    unit = UnitFactory(status=UnitStatus.PENDING)
-    client.post("/backoffice/units/unit/", {"action": "verify_units", "_selected_action": [unit.pk]})
+    unit = UnitFactory(status=UnitStatus.PENDING, name="คลินิกรอยืนยัน")
+    page = client.post("/backoffice/units/unit/", {"action": "verify_units", "_selected_action": [unit.pk]})
+    content = page.content.decode()  # asks first, naming the units; nothing changes yet
+    assert "จะได้รับการยืนยัน" in content and "คลินิกรอยืนยัน" in content
+    unit.refresh_from_db()
+    assert unit.status == UnitStatus.PENDING and not AuditEntry.objects.filter(action="unit.verify").exists()
+    client.post("/backoffice/units/unit/", {"action": "verify_units", "_selected_action": [unit.pk], "apply": "1"})
     unit.refresh_from_db()
     assert unit.status == UnitStatus.VERIFIED
     assert AuditEntry.objects.get(action="unit.verify").actor == officer

@@ -23,7 +23,13 @@ from raksa.testing.factories import (
     make_officer,
 )
 from raksa.units.models import UnitStatus
-from raksa.units.services import fee_rate_set, unit_set_opening_hours, unit_suspend, unit_verify
+from raksa.units.services import (
+    fee_rate_set,
+    unit_api_key_issue,
+    unit_set_opening_hours,
+    unit_suspend,
+    unit_verify,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +58,9 @@ def records():
     fee_rate_set(actor=officer, service=service, amount_baht="180.00", effective_from=dt.date(2025, 10, 1),
                  note="ปีงบประมาณ 2569")
     UnitServiceFactory(unit=unit, service=service, valid_from=dt.date(2025, 1, 15))
-    StaffMembershipFactory(user=UserFactory(username="สมชาย", first_name="สมชาย"), unit=unit, role="unit_admin")
+    unit_admin = UserFactory(username="สมชาย", first_name="สมชาย")
+    StaffMembershipFactory(user=unit_admin, unit=unit, role="unit_admin")
+    unit_api_key_issue(actor=unit_admin, unit=unit, label="ระบบร้านยา")
     citizen = CitizenFactory(first_name_th="มาลี", last_name_th="ศรีสุข", phone="")
     CoverageFactory(citizen=citizen, valid_from=dt.date(2019, 4, 1))
     superuser = get_user_model().objects.create_superuser("ผู้ดูแล", password="x", first_name="ผู้ดูแล")
