@@ -1,26 +1,22 @@
 """The back office in a real browser (Debian Chromium through Playwright; the portal's fixture)."""
 
-import os
 
-import pytest
 from django.utils import timezone
+from playwright import sync_api as playwright_sync
 
-from interfaces.portal.tests.test_browser import CHROMIUM, page, playwright_sync  # noqa: F401  (the fixture)
 from raksa.audit.models import AuditEntry
 from raksa.core.timeutil import BANGKOK
+from raksa.testing.browser import BROWSER_MARKS
 from raksa.testing.factories import PASSWORD, ProvinceFactory, ServiceFactory, UnitFactory, make_officer
 from raksa.units.models import UnitStatus
 from raksa.units.services import unit_verify
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed"),
-]
+pytestmark = BROWSER_MARKS
 SCREENSHOT = "/tmp/backoffice-unit.png"
 HOURS = {"mon": [["08:00", "17:00"]], "tue": [], "wed": [], "thu": [], "fri": [], "sat": [], "sun": []}
 
 
-def test_an_officer_edits_opening_hours_in_a_thai_back_office(page, live_server):  # noqa: F811
+def test_an_officer_edits_opening_hours_in_a_thai_back_office(page, live_server):
     expect = playwright_sync.expect
     officer = make_officer("wanna")
     officer.set_password(PASSWORD)

@@ -54,3 +54,16 @@ def state() -> tuple:
         sorted(Slot.objects.values_list("pk", "booked", "withdrawn")),
         AuditEntry.objects.count(),
     )
+
+
+def log_in(page, live_server, username):
+    """Log in to the portal in the browser (password: the factories' PASSWORD)."""
+    from playwright.sync_api import expect
+
+    from raksa.testing.factories import PASSWORD
+
+    page.goto(f"{live_server.url}/portal/")
+    expect(page).to_have_url(f"{live_server.url}/portal/login/?next=/portal/")
+    page.get_by_label("ชื่อผู้ใช้").fill(username)
+    page.get_by_label("รหัสผ่าน").fill(PASSWORD)
+    page.get_by_role("button", name="เข้าสู่ระบบ").click()

@@ -1,15 +1,14 @@
 """The portal in a real browser (Debian Chromium through Playwright; never `playwright install`)."""
 
-import os
 import re
 
 import pytest
 from django.conf import settings
-from django.db import connections
+from playwright import sync_api as playwright_sync
 
 from raksa.core.timeutil import service_day
+from raksa.testing.browser import BROWSER_MARKS
 from raksa.testing.factories import (
-    PASSWORD,
     CitizenFactory,
     CoverageFactory,
     ServiceFactory,
@@ -22,44 +21,11 @@ from raksa.testing.factories import (
 from raksa.units.models import UnitStatus
 
 from .conftest import OPENING_HOURS
+from .helpers import log_in
 
-playwright_sync = pytest.importorskip("playwright.sync_api")
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
 SCREENSHOT = "/tmp/portal-home.png"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed"),
-]
-
-
-@pytest.fixture
-def page(live_server, monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; Django would refuse ORM calls
-    # (the factories in the tests) while it runs.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with playwright_sync.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(locale="th-TH", viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        context.close()
-        browser.close()
-        # While the loop runs, Django's connections are per asyncio context: close the ones the test
-        # opened here, or they outlive the test and block dropping the test database.
-        connections.close_all()
-
-
-def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/portal/")
-    playwright_sync.expect(page).to_have_url(f"{live_server.url}/portal/login/?next=/portal/")
-    page.get_by_label("ชื่อผู้ใช้").fill(username)
-    page.get_by_label("รหัสผ่าน").fill(PASSWORD)
-    page.get_by_role("button", name="เข้าสู่ระบบ").click()
+pytestmark = BROWSER_MARKS
 
 
 def test_staff_member_logs_in_and_sees_the_thai_home_page(page, live_server):

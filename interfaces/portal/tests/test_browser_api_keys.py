@@ -6,13 +6,17 @@ import urllib.error
 import urllib.request
 
 import pytest
+from playwright import sync_api as playwright_sync
 
+from raksa.testing.browser import BROWSER_MARKS
 from raksa.testing.factories import StaffMembershipFactory, UnitFactory, UserFactory
 from raksa.units.services import unit_api_key_issue, unit_api_key_revoke
 
 from .conftest import OPENING_HOURS
-from .test_browser import log_in, page, playwright_sync, pytestmark  # noqa: F401  (the browser fixture and its marks)
-from .test_browser_phone import fits_a_phone, phone  # noqa: F401  (the phone-sized browser)
+from .helpers import log_in
+from .test_browser_phone import fits_a_phone
+
+pytestmark = BROWSER_MARKS
 
 SCREENSHOT = "/tmp/portal-api-keys.png"
 PHONE_SCREENSHOT = "/tmp/portal-api-keys-phone.png"
@@ -28,7 +32,7 @@ def api_get(live_server, path: str, key: str) -> tuple[int, dict]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_administrator_issues_a_key_uses_it_and_revokes_it(page, live_server):  # noqa: F811
+def test_an_administrator_issues_a_key_uses_it_and_revokes_it(page, live_server):
     expect = playwright_sync.expect
     unit = UnitFactory(name="ร้านยารักษ์สุขภาพ", hcode="12345", opening_hours=OPENING_HOURS)
     StaffMembershipFactory(user=UserFactory(username="nida", first_name="นิดา"), unit=unit, role="unit_admin")
@@ -75,7 +79,7 @@ def test_an_administrator_issues_a_key_uses_it_and_revokes_it(page, live_server)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_api_keys_page_fits_a_phone(phone, live_server):  # noqa: F811
+def test_the_api_keys_page_fits_a_phone(phone, live_server):
     expect = playwright_sync.expect
     unit = UnitFactory(name="ร้านยารักษ์สุขภาพ สาขาถนนเจริญกรุงตัดใหม่", hcode="12345", opening_hours=OPENING_HOURS)
     StaffMembershipFactory(user=UserFactory(username="nida"), unit=unit, role="unit_admin")

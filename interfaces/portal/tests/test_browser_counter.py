@@ -2,9 +2,11 @@
 
 import pytest
 from django.utils import timezone
+from playwright import sync_api as playwright_sync
 
 from raksa.booking.models import Booking, BookingStatus, QueueTicket, TicketStatus
 from raksa.core.timeutil import service_day
+from raksa.testing.browser import BROWSER_MARKS
 from raksa.testing.factories import (
     CitizenFactory,
     CoverageFactory,
@@ -17,9 +19,9 @@ from raksa.testing.factories import (
 )
 
 from .conftest import ALL_DAY, OPENING_HOURS
-from .test_browser import log_in, page, playwright_sync  # noqa: F401  (the page fixture)
+from .helpers import log_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [*BROWSER_MARKS, pytest.mark.django_db(transaction=True)]
 THAI = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 
 
@@ -53,7 +55,7 @@ def find_citizen(tab, live_server, national_id):
     tab.get_by_role("button", name="ค้นหาประชาชน").click()
 
 
-def test_two_tabs_each_book_for_the_citizen_they_show(page, live_server, counter):  # noqa: F811
+def test_two_tabs_each_book_for_the_citizen_they_show(page, live_server, counter):
     expect = playwright_sync.expect
     log_in(page, live_server, "somchai")
     tab1, tab2 = page, page.context.new_page()
@@ -71,7 +73,7 @@ def test_two_tabs_each_book_for_the_citizen_they_show(page, live_server, counter
     assert not Booking.objects.filter(citizen=counter["man"]).exists()
 
 
-def test_a_tab_left_on_another_unit_is_refused_and_changes_nothing(page, live_server, counter):  # noqa: F811
+def test_a_tab_left_on_another_unit_is_refused_and_changes_nothing(page, live_server, counter):
     expect = playwright_sync.expect
     log_in(page, live_server, "somchai")
     tab1, tab2 = page, page.context.new_page()
@@ -88,7 +90,7 @@ def test_a_tab_left_on_another_unit_is_refused_and_changes_nothing(page, live_se
     assert not QueueTicket.objects.exists()
 
 
-def test_eligible_then_walk_in_ticket_then_call_then_done(page, live_server, counter):  # noqa: F811
+def test_eligible_then_walk_in_ticket_then_call_then_done(page, live_server, counter):
     expect = playwright_sync.expect
     log_in(page, live_server, "somchai")
     page.get_by_label("เลขประจำตัวประชาชน").fill(counter["man_id"].translate(THAI))  # Thai digits
@@ -107,7 +109,7 @@ def test_eligible_then_walk_in_ticket_then_call_then_done(page, live_server, cou
     assert (ticket.citizen, ticket.status) == (counter["man"], TicketStatus.DONE)
 
 
-def test_a_booked_person_is_checked_in_from_the_queue_card_in_one_click(page, live_server, counter):  # noqa: F811
+def test_a_booked_person_is_checked_in_from_the_queue_card_in_one_click(page, live_server, counter):
     from raksa.booking.services import booking_create
     from raksa.booking.slots import slots_free
 
@@ -128,7 +130,7 @@ def test_a_booked_person_is_checked_in_from_the_queue_card_in_one_click(page, li
     assert booking.status == BookingStatus.CHECKED_IN
 
 
-def test_cancel_asks_first_and_a_no_keeps_the_booking(page, live_server, counter):  # noqa: F811
+def test_cancel_asks_first_and_a_no_keeps_the_booking(page, live_server, counter):
     from raksa.booking.services import booking_create
     from raksa.booking.slots import slots_free
 
@@ -158,7 +160,7 @@ def test_cancel_asks_first_and_a_no_keeps_the_booking(page, live_server, counter
     assert booking.status == BookingStatus.CANCELLED and len(questions) == 2
 
 
-def test_a_national_id_typed_on_the_thai_layout_gets_a_hint(page, live_server, counter):  # noqa: F811
+def test_a_national_id_typed_on_the_thai_layout_gets_a_hint(page, live_server, counter):
     log_in(page, live_server, "somchai")
     page.get_by_label("เลขประจำตัวประชาชน").fill("ๅ/-ภถุึคตจๅ/-ภ")
     page.get_by_label("บริการ", exact=True).select_option("PH001")

@@ -2,15 +2,15 @@
 than the screen, a compact header, controls a finger can hit, bookings as labelled cards, the booking
 page's free times near the top; and the favicon answers."""
 
-import os
 
 import pytest
-from django.db import connections
+from playwright import sync_api as playwright_sync
 
 from raksa.booking.display import display_token_for
 from raksa.booking.queue import ticket_call_next, ticket_issue_walk_in
 from raksa.booking.services import booking_confirm
 from raksa.core.timeutil import service_day
+from raksa.testing.browser import BROWSER_MARKS, PHONE
 from raksa.testing.factories import (
     CitizenFactory,
     CoverageFactory,
@@ -21,18 +21,11 @@ from raksa.testing.factories import (
 )
 
 from .conftest import OPENING_HOURS
-from .helpers import book, local, slot_at, tomorrow
-from .test_browser import CHROMIUM, CHROMIUM_ARGS, log_in
+from .helpers import book, local, log_in, slot_at, tomorrow
 
-playwright_sync = pytest.importorskip("playwright.sync_api")
-
-PHONE = {"width": 360, "height": 740}
 TOUCH = 44  # px, the smallest control a finger should have to hit
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed"),
-]
+pytestmark = BROWSER_MARKS
 
 # What a page looks like on this screen: its widths, the header's height, and every visible control smaller
 # than a fingertip (visually hidden ones, 1 px boxes kept for screen readers, are skipped).
@@ -53,21 +46,6 @@ MEASURE = """(touch) => {
   return {scrollWidth: root.scrollWidth, clientWidth: root.clientWidth,
           header: header ? header.getBoundingClientRect().height : 0, small: small};
 }"""
-
-
-@pytest.fixture
-def phone(live_server, monkeypatch):
-    """test_browser's `page`, on a phone-sized screen."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with playwright_sync.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(locale="th-TH", viewport=PHONE)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        context.close()
-        browser.close()
-        connections.close_all()
 
 
 @pytest.fixture

@@ -5,16 +5,16 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from playwright import sync_api as playwright_sync
 
 from raksa.booking.models import Booking, BookingStatus, QueueTicket, TicketStatus
 from raksa.booking.slots import slots_free
 from raksa.core.timeutil import service_day
 from raksa.demo.accounts import DEMO_PASSWORD
+from raksa.testing.browser import BROWSER_MARKS
 from raksa.units.models import Unit
 
-from .test_browser import page, playwright_sync  # noqa: F401  (the page fixture)
-
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [*BROWSER_MARKS, pytest.mark.django_db(transaction=True)]
 ELIGIBLE, NOT_ELIGIBLE = "3-1099-00000-33-5", "1-1099-00000-11-8"
 
 
@@ -57,7 +57,7 @@ def check_rights(tab, national_id):
     tab.get_by_role("button", name="ตรวจสอบสิทธิ").click()
 
 
-def test_the_readme_tour_walk_in(page, live_server, demo):  # noqa: F811
+def test_the_readme_tour_walk_in(page, live_server, demo):
     expect = playwright_sync.expect
     log_in_as_pharmacist(page, live_server)
     check_rights(page, ELIGIBLE)
@@ -77,7 +77,7 @@ def test_the_readme_tour_walk_in(page, live_server, demo):  # noqa: F811
     expect(page.get_by_role("button", name="ออกบัตรคิวตอนนี้ (ไม่ได้จอง)")).to_have_count(0)
 
 
-def test_the_readme_tour_booking(page, live_server, demo):  # noqa: F811
+def test_the_readme_tour_booking(page, live_server, demo):
     expect = playwright_sync.expect
     service = demo.contracts.order_by("service__code").first().service
     if len(slots_free(unit_id=demo.pk, service_id=service.pk, day=service_day())) < 2:
