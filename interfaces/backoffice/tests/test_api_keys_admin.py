@@ -3,19 +3,12 @@
 import pytest
 
 from raksa.audit.models import AuditEntry
-from raksa.testing.factories import StaffMembershipFactory, UnitFactory, UserFactory, make_officer
+from raksa.testing.factories import StaffMembershipFactory, UnitFactory, UserFactory
 from raksa.units.selectors import unit_api_key_authenticate
 from raksa.units.services import unit_api_key_issue
 
 pytestmark = pytest.mark.django_db
 LIST = "/backoffice/units/unitapikey/"
-
-
-@pytest.fixture
-def officer(client):
-    user = make_officer()
-    client.force_login(user)
-    return user
 
 
 def test_officers_see_every_units_keys_but_never_a_digest(client, officer):

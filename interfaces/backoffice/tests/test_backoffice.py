@@ -11,18 +11,10 @@ from raksa.testing.factories import (
     StaffMembershipFactory,
     UnitFactory,
     make_national_id,
-    make_officer,
 )
 from raksa.units.models import FeeRate, UnitStatus
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def officer(client):
-    user = make_officer()
-    client.force_login(user)
-    return user
 
 
 def test_back_office_is_in_thai_and_for_officers_only(client, officer):

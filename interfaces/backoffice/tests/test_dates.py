@@ -13,19 +13,12 @@ from django.utils import timezone
 from raksa.audit.models import AuditEntry
 from raksa.audit.services import audit_record
 from raksa.core.timeutil import BANGKOK
-from raksa.testing.factories import FeeRateFactory, ServiceFactory, UnitFactory, make_officer
+from raksa.testing.factories import FeeRateFactory, ServiceFactory, UnitFactory
 from raksa.units.models import FeeRate
 from raksa.units.services import fee_rate_set, unit_verify
 
 pytestmark = pytest.mark.django_db
 AUDIT = "/backoffice/audit/auditentry/"
-
-
-@pytest.fixture
-def officer(client):
-    user = make_officer()
-    client.force_login(user)
-    return user
 
 
 def audit_at(monkeypatch, when: dt.datetime, action: str) -> AuditEntry:

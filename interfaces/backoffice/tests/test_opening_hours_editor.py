@@ -5,19 +5,12 @@ from django.urls import reverse
 
 from interfaces.backoffice.tests.helpers import form_data
 from raksa.audit.models import AuditEntry
-from raksa.testing.factories import UnitFactory, make_officer
+from raksa.testing.factories import UnitFactory
 
 pytestmark = pytest.mark.django_db
 
 HOURS = {"mon": [["08:00", "12:00"], ["13:00", "17:00"]], "tue": [["08:00", "17:00"]], "wed": [], "thu": [],
          "fri": [], "sat": [], "sun": []}
-
-
-@pytest.fixture
-def officer(client):
-    user = make_officer()
-    client.force_login(user)
-    return user
 
 
 @pytest.fixture
