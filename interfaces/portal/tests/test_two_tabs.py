@@ -56,6 +56,9 @@ def test_a_form_made_for_another_unit_is_refused_and_changes_nothing(staff_clien
     assert "ยังไม่ได้ดำเนินการใด ๆ" in content
     assert "หน้านั้นเป็นของ ร้านยารักษ์สุขภาพ แต่ขณะนี้หน่วยบริการปัจจุบันของคุณคือ คลินิกทันตกรรมยิ้มสวย" in content
     assert state() == before
+    assert "เปลี่ยนกลับไปที่ ร้านยารักษ์สุขภาพ" in content  # one click back to the page's unit
+    staff_client.post("/portal/unit/switch/", {"unit": unit.pk})
+    assert staff_client.post(path, data | {FORM_UNIT_FIELD: unit.pk}).status_code in (200, 302)
 
 
 def test_a_form_without_its_unit_is_refused(staff_client, unit):
