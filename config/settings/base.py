@@ -64,6 +64,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+# Flash messages may name a citizen ("Booked for …"): keep them on the server, in the session, never in a
+# cookie (Django's default stores them in the browser, signed but readable).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 

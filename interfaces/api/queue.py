@@ -19,7 +19,7 @@ from raksa.booking import errors
 from raksa.booking.models import QueueTicket, TicketStatus
 from raksa.booking.queue import booking_check_in, ticket_call_next, ticket_move
 from raksa.booking.selectors import queue_today, ticket_today_by_label
-from raksa.core.errors import NotFound
+from raksa.core.errors import InvalidInput, NotFound
 from raksa.units.selectors import unit_get_by_hcode
 
 router = Router()
@@ -70,6 +70,11 @@ def queue(request, hcode: str):
 @router.post("/bookings/{reference}/check-in", response={201: TicketOut, **ERRORS}, auth=unit_or_staff,
              **doc("booking_check_in"))
 def booking_check_in_view(request, reference: str, payload: CheckInIn | None = None):
+    if request.body.strip() and not request.body.lstrip().startswith(b"{"):
+        # ninja reads null, [] or "x" as "no payload": a body that is there must be an object
+        raise InvalidInput("The body must be a JSON object, e.g. {\"confirm_in_person\": true}, or empty.",
+                           "เนื้อหาคำขอต้องเป็นออบเจกต์ JSON เช่น {\"confirm_in_person\": true} หรือเว้นว่าง",
+                           code="INVALID_INPUT")
     booking = _booking_for_caller(request, reference)
     ticket = booking_check_in(actor=actor_of(request), booking_id=booking.pk,
                               confirm_in_person=bool(payload and payload.confirm_in_person))

@@ -26,10 +26,12 @@ from raksa.booking.models import (
 )
 from raksa.booking.services import booking_confirm
 from raksa.core.db import violated_constraint
-from raksa.core.errors import Conflict, InvalidInput, NotFound
-from raksa.core.timeutil import service_day
+from raksa.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from raksa.core.timeutil import BANGKOK, service_day
+from raksa.eligibility.services import MESSAGES as ELIGIBILITY_MESSAGES
+from raksa.eligibility.services import Reason
 from raksa.people.models import Citizen
-from raksa.units.models import Unit
+from raksa.units.models import Unit, UnitStatus
 
 TRANSITIONS = {
     TicketStatus.CALLED: (TicketStatus.WAITING, TicketStatus.CALLED),  # calling again (recall) is allowed
@@ -41,6 +43,20 @@ TRANSITIONS = {
 
 def _snapshot(ticket: QueueTicket) -> dict[str, Any]:
     return {"label": ticket.label, "status": ticket.status, "day": ticket.day.isoformat()}
+
+
+# Only a verified unit serves: issuing, checking in, calling and starting service are refused for a pending or
+# suspended unit (the rights check's reasons and messages). Finishing a ticket, or marking it left, stays
+# possible, so that a unit suspended during the day can close its queue.
+SERVING_STATES = (TicketStatus.CALLED, TicketStatus.IN_SERVICE)
+
+
+def unit_may_serve(unit_status: str) -> None:
+    if unit_status == UnitStatus.VERIFIED:
+        return
+    reason = Reason.UNIT_SUSPENDED if unit_status == UnitStatus.SUSPENDED else Reason.UNIT_NOT_VERIFIED
+    message_en, message_th = ELIGIBILITY_MESSAGES[reason]
+    raise Forbidden(message_en, message_th, code=reason.value)
 
 
 # SQLite names no constraint, only its columns.
@@ -80,12 +96,23 @@ def ticket_issue_walk_in(*, actor: Any, unit: Unit, citizen: Citizen | None = No
                          now: dt.datetime | None = None) -> QueueTicket:
     """A numbered walk-in ticket for today (Bangkok day), for a named person (found by the rights check)
     or anonymous. Numbers are gapless per unit and day; a person is in the queue once at a time."""
+    unit_may_serve(unit.status)
     now = now or timezone.now()
     day = service_day(now)
     citizen_id = citizen.pk if citizen else None
     held = open_ticket_of(unit_id=unit.pk, day=day, citizen_id=citizen_id)
     if held is not None:
         raise _already_in_queue(held)
+    booked = (Booking.objects.filter(unit_id=unit.pk, day=day, citizen_id=citizen_id,
+                                     status__in=(BookingStatus.CONFIRMED, BookingStatus.AWAITING_CITIZEN))
+              .select_related("slot").first() if citizen_id else None)
+    if booked is not None:  # their booking would stay open and end as a no-show although they were served
+        when = booked.slot.starts_at.astimezone(BANGKOK).strftime("%H:%M")
+        raise Conflict(f"This person has a booking here today at {when} ({booked.reference}): check the booking "
+                       "in instead of giving a walk-in ticket.",
+                       f"บุคคลนี้มีนัดที่หน่วยบริการนี้วันนี้ เวลา {when} น. ({booked.reference}) "
+                       "กรุณารับเข้าคิวจากการจองแทนการออกบัตรคิวใหม่",
+                       code="HAS_BOOKING_TODAY")
     number = counter_next_number(unit_id=unit.pk, day=day, kind=TicketKind.WALK_IN)
     ticket = _create_ticket(unit_id=unit.pk, day=day, kind=TicketKind.WALK_IN, number=number,
                             citizen_id=citizen_id, priority_at=now)
@@ -101,6 +128,10 @@ def booking_check_in(*, actor: Any, booking_id: int, confirm_in_person: bool = F
     With ``confirm_in_person`` a booking the unit made that the citizen has not yet confirmed in LINE is
     first confirmed in person (its own audit row), so the counter serves them in one step."""
     now = now or timezone.now()
+    unit_status = Unit.objects.filter(bookings__pk=booking_id).values_list("status", flat=True).first()
+    if unit_status is None:
+        raise NotFound("No such booking.", "ไม่พบการจองนี้", code="BOOKING_NOT_FOUND")
+    unit_may_serve(unit_status)
     if confirm_in_person:
         booking_confirm(actor=actor, booking_id=booking_id, via="in_person", now=now)
     booking = lock_bookings([booking_id]).get(booking_id)
@@ -123,6 +154,7 @@ def booking_check_in(*, actor: Any, booking_id: int, confirm_in_person: bool = F
 def ticket_call_next(*, actor: Any, unit: Unit, now: dt.datetime | None = None) -> QueueTicket | None:
     """Call the earliest waiting ticket. Two staff pressing at once call two different people:
     the row is locked with SKIP LOCKED, so the second takes the next one."""
+    unit_may_serve(unit.status)
     now = now or timezone.now()
     ticket = (QueueTicket.objects.filter(unit=unit, day=service_day(now), status=TicketStatus.WAITING)
               .order_by("priority_at", "pk").select_for_update(skip_locked=True).first())
@@ -160,6 +192,8 @@ def ticket_move(*, actor: Any, ticket_id: int, unit: Unit, status: str, now: dt.
     """Recall, start service, finish, or mark a ticket as left."""
     if status not in TRANSITIONS:
         raise InvalidInput(f"Unknown ticket state '{status}'.", f"ไม่รู้จักสถานะ '{status}'", code="INVALID_STATE")
+    if status in SERVING_STATES:
+        unit_may_serve(unit.status)
     ticket = QueueTicket.objects.select_for_update().filter(pk=ticket_id, unit=unit).first()
     if ticket is None:
         raise NotFound("No such ticket at this unit.", "ไม่พบบัตรคิวนี้ที่หน่วยบริการนี้", code="TICKET_NOT_FOUND")

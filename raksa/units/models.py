@@ -195,4 +195,6 @@ class UnitApiKey(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.unit_id} {self.prefix}… {self.label}"
+        # The name its administrator gave; the random prefix is shown in its own column (a random prefix
+        # in the back office's titles read as stray English words to officers, and to the Thai-page test).
+        return self.label

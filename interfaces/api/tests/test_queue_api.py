@@ -192,3 +192,31 @@ def test_staff_sessions_act_for_their_unit_and_officers_for_any(client, counter)
     assert QueueTicket.objects.get(number=1).called_by == clerk
     client.force_login(make_officer())
     assert post(client, path).json()["label"] == "A-002"
+
+
+@pytest.mark.parametrize("status", ["suspended", "pending"])
+def test_a_unit_that_may_not_serve_cannot_run_its_counter_through_the_api(client, counter, status):
+    """As in the portal, where such a unit's staff are sent to the registration page."""
+    from raksa.units.models import Unit
+
+    booking = todays_booking(counter)
+    ticket_issue_walk_in(actor=None, unit=counter["unit"])
+    Unit.objects.filter(pk=counter["unit"].pk).update(status=status)
+    code = "UNIT_SUSPENDED" if status == "suspended" else "UNIT_NOT_VERIFIED"
+    before = tickets()
+    for path in (f"/api/v1/bookings/{booking.reference}/check-in",
+                 f"/api/v1/units/{counter['hcode']}/queue/call-next"):
+        response = post(client, path, **counter["auth"])
+        assert response.status_code == 403 and response.json()["code"] == code, path
+        assert "หน่วยบริการ" in response.json()["message"] and "unit" in response.json()["message_en"]
+    assert tickets() == before
+
+
+@pytest.mark.parametrize("body", ["null", "[]", '"x"', "1"])
+def test_a_check_in_body_that_is_not_an_object_is_refused(client, counter, body):
+    booking = todays_booking(counter)
+    response = client.post(f"/api/v1/bookings/{booking.reference}/check-in", body, content_type="application/json",
+                           **counter["auth"])
+    assert response.status_code == 422 and response.json()["code"] == "INVALID_INPUT"
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED and not QueueTicket.objects.exists()

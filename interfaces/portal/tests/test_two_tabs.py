@@ -107,6 +107,7 @@ def test_an_eligible_verdict_offers_a_walk_in_ticket_and_a_booking(staff_client,
     assert citizen_id not in content
     ref = content.split('name="p" value="')[1].split('"')[0]
     response = staff_client.post("/portal/queue/walk-in/", {"p": ref}, follow=True)
+    assert "messages" not in response.cookies  # the flash message names the person: kept on the server
     ticket = QueueTicket.objects.get()
     assert ticket.citizen == citizen and ticket.label == "A-001"
     assert "ออกบัตรคิว A-001 ให้นางมาลี ศรีสุขแล้ว" in response.content.decode()

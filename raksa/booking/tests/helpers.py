@@ -11,6 +11,7 @@ from raksa.testing.factories import CitizenFactory, CoverageFactory, make_eligib
 
 ALL_DAY = {d: [["00:00", "24:00"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 NOW = dt.datetime(2026, 11, 26, 8, 0, tzinfo=BANGKOK)  # Thursday 08:00 in Bangkok
+T10 = dt.datetime(2026, 11, 26, 10, 0, tzinfo=BANGKOK)
 
 
 def make_schedule(*, seats: int = 2, slot_minutes: int = 60, hours: dict | None = None, min_notice: int = 0,
