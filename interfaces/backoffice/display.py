@@ -12,7 +12,6 @@ same labels, and is used by every ModelAdmin and inline of the back office.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -23,25 +22,17 @@ from django.utils.html import format_html
 from django.utils.translation import get_language, gettext
 
 from raksa.core import thaidate
+from raksa.core.choices import split_label
 
 EMPTY = "-"  # Django admin's empty_value_display
-
-# A trailing English gloss: "ร้านยา (Pharmacy)", "หลักประกันสุขภาพแห่งชาติ (บัตรทอง) — Universal Coverage".
-_NOT_THAI = r"[^()\u0E00-\u0E7F]*"
-_GLOSS = re.compile(rf"\s*(?:\({_NOT_THAI}[A-Za-z]{_NOT_THAI}\)|[—–]\s*{_NOT_THAI}[A-Za-z]{_NOT_THAI})$")
-
 
 def language() -> str:
     return get_language() or "th"
 
 
 def choice_label(label: Any) -> str:
-    """A domain choice label for the page's language: Thai without its English gloss in Thai."""
-    text = str(label)
-    if language().startswith("en"):
-        return text
-    thai = _GLOSS.sub("", text)
-    return thai if re.search(r"[\u0E00-\u0E7F]", thai) else text
+    """A domain choice label for the page's language: in Thai, its Thai part (raksa.core.choices)."""
+    return str(label) if language().startswith("en") else split_label(label).th
 
 
 def display_date(value: dt.date | dt.datetime | None) -> str:

@@ -182,9 +182,6 @@ def parse_day_hours(text: str) -> list[list[str]]:
         raise forms.ValidationError(exc.message(get_language()), code=exc.code) from None
 
 
-format_day_hours = weekly_hours.day_format
-
-
 class ScheduleForm(DomainErrorsMixin, forms.Form):
     """A unit's weekly hours for one service, slot length, seats, booking window (schedule_set)."""
 
@@ -234,7 +231,7 @@ class ScheduleForm(DomainErrorsMixin, forms.Form):
         initial = {"slot_minutes": schedule.slot_minutes, "seats_per_slot": schedule.seats_per_slot,
                    "book_ahead_days": schedule.book_ahead_days, "min_notice_minutes": schedule.min_notice_minutes}
         for key in cls.DAYS:
-            initial[f"hours_{key}"] = format_day_hours(schedule.weekly_hours.get(key))
+            initial[f"hours_{key}"] = weekly_hours.day_format(schedule.weekly_hours.get(key))
         return initial
 
 

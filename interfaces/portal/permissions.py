@@ -71,7 +71,8 @@ def not_staff_response(request):
     return render(request, "portal/not_staff.html", {"is_officer": is_officer(request.user)}, status=403)
 
 
-def _refusal_context(request) -> dict:
+def page_context(request) -> dict:
+    """What every portal page shows about the current unit and the user's role in it (views add more)."""
     portal = request.portal
     return {"portal": portal, "unit": portal.unit,
             "unit_status_label": labels.unit_status_label(portal.unit.status),
@@ -82,13 +83,13 @@ def _refusal_context(request) -> dict:
 def role_refused_response(request, because=None):
     """403 for staff whose role at the current unit may not use the page, saying which role may
     (``because``: what only that role may do; the schedule by default)."""
-    context = _refusal_context(request) | {"refused_because": because}
+    context = page_context(request) | {"refused_because": because}
     return render(request, "portal/role_refused.html", context, status=403)
 
 
 def unit_changed_response(request, posted_for: StaffMembership | None):
     """409: the form was made for another unit than the current one (switched in another tab)."""
-    context = _refusal_context(request) | {"posted_unit": posted_for.unit if posted_for else None}
+    context = page_context(request) | {"posted_unit": posted_for.unit if posted_for else None}
     return render(request, "portal/unit_changed.html", context, status=409)
 
 

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from interfaces.portal import labels, person_ref
 from interfaces.portal.forms import RightsCheckForm
-from interfaces.portal.permissions import SESSION_UNIT_KEY, staff_required
+from interfaces.portal.permissions import SESSION_UNIT_KEY, page_context, staff_required
 from raksa.booking.models import BookingStatus
 from raksa.booking.queue import open_ticket_of
 from raksa.booking.selectors import bookings_of_citizen_at_unit
@@ -23,17 +23,9 @@ from raksa.units.selectors import services_for_unit
 
 def unit_context(request) -> dict:
     """What every portal page shows about the current unit and the user's role in it."""
-    portal = request.portal
-    unit = portal.unit
-    return {
-        "portal": portal,
-        "unit": unit,
-        "unit_type_label": labels.unit_type_label(unit.unit_type),
-        "unit_status_label": labels.unit_status_label(unit.status),
-        "province_name": labels.province_name(unit.province),
-        "role_label": labels.role_label(portal.membership.role),
-        "switch_choices": [(m.unit_id, f"{m.unit.hcode} {m.unit.name}") for m in portal.memberships],
-    }
+    unit = request.portal.unit
+    return page_context(request) | {"unit_type_label": labels.unit_type_label(unit.unit_type),
+                                    "province_name": labels.province_name(unit.province)}
 
 
 _unit_context = unit_context

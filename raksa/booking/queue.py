@@ -29,9 +29,9 @@ from raksa.core.db import violated_constraint
 from raksa.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from raksa.core.timeutil import BANGKOK, service_day
 from raksa.eligibility.services import MESSAGES as ELIGIBILITY_MESSAGES
-from raksa.eligibility.services import Reason
+from raksa.eligibility.services import unit_status_reason
 from raksa.people.models import Citizen
-from raksa.units.models import Unit, UnitStatus
+from raksa.units.models import Unit
 
 TRANSITIONS = {
     TicketStatus.CALLED: (TicketStatus.WAITING, TicketStatus.CALLED),  # calling again (recall) is allowed
@@ -52,11 +52,10 @@ SERVING_STATES = (TicketStatus.CALLED, TicketStatus.IN_SERVICE)
 
 
 def unit_may_serve(unit_status: str) -> None:
-    if unit_status == UnitStatus.VERIFIED:
-        return
-    reason = Reason.UNIT_SUSPENDED if unit_status == UnitStatus.SUSPENDED else Reason.UNIT_NOT_VERIFIED
-    message_en, message_th = ELIGIBILITY_MESSAGES[reason]
-    raise Forbidden(message_en, message_th, code=reason.value)
+    reason = unit_status_reason(unit_status)
+    if reason is not None:
+        message_en, message_th = ELIGIBILITY_MESSAGES[reason]
+        raise Forbidden(message_en, message_th, code=reason.value)
 
 
 # SQLite names no constraint, only its columns.
@@ -128,15 +127,12 @@ def booking_check_in(*, actor: Any, booking_id: int, confirm_in_person: bool = F
     With ``confirm_in_person`` a booking the unit made that the citizen has not yet confirmed in LINE is
     first confirmed in person (its own audit row), so the counter serves them in one step."""
     now = now or timezone.now()
-    unit_status = Unit.objects.filter(bookings__pk=booking_id).values_list("status", flat=True).first()
-    if unit_status is None:
-        raise NotFound("No such booking.", "ไม่พบการจองนี้", code="BOOKING_NOT_FOUND")
-    unit_may_serve(unit_status)
-    if confirm_in_person:
-        booking_confirm(actor=actor, booking_id=booking_id, via="in_person", now=now)
     booking = lock_bookings([booking_id]).get(booking_id)
     if booking is None:
         raise NotFound("No such booking.", "ไม่พบการจองนี้", code="BOOKING_NOT_FOUND")
+    unit_may_serve(Unit.objects.values_list("status", flat=True).get(pk=booking.unit_id))
+    if confirm_in_person:  # the row is already locked; booking_confirm gives it back confirmed
+        booking = booking_confirm(actor=actor, booking_id=booking_id, via="in_person", now=now)
     if booking.status != BookingStatus.CONFIRMED:
         raise errors.booking_not_active(booking.status)
     if booking.day != service_day(now):

@@ -16,8 +16,9 @@ from raksa.booking.models import Closure, Schedule, Slot
 from raksa.core.errors import InvalidInput
 from raksa.core.thaidate import format_date
 from raksa.core.timeutil import BANGKOK, service_day
+from raksa.core.weekly_hours import DAYS
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAYS = DAYS
 
 
 def _parse_hhmm(value: str) -> dt.time:

@@ -7,9 +7,12 @@ message takes the part it needs from here (Thai into ``message``, English into `
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 from django.db.models import Choices
+
+_THAI = re.compile("[\u0e00-\u0e7f]")
 
 
 class Labels(NamedTuple):
@@ -26,7 +29,8 @@ def split_label(label: str) -> Labels:
         return Labels(th.strip(), en.strip())
     if label.endswith(")") and " (" in label:
         th, en = label[:-1].rsplit(" (", 1)
-        return Labels(th.strip(), en.strip())
+        if not _THAI.search(en):  # "หลักประกันสุขภาพแห่งชาติ (บัตรทอง)" is Thai throughout, not a gloss
+            return Labels(th.strip(), en.strip())
     return Labels(label, label)
 
 

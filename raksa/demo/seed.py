@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
 from raksa.audit.services import audit_record
+from raksa.core.weekly_hours import DAYS
 from raksa.demo import accounts, catalogue, generator, names
 from raksa.demo.loader import LoadReport, load_citizens
 from raksa.people.models import Citizen, Coverage
@@ -25,7 +26,6 @@ from raksa.units.models import Province, Service, Unit, UnitStatus, UnitType
 
 PROVINCES_CSV = Path(unit_services.__file__).resolve().parent / "data" / "provinces.csv"
 CONTRACTS_FROM = (catalogue.RATES_FROM, generator.ANCHOR)  # contracts start between these dates
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MIN_UNITS = 12  # the 3 documented units + one of each of the 7 types + a suspended and a pending one
 
 # Unit types of the random units (after one of each): pharmacies are the most numerous.

@@ -113,6 +113,13 @@ class Facts:
     contracted: bool
 
 
+def unit_status_reason(status: str) -> Reason | None:
+    """Why a unit with this registration status may not serve, or None (verified). The queue applies it too."""
+    if status == UnitStatus.VERIFIED:
+        return None
+    return Reason.UNIT_SUSPENDED if status == UnitStatus.SUSPENDED else Reason.UNIT_NOT_VERIFIED
+
+
 def decide(facts: Facts) -> Decision:
     """The rules, with every applicable reason. Pure: no database."""
     reasons: list[Reason] = []
@@ -124,10 +131,9 @@ def decide(facts: Facts) -> Decision:
     elif coverage.scheme != Scheme.UCS:
         reasons.append(Reason.NOT_UCS)
 
-    if facts.unit_status == UnitStatus.SUSPENDED:
-        reasons.append(Reason.UNIT_SUSPENDED)
-    elif facts.unit_status != UnitStatus.VERIFIED:
-        reasons.append(Reason.UNIT_NOT_VERIFIED)
+    unit_reason = unit_status_reason(facts.unit_status)
+    if unit_reason is not None:
+        reasons.append(unit_reason)
 
     if not facts.service_active:
         reasons.append(Reason.SERVICE_INACTIVE)
