@@ -1,9 +1,22 @@
+import os
+
 import pytest
 from django.conf import settings
+
+POSTGRESQL = "django.db.backends.postgresql"
 
 
 def pytest_report_header(config):
     return f"database: {settings.DATABASES['default']['ENGINE']} {settings.DATABASES['default'].get('NAME')}"
+
+
+def pytest_sessionstart(session):
+    """``make test`` and CI set RAKSA_REQUIRE_POSTGRESQL: without PostgreSQL the run fails here, where
+    the race and batch tests would otherwise skip (they need PostgreSQL) and the run pass without them."""
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if os.environ.get("RAKSA_REQUIRE_POSTGRESQL") == "1" and engine != POSTGRESQL:
+        raise pytest.UsageError(f"RAKSA_REQUIRE_POSTGRESQL=1 but the database is {engine}: set DATABASE_URL to "
+                                "a PostgreSQL database (scripts/test.sh starts one).")
 
 
 @pytest.fixture(autouse=True)

@@ -99,12 +99,12 @@ def pgbench_tables(units: list[Unit], day: dt.date, ids: list[str]) -> int:
 
 def pgbench_script() -> str:
     """POST /api/v1/bookings's database work as a pgbench script, built from the very SQL strings
-    raksa.booking.services sends (both prepared, as pgbench -M prepared does): the facts query, then
+    raksa.booking.sql holds (both prepared, as pgbench -M prepared does): the facts query, then
     the one-statement write. Each ``%s`` becomes what the app would bind; lookups in bench_citizen /
     bench_slot (primary-key reads) stand in for values the app computes in Python (the ID's HMAC,
     the slot's unit, service and day from the facts). The API key lookup is not in it: the app
     remembers live keys (raksa.units.selectors), so a surge rarely reads them."""
-    from raksa.booking.services import _INSERT_IN_ONE_STATEMENT_SQL, _SLOT_FACTS_BY_HASH_SQL
+    from raksa.booking.sql import INSERT_IN_ONE_STATEMENT_SQL, SLOT_FACTS_BY_HASH_SQL
 
     def bind(sql: str, values: list[str]) -> str:
         parts = sql.split("%s")
@@ -112,8 +112,8 @@ def pgbench_script() -> str:
         return "".join(p + v for p, v in zip(parts, values, strict=False)) + parts[-1]
 
     slot = "(SELECT slot_id FROM bench_slot WHERE n = :s)"
-    facts = bind(_SLOT_FACTS_BY_HASH_SQL, ["(SELECT cid_hash FROM bench_citizen WHERE n = :c)", slot])
-    write = bind(_INSERT_IN_ONE_STATEMENT_SQL, [
+    facts = bind(SLOT_FACTS_BY_HASH_SQL, ["(SELECT cid_hash FROM bench_citizen WHERE n = :c)", slot])
+    write = bind(INSERT_IN_ONE_STATEMENT_SQL, [
         slot, "upper(substr(md5(random()::text), 1, 8))", "(SELECT citizen_id FROM bench_citizen WHERE n = :c)",
         "(SELECT unit_id FROM bench_slot WHERE n = :s)", "(SELECT service_id FROM bench_slot WHERE n = :s)",
         "(SELECT day FROM bench_slot WHERE n = :s)", "'awaiting_citizen'", "'portal'", "NULL", "now()",

@@ -9,7 +9,8 @@ port=${RAKSA_TEST_PG_PORT:-$((20000 + RANDOM % 20000))}
 trap 'scripts/pg-cluster.sh stop "$dir"' EXIT
 trap 'exit 143' INT TERM  # so that the EXIT trap also runs when interrupted
 DATABASE_URL=$(scripts/pg-cluster.sh start "$dir" "$port")
-export DATABASE_URL DJANGO_SETTINGS_MODULE=config.settings.test
+# Tests that need PostgreSQL (races, batches) fail the run instead of skipping when it is missing.
+export DATABASE_URL DJANGO_SETTINGS_MODULE=config.settings.test RAKSA_REQUIRE_POSTGRESQL=1
 echo "PostgreSQL test cluster at $DATABASE_URL" >&2
 .venv/bin/ruff check .
 .venv/bin/python -m pytest "$@"

@@ -14,12 +14,12 @@ from raksa.booking.models import Booking, BookingChannel, Slot
 from raksa.booking.selectors import waitlist_position
 from raksa.booking.services import (
     NewBooking,
-    SlotFacts,
     booking_cancel,
     booking_create,
     booking_reschedule,
     waitlist_join,
 )
+from raksa.booking.services.create import SlotFacts
 from raksa.booking.slots import slots_free
 from raksa.core.errors import NotFound
 from raksa.core.timeutil import BANGKOK, parse_date, service_day
@@ -107,7 +107,7 @@ def booking_make(request, payload: BookingIn):
         acting_unit(request, slot.unit_id)
         for_unit_id = None
     booking = booking_create(actor=actor_of(request), national_id=payload.national_id, slot_id=payload.slot_id,
-                             channel=BookingChannel.PORTAL, for_unit_id=for_unit_id)
+                             channel=BookingChannel.API, for_unit_id=for_unit_id)
     facts = booking.slot_facts
     return Status(201, _booking_out(booking, facts, facts.hcode, facts.service_code))
 

@@ -24,9 +24,10 @@ from interfaces.portal.permissions import staff_required
 from interfaces.portal.views import error_text, unit_context
 from raksa.booking import errors as booking_errors
 from raksa.booking import selectors as lookups
-from raksa.booking.models import BookingChannel, BookingStatus
+from raksa.booking.models import BookingChannel
 from raksa.booking.queue import booking_check_in
 from raksa.booking.services import (
+    booking_can_move,
     booking_cancel,
     booking_confirm,
     booking_create,
@@ -224,7 +225,7 @@ def booking(request, reference: str):
         return _not_found(request)
     now = timezone.now()
     today = service_day(now)
-    can_move = booking.status in (BookingStatus.AWAITING_CITIZEN, BookingStatus.CONFIRMED)
+    can_move = booking_can_move(booking)
     day_form = DayForm(request.GET if "day" in request.GET else {"day": max(booking.day, today).isoformat()})
     move_day = day_form.cleaned_data["day"] if day_form.is_valid() else booking.day
     move_slots = None

@@ -11,6 +11,12 @@ booked one by one with ``booking_create`` after the batch (they get SLOT_FULL or
 whichever booking alone gives at that moment); so is the whole batch if its statement fails (a
 booking made by the same citizen in the meantime, a deadlock…). The requests of a batch arrived
 together, so every answer is one that booking them one at a time in some order gives.
+
+A batch whose statement fails is logged (WARNING ``booking.batch.fallback`` with ``reason``, the
+error's class, and ``requests``, how many went one by one) and counted in :data:`FALLBACKS`: a batch
+query that always failed would otherwise hide behind correct answers at a fraction of the speed
+(``make bench`` reports ``booking.batch.fallbacks``; 0 in a healthy run). Requests sent alone by design
+(holders, repeats) are logged at INFO as ``booking.batch.alone``.
 """
 
 from __future__ import annotations
@@ -18,29 +24,21 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import threading
+from collections import Counter
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from raksa.audit.services import audit_insert_many_sql
-from raksa.booking import errors
-from raksa.booking.models import ACTIVE_STATUSES, Booking, BookingChannel
-from raksa.booking.services import (
-    _BOOKING_COLUMNS,
-    SLOT_FACTS_COLUMNS,
-    NewBooking,
-    _booking_snapshot,
-    booking_create,
-    facts_from_row,
-    new_booking,
-)
+from raksa.booking import errors, sql
+from raksa.booking.models import Booking, BookingChannel
+from raksa.booking.services.create import NewBooking, booking_create, booking_snapshot, facts_from_row, new_booking
 from raksa.core import pii
 from raksa.core.db import prepared_cursor
 from raksa.core.errors import DomainError
 from raksa.core.request_context import get_request_id, reset_request_id, set_request_id
-from raksa.eligibility.services import COVERAGE_SQL
 from raksa.people import national_id as nid
 
 logger = logging.getLogger(__name__)
@@ -48,7 +46,7 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class BookingRequest:
-    """A unit's software books for a citizen (channel ``portal``, as ``POST /api/v1/bookings``)."""
+    """A unit's software books for a citizen (channel ``api``, as ``POST /api/v1/bookings``)."""
 
     national_id: str = field(repr=False)  # never in a repr, a log line or an error report
     slot_id: int
@@ -57,55 +55,15 @@ class BookingRequest:
     request_id: str = field(default_factory=get_request_id)
 
 
-# The batch travels as one JSON document (psycopg dumps lists element by element in Python; the
-# json module is C): 17% of the lane's Python time went on dumping arrays (py-spy --gil).
-# PostgreSQL plans these once (prepared) for any batch, guessing 100 rows from jsonb_to_recordset:
-# LATERAL subqueries with LIMIT 1 (so that they are not flattened back into joins) and
-# "= ANY(ARRAY(…))" keep every lookup an index probe per request, where plain joins gave hash joins
-# over whole tables (EXPLAIN ANALYZE with plan_cache_mode=force_generic_plan: 11.6 ms → 0.8 ms for 10).
-_ACTIVE = ", ".join(f"'{status}'" for status in ACTIVE_STATUSES)
-_FACTS_MANY_SQL = (
-    "SELECT r.ord, h.holds, " + SLOT_FACTS_COLUMNS
-    + " FROM jsonb_to_recordset(%s::jsonb) AS r(ord int, cid_hash text, slot_id bigint)"
-    " JOIN LATERAL (SELECT * FROM booking_slot WHERE id = r.slot_id LIMIT 1) s ON true"
-    " JOIN booking_schedule sc ON sc.id = s.schedule_id"
-    " JOIN units_unit u ON u.id = s.unit_id JOIN units_service sv ON sv.id = s.service_id"
-    " LEFT JOIN LATERAL (SELECT id FROM people_citizen WHERE cid_hash = decode(r.cid_hash, 'hex') LIMIT 1) ci"
-    " ON true"
-    " LEFT JOIN LATERAL (SELECT * FROM people_coverage WHERE id = "
-    + COVERAGE_SQL.format(citizen="ci.id", day="s.day") + " LIMIT 1) c ON true"
-    " LEFT JOIN LATERAL (SELECT true AS holds FROM booking_booking bk WHERE bk.citizen_id = ci.id"
-    " AND bk.unit_id = s.unit_id AND bk.day = s.day AND bk.status IN (" + _ACTIVE + ") LIMIT 1) h ON true"
-)
+# Requests booked one by one instead of in their batch, by reason, in this process (see the docstring).
+FALLBACKS: Counter[str] = Counter()
+_FALLBACK_LOCK = threading.Lock()
 
-# One statement: lock the slots in id order, give each slot's free seats to its first requests (in
-# request order), insert their bookings and an audit row for each. Returns what was inserted; a
-# request left out found its slot full (or withdrawn, or gone), as booking_create would say.
-_WRITE_MANY_SQL = (
-    "WITH r AS MATERIALIZED (SELECT * FROM jsonb_to_recordset(%s::jsonb) AS r(ord int, reference text,"
-    " citizen_id bigint, unit_id bigint, service_id bigint, slot_id bigint, day date, status text, channel text,"
-    " created_at timestamptz, expires_at timestamptz, after jsonb, request_id text)),"
-    " want AS MATERIALIZED (SELECT slot_id, count(*) AS n FROM r GROUP BY slot_id),"
-    # Only slots with a seat are locked (PostgreSQL re-checks the condition once it holds the lock):
-    # a full slot's requests learn SLOT_FULL without queueing behind other batches.
-    " locked AS MATERIALIZED (SELECT s.id, s.capacity - s.booked AS free FROM booking_slot s"
-    " WHERE s.id = ANY(ARRAY(SELECT slot_id FROM want)) AND s.booked < s.capacity AND NOT s.withdrawn"
-    " ORDER BY s.id FOR UPDATE),"
-    " granted AS MATERIALIZED (SELECT l.id, LEAST(w.n, l.free) AS n FROM locked l JOIN want w ON w.slot_id = l.id),"
-    " seat AS (UPDATE booking_slot s SET booked = s.booked + (SELECT n FROM granted WHERE granted.id = s.id)"
-    " WHERE s.id = ANY(ARRAY(SELECT id FROM granted)) RETURNING s.id),"
-    " ranked AS (SELECT r.*, row_number() OVER (PARTITION BY r.slot_id ORDER BY r.ord) AS rn FROM r),"
-    f" b AS (INSERT INTO booking_booking ({_BOOKING_COLUMNS})"
-    " SELECT r.reference, r.citizen_id, r.unit_id, r.service_id, r.slot_id, r.day, r.status, r.channel, NULL,"
-    " r.created_at, r.expires_at, r.created_at FROM ranked r JOIN granted g ON g.id = r.slot_id"
-    " JOIN seat ON seat.id = r.slot_id WHERE r.rn <= g.n ORDER BY r.ord"
-    " RETURNING id, reference),"
-    " a AS (" + audit_insert_many_sql(
-        "SELECT r.created_at AS at, NULL::integer AS actor_id, 'system' AS actor_label,"
-        " 'booking.create' AS action, 'booking.booking' AS object_type, b.id AS id, r.after AS after,"
-        " r.request_id AS request_id FROM b JOIN r ON r.reference = b.reference") + ")"
-    " SELECT b.id, b.reference FROM b"
-)
+
+def _fall_back(reason: str, requests: int) -> None:
+    with _FALLBACK_LOCK:
+        FALLBACKS[reason] += requests
+    logger.warning("booking.batch.fallback", extra={"reason": reason, "requests": requests})
 
 
 def bookings_create_many(*, requests: list[BookingRequest]) -> list[NewBooking | Booking | DomainError | Exception]:
@@ -118,8 +76,8 @@ def bookings_create_many(*, requests: list[BookingRequest]) -> list[NewBooking |
     try:
         with transaction.atomic() if connection.in_atomic_block else nullcontext():  # a caller's transaction
             _book_batch(requests, results)                                            # survives a failure
-    except DatabaseError:  # nothing was written by the batch: what is left is booked one by one below
-        pass
+    except DatabaseError as exc:  # nothing was written by the batch: what is left is booked one by one below
+        _fall_back(f"batch_failed:{type(exc.__cause__ or exc).__name__}", sum(r is None for r in results))
     return [r if r is not None else _one(requests[i]) for i, r in enumerate(results)]
 
 
@@ -137,26 +95,33 @@ def _book_batch(requests: list[BookingRequest], results: list) -> None:
     order = list(hashes)
     batch_json = json.dumps([{"ord": n, "cid_hash": hashes[i].hex(), "slot_id": requests[i].slot_id}
                              for n, i in enumerate(order)])
-    with prepared_cursor(_FACTS_MANY_SQL, [batch_json]) as cursor:
+    at = sql.FACTS_MANY_COLUMNS.at
+    with prepared_cursor(sql.FACTS_MANY_SQL, [batch_json]) as cursor:
         for row in cursor.fetchall():
-            i = order[row[0]]
-            found[i] = facts_from_row(row[2:])
-            if row[1]:
+            i = order[row[at["ord"]]]
+            found[i] = facts_from_row(row, at)
+            if row[at["holds"]]:
                 holders.add(i)
     batch: dict[int, NewBooking] = {}
-    seen = set()
+    seen, alone = set(), Counter()
     for i in order:
         r = requests[i]
         try:
-            booking = new_booking(found.get(i), actor=None, channel=BookingChannel.PORTAL, now=r.now,
+            booking = new_booking(found.get(i), actor=None, channel=BookingChannel.API, now=r.now,
                                   for_unit_id=r.for_unit_id)
         except DomainError as exc:
             results[i] = exc
             continue
         key = (booking.citizen_id, booking.unit_id, booking.day)
-        if i not in holders and key not in seen:  # else: alone, where the seats decide the answer
+        if i in holders:  # alone, where the seats decide between SLOT_FULL and ALREADY_BOOKED
+            alone["holds_booking"] += 1
+        elif key in seen:
+            alone["twice_in_batch"] += 1
+        else:
             batch[i] = booking
         seen.add(key)
+    for reason, count in alone.items():  # by design, not a fallback: logged for whoever wonders where they went
+        logger.info("booking.batch.alone", extra={"reason": reason, "requests": count})
     if batch:
         for i, booking in _write(requests, batch).items():
             results[i] = booking
@@ -168,7 +133,7 @@ def _one(r: BookingRequest) -> Booking | DomainError | Exception:
     token = set_request_id(r.request_id)
     try:
         return booking_create(actor=None, national_id=r.national_id, slot_id=r.slot_id,
-                              channel=BookingChannel.PORTAL, now=r.now, for_unit_id=r.for_unit_id)
+                              channel=BookingChannel.API, now=r.now, for_unit_id=r.for_unit_id)
     except DomainError as exc:
         return exc
     except Exception as exc:
@@ -183,9 +148,9 @@ def _write(requests: list[BookingRequest], batch: dict[int, NewBooking]) -> dict
         {"ord": n, "reference": b.reference, "citizen_id": b.citizen_id, "unit_id": b.unit_id,
          "service_id": b.service_id, "slot_id": b.slot_id, "day": b.day.isoformat(), "status": b.status,
          "channel": b.channel, "created_at": b.created_at.isoformat(),
-         "expires_at": b.expires_at.isoformat() if b.expires_at else None, "after": _booking_snapshot(b),
+         "expires_at": b.expires_at.isoformat() if b.expires_at else None, "after": booking_snapshot(b),
          "request_id": requests[i].request_id} for n, (i, b) in enumerate(batch.items())])
-    with prepared_cursor(_WRITE_MANY_SQL, [rows]) as cursor:
+    with prepared_cursor(sql.WRITE_MANY_SQL, [rows]) as cursor:
         inserted = dict((reference, pk) for pk, reference in cursor.fetchall())
     done: dict[int, NewBooking | DomainError] = {}
     for i, booking in batch.items():

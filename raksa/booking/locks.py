@@ -10,14 +10,14 @@ can wait for each other but never deadlock:
    slots with a free seat); anything changing several slots at once takes them by pk first
    (``closure_add``)
 3. ``WaitlistEntry`` rows, oldest first, ONE at a time, skipping rows another transaction holds
-   (``services._next_waiting``)
+   (``services.waitlist._next_waiting``)
 4. ``QueueCounter`` row of (unit, day, kind) -> :func:`counter_next_number` (upsert, locks the row
    until commit: ticket numbers are unique and gapless)
 5. ``QueueTicket`` rows, queue order, skipping rows another transaction holds -> "call next"
 
 Booking a new seat takes only (2): the seat is taken by ``UPDATE ... SET booked = booked + 1 WHERE
-booked < capacity`` (a batch: ``+ n`` where ``n`` is at most the seats left), which the database
-serialises per row; the CHECK constraint
+<the seat rule>`` (``sql.TAKE_SEAT_SQL``; a batch: ``+ n`` where ``n`` is at most the seats left), which
+the database serialises per row; the CHECK constraint
 ``slot_never_overbooked`` makes overbooking impossible even for code that forgets this module.
 """
 
@@ -29,7 +29,8 @@ from collections.abc import Iterable
 from django.db import connection
 from django.db.models import F
 
-from raksa.booking.models import Booking, QueueCounter, Slot
+from raksa.booking import sql
+from raksa.booking.models import Booking, Slot
 
 
 def lock_bookings(ids: Iterable[int]) -> dict[int, Booking]:
@@ -44,14 +45,10 @@ def lock_slots(ids: Iterable[int]) -> dict[int, Slot]:
     return {s.pk: s for s in Slot.objects.filter(pk__in=sorted(set(ids))).order_by("pk").select_for_update()}
 
 
-# The seat counter's guard; booking_create also runs it inside its one-statement write.
-TAKE_SEAT_SQL = "UPDATE booking_slot SET booked = booked + 1 WHERE id = %s AND booked < capacity AND NOT withdrawn"
-
-
 def slot_take_seat(slot_id: int) -> bool:
     """Take one seat if one is free and the slot is open; False when full (or withdrawn)."""
     with connection.cursor() as cursor:
-        cursor.execute(TAKE_SEAT_SQL, [slot_id])
+        cursor.execute(sql.TAKE_SEAT_SQL, [slot_id])
         return cursor.rowcount == 1
 
 
@@ -61,12 +58,6 @@ def slot_release_seat(slot_id: int) -> None:
 
 def counter_next_number(*, unit_id: int, day: dt.date, kind: str) -> int:
     """The next ticket number for (unit, day, kind), in the caller's transaction."""
-    table = QueueCounter._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (unit_id, day, kind, last_number) VALUES (%s, %s, %s, 1) "
-            f"ON CONFLICT (unit_id, day, kind) DO UPDATE SET last_number = {table}.last_number + 1 "
-            "RETURNING last_number",
-            [unit_id, day, kind],
-        )
+        cursor.execute(sql.COUNTER_NEXT_SQL, [unit_id, day, kind])
         return cursor.fetchone()[0]

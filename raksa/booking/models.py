@@ -9,6 +9,7 @@ Invariants live in the database:
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.expressions import RawSQL
 
 from raksa.people.models import Citizen
 from raksa.units.models import Service, Unit
@@ -56,6 +57,19 @@ class Closure(models.Model):
         return f"{self.unit_id} closed {self.day}"
 
 
+# The seat rule, once: a slot takes a booking while it has a free seat and is not withdrawn. Raw SQL
+# embeds it (raksa/booking/sql.py: the seat UPDATE, the batch's lock step) and the ORM filters on it
+# through SlotQuerySet.with_free_seat, so there is no second statement of it to drift.
+SEAT_FREE_SQL = "{slot}.booked < {slot}.capacity AND NOT {slot}.withdrawn"
+
+
+class SlotQuerySet(models.QuerySet):
+    def with_free_seat(self) -> "SlotQuerySet":
+        condition = RawSQL(SEAT_FREE_SQL.format(slot=self.model._meta.db_table), [],
+                           output_field=models.BooleanField())
+        return self.alias(seat_free=condition).filter(seat_free=True)
+
+
 class Slot(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="slots")
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")
@@ -66,6 +80,8 @@ class Slot(models.Model):
     capacity = models.PositiveSmallIntegerField()
     booked = models.PositiveSmallIntegerField(default=0)
     withdrawn = models.BooleanField(default=False, help_text="closed day or schedule change: no new bookings")
+
+    objects = SlotQuerySet.as_manager()
 
     class Meta:
         indexes = [models.Index(fields=["unit", "service", "day"], name="slot_unit_service_day")]
@@ -96,8 +112,16 @@ class BookingStatus(models.TextChoices):
     NO_SHOW = "no_show", "ไม่มาตามนัด (No-show)"
 
 
+# The statuses of a booking that is still "on": at most one per citizen, unit and day (the constraint
+# below, the batch's SQL and the Python checks all read this tuple).
 ACTIVE_STATUSES = (BookingStatus.AWAITING_CITIZEN, BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN)
+ONE_ACTIVE_BOOKING_CONSTRAINT = "booking_one_active_per_citizen_unit_day"
+# A seat stays taken by these (a completed or missed booking used its slot's time).
 SEAT_HOLDING_STATUSES = ACTIVE_STATUSES + (BookingStatus.COMPLETED, BookingStatus.NO_SHOW)
+# Which bookings may move to another time or be cancelled: not one whose citizen has arrived (their
+# ticket is in the queue: it ends there).
+MOVABLE_STATUSES = (BookingStatus.AWAITING_CITIZEN, BookingStatus.CONFIRMED)
+CANCELLABLE_STATUSES = MOVABLE_STATUSES
 
 
 class BookingChannel(models.TextChoices):
@@ -105,6 +129,10 @@ class BookingChannel(models.TextChoices):
     PORTAL = "portal", "หน่วยบริการจองให้ (Unit)"
     API = "api", "API"
     WAITLIST = "waitlist", "จากรายชื่อรอ (Waitlist)"
+
+
+# A unit booked for the citizen (at the counter, or from its own software): the citizen confirms in LINE.
+UNIT_MADE_CHANNELS = (BookingChannel.PORTAL, BookingChannel.API)
 
 
 class Booking(models.Model):
@@ -129,9 +157,8 @@ class Booking(models.Model):
             models.Index(fields=["expires_at"], condition=Q(status="awaiting_citizen"), name="booking_awaiting_expiry"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["citizen", "unit", "day"],
-                                    condition=Q(status__in=["awaiting_citizen", "confirmed", "checked_in"]),
-                                    name="booking_one_active_per_citizen_unit_day"),
+            models.UniqueConstraint(fields=["citizen", "unit", "day"], condition=Q(status__in=ACTIVE_STATUSES),
+                                    name=ONE_ACTIVE_BOOKING_CONSTRAINT),
             models.CheckConstraint(condition=Q(status__in=BookingStatus.values), name="booking_status_valid"),
         ]
 

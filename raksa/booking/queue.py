@@ -25,7 +25,7 @@ from raksa.booking.models import (
     TicketStatus,
 )
 from raksa.booking.services import booking_confirm
-from raksa.core.db import violated_constraint
+from raksa.core.db import is_violation_of
 from raksa.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from raksa.core.timeutil import BANGKOK, service_day
 from raksa.eligibility.services import MESSAGES as ELIGIBILITY_MESSAGES
@@ -59,10 +59,6 @@ def unit_may_serve(unit_status: str) -> None:
 
 
 # SQLite names no constraint, only its columns.
-_OPEN_TICKET_CLASH = {OPEN_TICKET_CONSTRAINT,
-                      "booking_queueticket.unit_id, booking_queueticket.day, booking_queueticket.citizen_id"}
-
-
 def _already_in_queue(ticket: QueueTicket | None) -> Conflict:
     label = ticket.label if ticket else "-"
     return Conflict(f"This person is already in today's queue with ticket {label}: call that ticket.",
@@ -77,7 +73,7 @@ def _create_ticket(**fields) -> QueueTicket:
         with transaction.atomic():
             return QueueTicket.objects.create(**fields)
     except IntegrityError as exc:
-        if violated_constraint(exc) not in _OPEN_TICKET_CLASH:
+        if not is_violation_of(exc, QueueTicket, OPEN_TICKET_CONSTRAINT):
             raise
         raise _already_in_queue(open_ticket_of(unit_id=fields["unit_id"], day=fields["day"],
                                                citizen_id=fields.get("citizen_id"))) from None

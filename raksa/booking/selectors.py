@@ -46,6 +46,12 @@ def waitlist_position(entry) -> int:
                                         created_at__lte=entry.created_at, pk__lte=entry.pk).count()
 
 
+def booking_held(*, citizen_id: int, unit_id: int, day: dt.date) -> bool:
+    """Whether the citizen holds an active booking at the unit that day (the rule the
+    ``booking_one_active_per_citizen_unit_day`` constraint enforces; this only asks it ahead)."""
+    return Booking.objects.filter(citizen_id=citizen_id, unit_id=unit_id, day=day, status__in=ACTIVE_STATUSES).exists()
+
+
 def booking_active_count(slot_id: int) -> int:
     return Booking.objects.filter(slot_id=slot_id, status__in=ACTIVE_STATUSES).count()
 

@@ -115,8 +115,8 @@ def slots_free(*, unit_id: int, service_id: int, day: dt.date, now: dt.datetime 
     if day > service_day(now) + dt.timedelta(days=schedule.book_ahead_days):
         return []
     earliest = now + dt.timedelta(minutes=schedule.min_notice_minutes)
-    return list(Slot.objects.filter(unit_id=unit_id, service_id=service_id, day=day, withdrawn=False,
-                                    starts_at__gte=earliest, booked__lt=F("capacity")).order_by("starts_at"))
+    return list(Slot.objects.filter(unit_id=unit_id, service_id=service_id, day=day, starts_at__gte=earliest)
+                .with_free_seat().order_by("starts_at"))
 
 
 def slots_full(*, unit_id: int, service_id: int, day: dt.date, now: dt.datetime | None = None) -> list[Slot]:

@@ -50,6 +50,23 @@ def prepared_cursor(sql: str, params: Sequence[Any]) -> Iterator[Any]:
         yield cursor
 
 
+class Columns:
+    """The columns a raw query selects, each ``expression AS name``, and where each name sits in a
+    row: code reads ``row[cols.at["slot_id"]]``, by name, at the cost of a dict lookup (no per-row
+    mapping on the hot paths). ``cols.sql`` is the SELECT list."""
+
+    def __init__(self, *columns: tuple[str, str], offset: int = 0) -> None:
+        self.columns = columns
+        self.sql = ", ".join(f"{expression} AS {name}" for expression, name in columns)
+        self.at = {name: offset + i for i, (_, name) in enumerate(columns)}
+        if len(self.at) != len(columns):
+            raise ValueError("column names must be unique")
+
+    def after(self, count: int) -> Columns:
+        """The same columns when ``count`` others come first in the row."""
+        return Columns(*self.columns, offset=count)
+
+
 def violated_constraint(exc: IntegrityError) -> str | None:
     """The name of the constraint an IntegrityError broke, as PostgreSQL reports it (``diag``), or, on
     SQLite, which names no constraint, the text after "constraint failed:" (its columns)."""
@@ -58,3 +75,15 @@ def violated_constraint(exc: IntegrityError) -> str | None:
         return diag.constraint_name
     text = str(exc)
     return text.split("constraint failed:", 1)[1].strip() if "constraint failed:" in text else None
+
+
+def is_violation_of(exc: IntegrityError, model: type, name: str) -> bool:
+    """Whether ``exc`` broke ``model``'s constraint called ``name``: by the name PostgreSQL reports;
+    on SQLite, which names no constraint, by the columns of that unique constraint."""
+    broken = violated_constraint(exc)
+    if broken is None or broken == name:
+        return broken == name
+    constraint = next((c for c in model._meta.constraints if c.name == name), None)
+    fields = getattr(constraint, "fields", ())
+    table = model._meta.db_table
+    return bool(fields) and broken == ", ".join(f"{table}.{model._meta.get_field(f).column}" for f in fields)

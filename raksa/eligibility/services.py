@@ -14,6 +14,7 @@ from django.db import connection
 
 from raksa.core.thaidate import format_date
 from raksa.core.timeutil import service_day
+from raksa.eligibility import sql
 from raksa.people.models import Citizen, Scheme
 from raksa.units.models import Service, Unit, UnitStatus
 
@@ -73,23 +74,6 @@ class Decision:
                         else f"สิทธิของบุคคลนี้สิ้นสุดเมื่อ {ended} ก่อนวันที่เลือก")
             out.append({"code": reason.value, "message": text})
         return out
-
-
-# The facts a decision needs about the citizen's right and the unit's contract, as SQL templates that run
-# on PostgreSQL and SQLite alike; {citizen}, {day}, {unit}, {service} are filled with "%s" placeholders or
-# with column names. The booking engine embeds the same fragments in its one-query hot path.
-COVERAGE_SQL = (
-    "(SELECT cv.id FROM people_coverage cv WHERE cv.citizen_id = {citizen} AND cv.valid_from <= {day} "
-    "ORDER BY cv.valid_from DESC LIMIT 1)"
-)
-LATER_COVERAGE_SQL = (
-    "EXISTS (SELECT 1 FROM people_coverage lc WHERE lc.citizen_id = {citizen} AND lc.valid_from > {day})"
-)
-CONTRACT_SQL = (
-    "EXISTS (SELECT 1 FROM units_unitservice us WHERE us.unit_id = {unit} AND us.service_id = {service} "
-    "AND us.valid_from <= {day} AND (us.valid_to IS NULL OR us.valid_to >= {day}))"
-)
-_PARAM = {"citizen": "%s", "day": "%s", "unit": "%s", "service": "%s"}
 
 
 def as_date(value) -> dt.date | None:
@@ -161,15 +145,15 @@ class CoverageFacts:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
 
 
-def coverage_from_row(citizen_id: int, row: tuple) -> CoverageFacts | None:
-    """``row`` = (id, scheme, subtype, main_unit_id, valid_from, valid_to) or all None."""
-    if row[0] is None:
+def coverage_from_row(citizen_id: int, row: tuple, at: dict[str, int]) -> CoverageFacts | None:
+    """The right in force from a row with the ``coverage_*`` columns of ``sql.fact_columns`` (positions
+    ``at``), or None when there is none."""
+    if row[at["coverage_id"]] is None:
         return None
-    return CoverageFacts(id=row[0], citizen_id=citizen_id, scheme=row[1], subtype=row[2], main_unit_id=row[3],
-                         valid_from=as_date(row[4]), valid_to=as_date(row[5]))
-
-
-COVERAGE_COLUMNS = "c.id, c.scheme, c.subtype, c.main_unit_id, c.valid_from, c.valid_to"
+    return CoverageFacts(id=row[at["coverage_id"]], citizen_id=citizen_id, scheme=row[at["coverage_scheme"]],
+                         subtype=row[at["coverage_subtype"]], main_unit_id=row[at["coverage_main_unit_id"]],
+                         valid_from=as_date(row[at["coverage_valid_from"]]),
+                         valid_to=as_date(row[at["coverage_valid_to"]]))
 
 
 def eligibility_check(*, citizen: Citizen, unit: Unit, service: Service, on: dt.date | dt.datetime | None = None
@@ -179,13 +163,12 @@ def eligibility_check(*, citizen: Citizen, unit: Unit, service: Service, on: dt.
 
     One query gathers the facts (right in force, a later right, the contract); :func:`decide` rules."""
     day = service_day(on) if on is None or isinstance(on, dt.datetime) else on
-    sql = (f"SELECT {COVERAGE_COLUMNS}, {LATER_COVERAGE_SQL.format(**_PARAM)}, {CONTRACT_SQL.format(**_PARAM)} "
-           f"FROM (SELECT {COVERAGE_SQL.format(**_PARAM)} AS coverage_id) x "
-           "LEFT JOIN people_coverage c ON c.id = x.coverage_id")
     d = connection.ops.adapt_datefield_value(day)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [citizen.pk, d, unit.pk, service.pk, d, d, citizen.pk, d])
+        cursor.execute(sql.CHECK_SQL, [citizen.pk, d, unit.pk, service.pk, d, d, citizen.pk, d])
         row = cursor.fetchone()
-    return decide(Facts(day=day, coverage=coverage_from_row(citizen.pk, row[:6]), later_coverage=bool(row[6]),
-                        unit_status=unit.status, unit_type=unit.unit_type, service_active=service.active,
-                        service_unit_type=service.unit_type, contracted=bool(row[7])))
+    at = sql.CHECK_COLUMNS.at
+    return decide(Facts(day=day, coverage=coverage_from_row(citizen.pk, row, at),
+                        later_coverage=bool(row[at["later_coverage"]]), unit_status=unit.status,
+                        unit_type=unit.unit_type, service_active=service.active, service_unit_type=service.unit_type,
+                        contracted=bool(row[at["contracted"]])))

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from interfaces.api.tests.helpers import make_api_unit
-from raksa.booking.models import Booking, Slot
+from raksa.booking.models import Booking, BookingChannel, Slot
 from raksa.booking.queue import ticket_issue_walk_in
 from raksa.core.timeutil import BANGKOK, service_day
 from raksa.testing.factories import CitizenFactory, CoverageFactory, UnitFactory, make_national_id
@@ -39,6 +39,7 @@ def test_book_cancel_reschedule_with_a_unit_key(client, setup):
     booking = response.json()
     assert booking["status"] == "awaiting_citizen" and booking["expires_at"]
     ref = booking["reference"]
+    assert Booking.objects.get(reference=ref).channel == BookingChannel.API  # the unit's software, not its counter
     moved = post(client, f"/api/v1/bookings/{ref}/reschedule", {"slot_id": second.pk}, **setup["auth"]).json()
     assert moved["local_time"] == "01:00" and moved["reference"] == ref
     assert (Slot.objects.get(pk=first.pk).booked, Slot.objects.get(pk=second.pk).booked) == (0, 1)

@@ -8,5 +8,6 @@ def write_path(request, monkeypatch):
     through both (on SQLite only the second exists)."""
     if request.param == "one_statement" and connection.vendor != "postgresql":
         pytest.skip("one-statement writes need PostgreSQL")
-    monkeypatch.setattr("raksa.booking.services._writes_in_one_statement", lambda: request.param == "one_statement")
+    monkeypatch.setattr("raksa.booking.services.create.writes_in_one_statement",
+                        lambda: request.param == "one_statement")
     return request.param

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from raksa.audit.models import AuditEntry
 from raksa.booking import batch as batch_module
+from raksa.booking import sql as booking_sql
 from raksa.booking.batch import BookingRequest, bookings_create_many
 from raksa.booking.models import Booking, BookingStatus, Slot
 from raksa.booking.services import booking_create
@@ -61,7 +62,7 @@ def test_a_batch_gives_every_request_the_answer_booking_create_would():
         BookingStatus.AWAITING_CITIZEN, BookingStatus.AWAITING_CITIZEN, "SLOT_FULL", "ALREADY_BOOKED",
         "ALREADY_BOOKED", "NOT_ELIGIBLE", "INVALID_NATIONAL_ID", "CITIZEN_NOT_FOUND", "SLOT_NOT_FOUND", "FORBIDDEN",
         BookingStatus.AWAITING_CITIZEN, BookingStatus.AWAITING_CITIZEN, BookingStatus.AWAITING_CITIZEN]
-    batch_writes = [q["sql"] for q in queries.captured_queries if q["sql"] == batch_module._WRITE_MANY_SQL]
+    batch_writes = [q["sql"] for q in queries.captured_queries if q["sql"] == booking_sql.WRITE_MANY_SQL]
     assert len(batch_writes) == 1  # r0, r1, r2, r10, r11 and r12 in one statement
     for slot, seats in ((t10, 2), (t11, 2), (t12, 0), (t13, 2)):
         assert Slot.objects.get(pk=slot.pk).booked == seats == Booking.objects.filter(slot=slot).count()
@@ -122,8 +123,9 @@ def test_racing_batches_and_single_bookings_never_overbook():
     assert connection.vendor == "postgresql"
 
 
-def test_a_booking_made_after_the_facts_query_is_caught_by_the_index_and_its_seat_given_back(monkeypatch):
+def test_a_booking_made_after_the_facts_query_is_caught_by_the_index_and_its_seat_given_back(monkeypatch, caplog):
     schedule, _ = make_schedule(seats=2)
+    counted_before = batch_module.FALLBACKS["batch_failed:UniqueViolation"]
     first, second = Slot.objects.filter(unit=schedule.unit, day=NOW.date()).order_by("starts_at")[20:22]
     late, other = person(), person()
     real_write = batch_module._write
@@ -137,6 +139,10 @@ def test_a_booking_made_after_the_facts_query_is_caught_by_the_index_and_its_sea
                                              BookingRequest(other, first.pk, schedule.unit_id, NOW, "b")])
     assert [outcome(r) for r in results] == ["ALREADY_BOOKED", BookingStatus.AWAITING_CITIZEN]
     assert Slot.objects.get(pk=first.pk).booked == 1 == Booking.objects.filter(slot=first).count()
+    # The batch fell back to one-by-one booking: never silently (make bench reports the count).
+    assert batch_module.FALLBACKS["batch_failed:UniqueViolation"] == counted_before + 2
+    [record] = [r for r in caplog.records if r.getMessage() == "booking.batch.fallback"]
+    assert (record.levelname, record.reason, record.requests) == ("WARNING", "batch_failed:UniqueViolation", 2)
 
 
 def test_one_request_failing_unexpectedly_is_its_own_answer_only(monkeypatch):

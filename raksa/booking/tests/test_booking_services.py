@@ -75,7 +75,8 @@ def test_full_slot_refuses_and_changes_nothing(write_path):
 def test_references_are_eight_symbols_easy_to_read_aloud_and_all_symbols_occur():
     from collections import Counter
 
-    from raksa.booking.services import _REFERENCE_ALPHABET, _new_reference
+    from raksa.booking.services.create import REFERENCE_ALPHABET as _REFERENCE_ALPHABET
+    from raksa.booking.services.create import new_reference as _new_reference
 
     references = [_new_reference() for _ in range(4000)]
     assert all(len(r) == 8 and set(r) <= set(_REFERENCE_ALPHABET) for r in references)
@@ -404,7 +405,7 @@ def test_both_write_paths_write_the_same_booking_and_audit_row(monkeypatch):
     staff = UserFactory(username="somchai")
     rows = []
     for one_statement, citizen in zip((True, False), ucs_citizens(2), strict=True):
-        monkeypatch.setattr("raksa.booking.services._writes_in_one_statement", lambda v=one_statement: v)
+        monkeypatch.setattr("raksa.booking.services.create.writes_in_one_statement", lambda v=one_statement: v)
         token = set_request_id("req-1")
         try:
             booking = booking_create(actor=staff, citizen=citizen, slot_id=slot_at(schedule, T10).pk,
