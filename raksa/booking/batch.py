@@ -1,22 +1,23 @@
 """Many bookings in one go: the group commit behind the API's surge lane.
 
-``bookings_create_many`` books each request exactly as :func:`raksa.booking.services.booking_create`
-would (same checks in the same order, same rows, same errors), but a whole batch costs PostgreSQL two
-statements: one facts query, and one statement that locks the batch's slots in id order
-(``locks.py``), gives each slot's free seats to its first requests in request order (the others get
-SLOT_FULL) and inserts the bookings and their audit rows (atomic as any single statement).
+``bookings_create_many`` answers a list of requests exactly as :func:`booking_create` would, one at a
+time in their order (same checks in the same order, same rows, same errors; a property test holds it
+to that), but a run of them costs PostgreSQL two statements: one facts query, and one statement that
+locks the run's slots in id order (``locks.py``), gives each slot's free seats to its first requests in
+request order (the others get SLOT_FULL) and inserts the bookings and their audit rows (atomic as any
+single statement).
 
-Requests whose citizen already holds a booking at the unit that day, or asks twice in the batch, are
-booked one by one with ``booking_create`` after the batch (they get SLOT_FULL or ALREADY_BOOKED,
-whichever booking alone gives at that moment); so is the whole batch if its statement fails (a
-booking made by the same citizen in the meantime, a deadlock…). The requests of a batch arrived
-together, so every answer is one that booking them one at a time in some order gives.
+Why the answers match: within a run no citizen appears twice, so a request's answer depends only on
+the facts (read once, before the run; a citizen who already holds a booking that day is told
+ALREADY_BOOKED from them, before any seat, as ``booking_create`` does) and on how many earlier requests
+of the run took seats of its slot. A citizen's second request starts a new run, whose facts see the
+first one's booking. A lone request is booked by ``booking_create`` itself.
 
-A batch whose statement fails is logged (WARNING ``booking.batch.fallback`` with ``reason``, the
-error's class, and ``requests``, how many went one by one) and counted in :data:`FALLBACKS`: a batch
-query that always failed would otherwise hide behind correct answers at a fraction of the speed
-(``make bench`` reports ``booking.batch.fallbacks``; 0 in a healthy run). Requests sent alone by design
-(holders, repeats) are logged at INFO as ``booking.batch.alone``.
+If a run's statement fails (a booking made by the same citizen in the meantime, a deadlock…), the run
+wrote nothing and its requests are booked one by one: logged (WARNING ``booking.batch.fallback`` with
+``reason``, the error's class, and ``requests``, how many went one by one) and counted in
+:data:`FALLBACKS`, because a batch query that always failed would otherwise hide behind correct answers
+at a fraction of the speed (``make bench`` reports ``booking.batch.fallbacks``; 0 in a healthy run).
 """
 
 from __future__ import annotations
@@ -72,56 +73,53 @@ def bookings_create_many(*, requests: list[BookingRequest]) -> list[NewBooking |
     unexpected error that stopped it (logged)."""
     if len(requests) == 1 or connection.vendor != "postgresql":
         return [_one(r) for r in requests]
-    results: list[NewBooking | Booking | DomainError | None] = [None] * len(requests)
-    try:
-        with transaction.atomic() if connection.in_atomic_block else nullcontext():  # a caller's transaction
-            _book_batch(requests, results)                                            # survives a failure
-    except DatabaseError as exc:  # nothing was written by the batch: what is left is booked one by one below
-        _fall_back(f"batch_failed:{type(exc.__cause__ or exc).__name__}", sum(r is None for r in results))
-    return [r if r is not None else _one(requests[i]) for i, r in enumerate(results)]
-
-
-def _book_batch(requests: list[BookingRequest], results: list) -> None:
-    """Fill in ``results`` for what the batch settles; the rest stays None (booked alone)."""
+    results: list[NewBooking | Booking | DomainError | Exception | None] = [None] * len(requests)
     hashes: dict[int, bytes] = {}
     for i, r in enumerate(requests):
         try:
             hashes[i] = pii.lookup_hash(nid.normalize(r.national_id))
         except DomainError as exc:
             results[i] = exc
-    if not hashes:
-        return
-    found, holders = {}, set()  # holders: the citizen already holds an active booking at that unit that day
-    order = list(hashes)
-    batch_json = json.dumps([{"ord": n, "cid_hash": hashes[i].hex(), "slot_id": requests[i].slot_id}
-                             for n, i in enumerate(order)])
+    run: list[int] = []
+    in_run: set[bytes] = set()
+    for i, cid_hash in hashes.items():
+        if cid_hash in in_run:  # the same citizen again: in a run of its own, after this one is written
+            _book_run(requests, hashes, run, results)
+            run, in_run = [], set()
+        run.append(i)
+        in_run.add(cid_hash)
+    if run:
+        _book_run(requests, hashes, run, results)
+    return results  # type: ignore[return-value]  (every request is settled)
+
+
+def _book_run(requests: list[BookingRequest], hashes: dict[int, bytes], run: list[int], results: list) -> None:
+    """Settle the requests ``run`` (indexes, no citizen twice) in ``results``."""
+    if len(run) > 1:
+        try:
+            with transaction.atomic() if connection.in_atomic_block else nullcontext():  # a caller's transaction
+                _book_together(requests, hashes, run, results)                          # survives a failure
+        except DatabaseError as exc:  # the run wrote nothing: what is left is booked one by one below
+            _fall_back(f"batch_failed:{type(exc.__cause__ or exc).__name__}", sum(results[i] is None for i in run))
+    for i in run:
+        if results[i] is None:
+            results[i] = _one(requests[i])
+
+
+def _book_together(requests: list[BookingRequest], hashes: dict[int, bytes], run: list[int], results: list) -> None:
     at = sql.FACTS_MANY_COLUMNS.at
+    batch_json = json.dumps([{"ord": n, "cid_hash": hashes[i].hex(), "slot_id": requests[i].slot_id}
+                             for n, i in enumerate(run)])
     with prepared_cursor(sql.FACTS_MANY_SQL, [batch_json]) as cursor:
-        for row in cursor.fetchall():
-            i = order[row[at["ord"]]]
-            found[i] = facts_from_row(row, at)
-            if row[at["holds"]]:
-                holders.add(i)
+        found = {run[row[at["ord"]]]: facts_from_row(row, at) for row in cursor.fetchall()}
     batch: dict[int, NewBooking] = {}
-    seen, alone = set(), Counter()
-    for i in order:
+    for i in run:
         r = requests[i]
         try:
-            booking = new_booking(found.get(i), actor=None, channel=BookingChannel.API, now=r.now,
-                                  for_unit_id=r.for_unit_id)
+            batch[i] = new_booking(found.get(i), actor=None, channel=BookingChannel.API, now=r.now,
+                                   for_unit_id=r.for_unit_id)
         except DomainError as exc:
             results[i] = exc
-            continue
-        key = (booking.citizen_id, booking.unit_id, booking.day)
-        if i in holders:  # alone, where the seats decide between SLOT_FULL and ALREADY_BOOKED
-            alone["holds_booking"] += 1
-        elif key in seen:
-            alone["twice_in_batch"] += 1
-        else:
-            batch[i] = booking
-        seen.add(key)
-    for reason, count in alone.items():  # by design, not a fallback: logged for whoever wonders where they went
-        logger.info("booking.batch.alone", extra={"reason": reason, "requests": count})
     if batch:
         for i, booking in _write(requests, batch).items():
             results[i] = booking

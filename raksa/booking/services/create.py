@@ -113,21 +113,26 @@ def booking_create(
     return booking
 
 
-def new_booking(found: tuple[int | None, SlotFacts, Facts] | None, *, actor: Any, channel: str, now: dt.datetime,
+def new_booking(found: Found | None, *, actor: Any, channel: str, now: dt.datetime,
                 for_unit_id: int | None) -> NewBooking:
     """The booking to make for what the facts query found, or the reason there is none (raised):
-    SLOT_NOT_FOUND, CITIZEN_NOT_FOUND, FORBIDDEN, SLOT_NOT_BOOKABLE, NOT_ELIGIBLE, in that order."""
+    SLOT_NOT_FOUND, CITIZEN_NOT_FOUND, FORBIDDEN, SLOT_NOT_BOOKABLE, NOT_ELIGIBLE, ALREADY_BOOKED, in
+    that order; SLOT_FULL is the seat's to say. ALREADY_BOOKED comes before the seat, so a citizen who
+    holds a booking that day hears so whether or not the slot asked for is full."""
     if found is None:
         raise errors.slot_not_found()
-    citizen_id, slot, facts = found
-    if citizen_id is None:
+    slot = found.slot
+    if found.citizen_id is None:
         raise citizen_not_found()
     if for_unit_id is not None and slot.unit_id != for_unit_id:
         raise Forbidden("You do not act for this unit.", "คุณไม่มีสิทธิดำเนินการแทนหน่วยบริการนี้")
     check_bookable(slot, now)
-    decision = decide(facts)
+    decision = decide(found.facts)
     if not decision.eligible:
         raise errors.NotEligible(decision)
+    if found.holds_booking:
+        raise errors.already_booked()
+    citizen_id = found.citizen_id
     awaiting = channel in UNIT_MADE_CHANNELS
     return NewBooking(
         reference=new_reference(), citizen_id=citizen_id, unit_id=slot.unit_id, service_id=slot.service_id,
@@ -219,9 +224,8 @@ def _as_datetime(value) -> dt.datetime:
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
 
 
-def slot_with_facts(citizen_id: int | None, citizen_hash: bytes | None, slot_id: int
-                    ) -> tuple[int | None, SlotFacts, Facts] | None:
-    """(the citizen's id or None if unknown, the slot, the facts), or None if there is no such slot."""
+def slot_with_facts(citizen_id: int | None, citizen_hash: bytes | None, slot_id: int) -> Found | None:
+    """What the facts query found, or None if there is no such slot."""
     if citizen_hash is None:
         query, who = sql.SLOT_FACTS_BY_ID_SQL, citizen_id
     else:
@@ -257,9 +261,19 @@ class SlotFacts:
     service_code: str
 
 
-def facts_from_row(row: tuple, at: dict[str, int]) -> tuple[int | None, SlotFacts, Facts]:
-    """(the citizen's id or None if unknown, the slot, the facts) from a row with the columns of
-    ``sql.SLOT_FACTS_COLUMNS`` at positions ``at``."""
+@dataclass(frozen=True, slots=True)
+class Found:
+    """What one booking's facts query found: the citizen's id (None if unknown), the slot, the rights
+    facts, and whether the citizen already holds an active booking at the unit that day."""
+
+    citizen_id: int | None
+    slot: SlotFacts
+    facts: Facts
+    holds_booking: bool
+
+
+def facts_from_row(row: tuple, at: dict[str, int]) -> Found:
+    """What a row with the columns of ``sql.SLOT_FACTS_COLUMNS`` (at positions ``at``) says."""
     citizen_id = row[at["citizen_id"]]
     day = as_date(row[at["slot_day"]])
     slot = SlotFacts(
@@ -274,4 +288,4 @@ def facts_from_row(row: tuple, at: dict[str, int]) -> tuple[int | None, SlotFact
                   later_coverage=bool(row[at["later_coverage"]]), unit_status=row[at["unit_status"]],
                   unit_type=row[at["unit_type"]], service_active=bool(row[at["service_active"]]),
                   service_unit_type=row[at["service_unit_type"]], contracted=bool(row[at["contracted"]]))
-    return citizen_id, slot, facts
+    return Found(citizen_id=citizen_id, slot=slot, facts=facts, holds_booking=bool(row[at["holds_booking"]]))

@@ -45,8 +45,8 @@ def test_a_batch_gives_every_request_the_answer_booking_create_would():
         BookingRequest(person(), t10.pk, unit, NOW, "r0"),              # booked in the batch
         BookingRequest(twice, t11.pk, unit, NOW, "r1"),                 # 11:00 has 1 seat for 2: the first gets it
         BookingRequest(person(), t11.pk, unit, NOW, "r2"),              # SLOT_FULL
-        BookingRequest(twice, t12.pk, unit, NOW, "r3"),                 # twice in the batch: alone, ALREADY_BOOKED
-        BookingRequest(holder, t12.pk, unit, NOW, "r4"),                # booked before: alone, ALREADY_BOOKED
+        BookingRequest(twice, t12.pk, unit, NOW, "r3"),                 # twice: starts a second run, ALREADY_BOOKED
+        BookingRequest(holder, t12.pk, unit, NOW, "r4"),                # booked before: ALREADY_BOOKED (facts)
         BookingRequest(person(Scheme.SSS), t10.pk, unit, NOW, "r5"),    # NOT_ELIGIBLE
         BookingRequest("1234", t10.pk, unit, NOW, "r6"),                # INVALID_NATIONAL_ID
         BookingRequest(make_national_id(), t10.pk, unit, NOW, "r7"),    # CITIZEN_NOT_FOUND
@@ -63,7 +63,7 @@ def test_a_batch_gives_every_request_the_answer_booking_create_would():
         "ALREADY_BOOKED", "NOT_ELIGIBLE", "INVALID_NATIONAL_ID", "CITIZEN_NOT_FOUND", "SLOT_NOT_FOUND", "FORBIDDEN",
         BookingStatus.AWAITING_CITIZEN, BookingStatus.AWAITING_CITIZEN, BookingStatus.AWAITING_CITIZEN]
     batch_writes = [q["sql"] for q in queries.captured_queries if q["sql"] == booking_sql.WRITE_MANY_SQL]
-    assert len(batch_writes) == 1  # r0, r1, r2, r10, r11 and r12 in one statement
+    assert len(batch_writes) == 2  # r0, r1, r2 in one statement; r10, r11, r12 in the second run's
     for slot, seats in ((t10, 2), (t11, 2), (t12, 0), (t13, 2)):
         assert Slot.objects.get(pk=slot.pk).booked == seats == Booking.objects.filter(slot=slot).count()
     for i in (0, 1, 10, 11, 12):

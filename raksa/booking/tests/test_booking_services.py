@@ -103,6 +103,17 @@ def test_one_active_booking_per_citizen_per_unit_per_day(write_path):
     assert Slot.objects.get(starts_at=T11, unit=schedule.unit).booked == 0  # the seat was given back
 
 
+def test_someone_already_booked_that_day_hears_so_even_when_the_slot_asked_for_is_full(write_path):
+    """ALREADY_BOOKED comes before the seat: whether the other time is full does not change the answer
+    (so a batch and one-at-a-time booking agree whatever the order)."""
+    schedule, citizen = make_schedule(seats=1)
+    booking_create(actor=None, citizen=citizen, slot_id=slot_at(schedule, T10).pk, now=NOW)
+    booking_create(actor=None, citizen=ucs_citizens(1)[0], slot_id=slot_at(schedule, T11).pk, now=NOW)  # fills 11:00
+    assert code_of(lambda: booking_create(actor=None, citizen=citizen, slot_id=slot_at(schedule, T11).pk,
+                                          now=NOW)) == "ALREADY_BOOKED"
+    assert Slot.objects.get(starts_at=T11, unit=schedule.unit).booked == 1
+
+
 def test_minimum_notice_and_booking_window():
     schedule, citizen = make_schedule(min_notice=120, ahead=2)
     assert code_of(lambda: booking_create(actor=None, citizen=citizen, slot_id=slot_at(schedule, T10).pk,
