@@ -42,7 +42,7 @@ for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null &
 
 # A running service has its connections open and its statements prepared before a surge: warm it up
 # on units of its own (not measured), then measure.
-echo "booking bench: warm-up (not measured)" >&2
+echo "booking bench$run: warm-up (not measured)" >&2
 .venv/bin/python bench/loadgen.py "$work/warm.jsonl" --port "$port" --concurrency "$CLIENTS" --max-seconds 20 >&2
 echo "booking bench$run: surge of $CLIENTS clients (hot units until full, then many units)" >&2
 surge_from=$(stat -c %s "$work/server.log")  # the log's size when the surge starts: what follows is the surge's

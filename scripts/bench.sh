@@ -60,6 +60,8 @@ scripts/bench-booking.sh
 # seed (a minute), and the first run's bookings sit beside it as a service's earlier bookings would. The restart
 # empties shared_buffers; the warm-up of bench-booking.sh reads the hot indexes back, as it did for the first run.
 echo "bench: restarting PostgreSQL durable (fsync, synchronous_commit, full_page_writes on)" >&2
+durable_started=$(date +%s)
 RAKSA_PG_DURABLE=1 scripts/pg-cluster.sh restart "$dir" "$port" >/dev/null
 BENCH_DURABLE=1 scripts/bench-booking.sh
+echo "bench: the durable run took $(( $(date +%s) - durable_started )) s" >&2
 echo "bench: done in $(( $(date +%s) - started )) s" >&2
