@@ -43,9 +43,15 @@ def bench_national_id(i: int) -> str:
 
 @transaction.atomic
 def make_units(count: int, seats: int, service: Service, province: Province, start_hcode: int) -> list[tuple]:
+    """``count`` units with the first free hcodes from ``start_hcode`` on (the seeded registry's units
+    have random hcodes anywhere in 10000-99999)."""
+    taken = set(Unit.objects.filter(hcode__gte=f"{start_hcode:05d}").values_list("hcode", flat=True))
+    hcodes = [h for h in (f"{n:05d}" for n in range(start_hcode, 100000)) if h not in taken][:count]
+    if len(hcodes) < count:
+        raise SystemExit(f"no {count} free hcodes from {start_hcode} on")
     units = Unit.objects.bulk_create([
-        Unit(hcode=f"{start_hcode + i:05d}", name=f"ร้านยาทดสอบโหลด {start_hcode + i}", unit_type=UnitType.PHARMACY,
-             province=province, status=UnitStatus.VERIFIED) for i in range(count)])
+        Unit(hcode=hcode, name=f"ร้านยาทดสอบโหลด {hcode}", unit_type=UnitType.PHARMACY,
+             province=province, status=UnitStatus.VERIFIED) for hcode in hcodes])
     UnitService.objects.bulk_create([UnitService(unit=u, service=service, valid_from=dt.date(2020, 1, 1))
                                      for u in units])
     result = []
@@ -57,8 +63,8 @@ def make_units(count: int, seats: int, service: Service, province: Province, sta
     return result
 
 
-def make_citizens(count: int) -> list[str]:
-    ids = [bench_national_id(i) for i in range(count)]
+def make_citizens(count: int, offset: int) -> list[str]:
+    ids = [bench_national_id(offset + i) for i in range(count)]
     for start in range(0, count, 5000):
         chunk = ids[start:start + 5000]
         with transaction.atomic():
@@ -154,6 +160,10 @@ def main() -> None:
     parser.add_argument("--warm-requests", type=int, default=40)
     parser.add_argument("--pgbench-units", type=int, default=40)
     parser.add_argument("--pgbench-seats", type=int, default=100)
+    # A second surge on the same database (make bench's durable run) needs units and citizens of its own.
+    parser.add_argument("--hcode-base", type=int, default=70000, help="hot units from here, many +1000, warm +2000,"
+                        " pgbench +3000")
+    parser.add_argument("--citizen-offset", type=int, default=0, help="bench citizens' numbers start here")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -162,12 +172,14 @@ def main() -> None:
     if service is None:
         service = Service.objects.create(code="BENCH1", name_th="บริการทดสอบ", name_en="Bench", unit_type="pharmacy")
     province = Province.objects.get(code="10")
-    hot = make_units(args.hot_units, args.hot_seats, service, province, 70000)
-    many = make_units(args.many_units, args.many_seats, service, province, 71000)
-    warm = make_units(args.warm_units, args.hot_seats, service, province, 72000)
+    base = args.hcode_base
+    hot = make_units(args.hot_units, args.hot_seats, service, province, base)
+    many = make_units(args.many_units, args.many_seats, service, province, base + 1000)
+    warm = make_units(args.warm_units, args.hot_seats, service, province, base + 2000)
     hot_seats = args.hot_units * 24 * args.hot_seats
     hot_requests = int(hot_seats * args.hot_oversubscribe / args.hot_units)
-    ids = make_citizens(max(hot_requests * args.hot_units, args.many_requests * args.many_units) + 10)
+    ids = make_citizens(max(hot_requests * args.hot_units, args.many_requests * args.many_units) + 10,
+                        args.citizen_offset)
     tomorrow = service_day() + dt.timedelta(days=1)
     for name, rows in (("warm", plan(warm, ids, args.warm_requests, tomorrow, rng)),
                        ("hot", plan(hot, ids, hot_requests, tomorrow, rng)),
@@ -175,13 +187,14 @@ def main() -> None:
         with (out / f"{name}.jsonl").open("w") as f:
             for row in rows:
                 f.write(json.dumps(row) + "\n")
-    pgbench_units = make_units(args.pgbench_units, args.pgbench_seats, service, province, 73000)
+    pgbench_units = make_units(args.pgbench_units, args.pgbench_seats, service, province, base + 3000)
     npgslots = pgbench_tables([u for u, _ in pgbench_units], tomorrow, ids)
     (out / "booking.pgbench").write_text(pgbench_script())
     meta = {"service_id": service.pk, "day": tomorrow.isoformat(), "hot_seats": hot_seats,
             "citizens": len(ids), "pgbench_slots": npgslots}
-    (out / "meta.json").write_text(json.dumps(meta))
     print(json.dumps(meta), file=sys.stderr)
+    meta["surge_unit_ids"] = [u.pk for u, _ in hot + many + warm]  # bench/booking_report.py checks their seats
+    (out / "meta.json").write_text(json.dumps(meta))
 
 
 if __name__ == "__main__":
