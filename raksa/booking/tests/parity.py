@@ -254,8 +254,8 @@ def rows(world: World, labels: dict[str, str], *, exact_times: bool = True) -> d
     (two worlds built at different times) keeps how long a hold lasts instead of the instants.
 
     The audit rows' ``at`` is left out: a batch stamps the time its request arrived (the request's
-    ``now``), booking_create the time of the write (the README's batch decision); they differ by the
-    batch's wait, and are not what a reader of the log relies on to tell bookings apart."""
+    ``now``, as the booking's ``created_at``), booking_create the time of its write (``timezone.now()``
+    in the audit service), so they differ by the time between the two."""
     names = world.name_of()
     bookings, ids = {}, {}
     for b in Booking.objects.filter(unit_id__in=world.unit_ids.values()).order_by("pk"):
