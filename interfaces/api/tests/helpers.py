@@ -27,3 +27,27 @@ def make_api_unit() -> dict:
     slots = list(Slot.objects.filter(unit=unit, day=tomorrow).order_by("starts_at"))
     return {"national_id": national_id, "unit": unit, "service": service, "key": key, "api_key": api_key,
             "slots": slots, "tomorrow": tomorrow}
+
+
+def lane_batches(monkeypatch, *, hold_first_until_queued: int = 0) -> list[int]:
+    """Record the size of each batch the fast lane's group commit books (the list returned fills up).
+    ``hold_first_until_queued``: the first batch waits (up to 10 s) until that many requests queue
+    behind it, so that they are booked together in the next one. The lane's private names that the
+    tests need are here only."""
+    import time
+
+    from interfaces.api import fast_booking
+
+    sizes: list[int] = []
+    real = fast_booking.bookings_create_many
+
+    def recorded(*, requests):
+        sizes.append(len(requests))
+        if len(sizes) == 1:
+            give_up = time.monotonic() + 10
+            while len(fast_booking._group_commit._queue) < hold_first_until_queued and time.monotonic() < give_up:
+                time.sleep(0.005)
+        return real(requests=requests)
+
+    monkeypatch.setattr(fast_booking, "bookings_create_many", recorded)
+    return sizes
