@@ -40,9 +40,9 @@ from raksa.testing.factories import (
 )
 from raksa.units.models import UnitStatus, UnitType
 
-# Private names (the lead is splitting raksa/booking/services.py into a package: change these when they move).
-WRITES_IN_ONE_STATEMENT = "raksa.booking.services._writes_in_one_statement"  # which write path booking_create takes
-BOOKED_ALONE = "_one"  # raksa.booking.batch's "book this request with booking_create" (after the batch)
+# Private names (change these when they move). Which write path booking_create takes:
+WRITES_IN_ONE_STATEMENT = "raksa.booking.services.create.writes_in_one_statement"
+BOOKED_ALONE = "_one"  # raksa.booking.batch's "book this request with booking_create" (a lone run, a fallback)
 
 DAY_AHEAD = 3  # the world's day: far enough ahead that a midnight during a test changes no answer
 INVALID_NATIONAL_ID = "1234567890123"  # 13 digits, wrong check digit
@@ -187,7 +187,7 @@ def rolled_back() -> Iterator[None]:
 
 
 def book_one_at_a_time(world: World, asks: Sequence[Ask], order: Sequence[int] | None = None) -> list:
-    """Each request with booking_create, as the API books for a unit (channel portal, no user), in
+    """Each request with booking_create, as the API books for a unit (channel api, no user), in
     ``order`` (indexes of ``asks``; default: as given). One result per ask, in the asks' order: the
     Booking, or the DomainError that refused it."""
     results: list = [None] * len(asks)
@@ -196,7 +196,7 @@ def book_one_at_a_time(world: World, asks: Sequence[Ask], order: Sequence[int] |
         token = set_request_id(f"r{i}")
         try:
             results[i] = booking_create(actor=None, national_id=national_id, slot_id=slot_id,
-                                        channel=BookingChannel.PORTAL, now=world.now, for_unit_id=unit_id)
+                                        channel=BookingChannel.API, now=world.now, for_unit_id=unit_id)
         except DomainError as exc:
             results[i] = exc
         finally:
@@ -206,7 +206,7 @@ def book_one_at_a_time(world: World, asks: Sequence[Ask], order: Sequence[int] |
 
 def book_in_batches(world: World, asks: Sequence[Ask], size: int) -> tuple[list, set[int]]:
     """The requests in consecutive batches of ``size`` with bookings_create_many: (one result per
-    ask, the indexes of the asks that the batch left to booking_create, booked after it)."""
+    ask, the indexes of the asks that the batch left to booking_create: runs of one request)."""
     requests = [BookingRequest(*world.request(ask), now=world.now, request_id=f"r{i}") for i, ask in enumerate(asks)]
     alone: set[int] = set()
     real = getattr(batch_module, BOOKED_ALONE)
