@@ -180,6 +180,8 @@ LOGGING = {
                           "propagate": False},
         "raksa": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # psycopg's pool: lost connections and failed attempts (warnings), as JSON lines like the rest.
+        "psycopg": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
 

@@ -5,6 +5,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from raksa.core import db_outage
+from raksa.core.db_outage_middleware import unavailable
 
 
 @require_GET
@@ -26,10 +27,7 @@ def healthz(request):
 
 
 def _unhealthy(detail: str) -> JsonResponse:
-    response = JsonResponse({"status": "error", "database": "unreachable", "detail": detail}, status=503)
-    response["Retry-After"] = str(db_outage.RETRY_AFTER_SECONDS)
-    response["Cache-Control"] = "no-store"
-    return response
+    return unavailable(JsonResponse({"status": "error", "database": "unreachable", "detail": detail}, status=503))
 
 
 @require_GET

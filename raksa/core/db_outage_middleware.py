@@ -40,6 +40,13 @@ def database_unavailable(request: HttpRequest) -> HttpResponse:
         html = render_to_string("database_unavailable.html", {"retry_path": request.get_full_path()
                                                               if request.method in ("GET", "HEAD") else None})
         response = HttpResponse(html, status=503)
+    return unavailable(response)
+
+
+def unavailable(response: HttpResponse) -> HttpResponse:
+    """``Retry-After``, never cached, and not logged by Django as an error each time: during an outage that
+    would be one error line per request. The request log line says 503; the breaker logs going down and up."""
     response["Retry-After"] = str(db_outage.RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
+    response._has_been_logged = True  # django.utils.log.log_response's own flag
     return response
