@@ -1,6 +1,7 @@
 """A small seed for test_database_outage_live.py, run in a subprocess against the test's own cluster:
 ``python -m interfaces.ops.tests.outage_seed UNITS CITIZENS`` prints one JSON object on stdout:
-``{"hcodes": [...], "keys": [...], "plan": [[unit index, national ID, slot id], ...]}``. Each entry of the plan
+``{"hcodes": [...], "keys": [...], "display": <the first unit's display board path>,
+"plan": [[unit index, national ID, slot id], ...]}``. Each entry of the plan
 is a different (citizen, unit) pair, so every booking of it can succeed: the only expected refusals are
 the outage's own answers.
 """
@@ -18,7 +19,9 @@ import django
 
 def main(units: int, citizens: int) -> dict:
     from django.db import transaction
+    from django.urls import reverse
 
+    from raksa.booking.display import display_token_for
     from raksa.booking.models import Slot
     from raksa.booking.services import schedule_set
     from raksa.core.timeutil import service_day
@@ -58,7 +61,8 @@ def main(units: int, citizens: int) -> dict:
     rng = random.Random(9)
     plan = [[u, national_id, rng.choice(slots[u])] for national_id in ids for u in range(units)]
     rng.shuffle(plan)
-    return {"hcodes": [u.hcode for u in made], "keys": keys, "plan": plan}
+    return {"hcodes": [u.hcode for u in made], "keys": keys, "plan": plan,
+            "display": reverse("display:board", args=[display_token_for(made[0])])}
 
 
 if __name__ == "__main__":
