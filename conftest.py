@@ -24,6 +24,15 @@ def _thai_by_default(settings):
     settings.LANGUAGE_CODE = "th"
 
 
+@pytest.fixture(autouse=True)
+def _database_up_after_each_test():
+    """A test that makes the database look down (raksa.core.db_outage) leaves it up for the next one."""
+    yield
+    from raksa.core.db_outage import breaker
+
+    breaker.reset()
+
+
 @pytest.fixture
 def page(live_server, monkeypatch):
     """A desktop-sized page in Debian Chromium (raksa/testing/browser.py)."""

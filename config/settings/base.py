@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "raksa.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "raksa.core.db_outage_middleware.DatabaseOutageMiddleware",  # 503 at once while the database is down
     "django.contrib.sessions.middleware.SessionMiddleware",
     "raksa.core.middleware.ThaiFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -105,14 +106,28 @@ def database_from_env() -> dict:
         }
     config = dj_database_url.parse(url, conn_max_age=0)
     if config["ENGINE"] == "django.db.backends.postgresql":
-        # Never reached, so nothing is prepared automatically; raksa.core.db prepares the hot statements.
-        # (A pooler in transaction mode must support prepared statements: PgBouncer 1.21 or later.)
-        config["OPTIONS"] = {"prepare_threshold": 2**31 - 1}
+        # Django's backend, answering at once while the database is down (raksa/core/db_outage.py).
+        config["ENGINE"] = "raksa.core.postgresql"
+        config["OPTIONS"] = {
+            # Never reached, so nothing is prepared automatically; raksa.core.db prepares the hot statements.
+            # (A pooler in transaction mode must support prepared statements: PgBouncer 1.21 or later.)
+            "prepare_threshold": 2**31 - 1,
+            # A server that does not answer at all (host down, packets dropped) fails a connection attempt
+            # after 2 s (libpq's minimum) instead of the TCP timeout (minutes); a stopped server refuses at once.
+            "connect_timeout": 2,
+        }
         if env_bool("DATABASE_POOL", True):
             config["OPTIONS"]["pool"] = {
                 "min_size": int(os.environ.get("DATABASE_POOL_MIN", "2")),
                 "max_size": int(os.environ.get("DATABASE_POOL_MAX", "16")),
+                # How long a request waits for a free connection from a busy pool (a surge), not for a
+                # database that is down: the breaker (raksa.core.db_outage) answers those in <= 0.25 s.
                 "timeout": 10,
+                # The pool stops retrying a lost connection in the background after 2 s. Its retries back
+                # off (1, 2, 4, 8 s ...), and a connection being retried counts against max_size, so with a
+                # longer value a pool could wait for a retry seconds after PostgreSQL is back; given up,
+                # the connection is made again the moment a request needs it.
+                "reconnect_timeout": 2,
             }
     return config
 
@@ -165,6 +180,8 @@ LOGGING = {
                           "propagate": False},
         "raksa": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # psycopg's pool: lost connections and failed attempts (warnings), as JSON lines like the rest.
+        "psycopg": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
 

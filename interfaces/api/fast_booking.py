@@ -37,6 +37,7 @@ from interfaces.api.group_commit import GroupCommit
 from raksa.booking.batch import BookingRequest, bookings_create_many
 from raksa.booking.models import Booking
 from raksa.booking.services import NewBooking
+from raksa.core import db_outage
 from raksa.core.errors import DomainError
 from raksa.core.middleware import log_request, request_id_from
 from raksa.core.request_context import reset_request_id, set_request_id
@@ -75,17 +76,18 @@ class BookingFastLane:
         data = None
         try:
             try:
+                db_outage.raise_if_down()  # at once, as the full path's middleware does
                 unit_id = _unit_for_key(authorization[7:])  # "Bearer " exactly, as django-ninja reads it
-            except Exception:
-                logger.exception("Internal Server Error: %s", PATH)
-                status, answer = _INTERNAL_ERROR
+            except Exception as exc:
+                status, answer = _failed(exc)
             else:
                 status, answer = _book(unit_id, *payload) if unit_id is not None else (None, None)
             if status is not None:
                 data = _json(answer)
+                retry = [("Retry-After", str(db_outage.RETRY_AFTER_SECONDS))] if status == 503 else []
                 start_response(f"{status} {http.HTTPStatus(status).phrase}", [
                     ("Content-Type", "application/json; charset=utf-8"), ("Content-Length", str(len(data))),
-                    ("X-Request-ID", request_id), *self._security_headers(environ)])
+                    ("X-Request-ID", request_id), *retry, *self._security_headers(environ)])
                 log_request(method="POST", path=PATH, status=status, started=started, user_id=None)
         finally:
             reset_request_id(token)
@@ -119,6 +121,17 @@ class BookingFastLane:
 
 _INTERNAL_ERROR = (500, {"code": "INTERNAL_ERROR", "message": "ระบบขัดข้อง กรุณาลองใหม่อีกครั้ง",
                          "message_en": "Something went wrong on our side. Please try again.", "field": None})
+_UNAVAILABLE = (503, db_outage.ANSWER)  # with Retry-After, as the full path answers (raksa.core.db_outage)
+
+
+def _failed(exc: BaseException, *, logged: bool = False) -> tuple[int, dict[str, Any]]:
+    """The answer to an unexpected error: 503 when the database is unavailable, else a JSON 500 (logged)."""
+    if db_outage.is_outage(exc):
+        db_outage.note(exc)
+        return _UNAVAILABLE
+    if not logged:
+        logger.error("Internal Server Error: %s", PATH, exc_info=exc)
+    return _INTERNAL_ERROR
 
 
 def _unit_for_key(key: str) -> int | None:
@@ -137,13 +150,12 @@ def _book(unit_id: int, national_id: str, slot_id: int) -> tuple[int, dict[str, 
     HTML error page: API clients are better served by a code)."""
     try:
         result = _group_commit.submit(BookingRequest(national_id=national_id, slot_id=slot_id, for_unit_id=unit_id))
-    except Exception:
-        logger.exception("Internal Server Error: %s", PATH)
-        return _INTERNAL_ERROR
+    except Exception as exc:
+        return _failed(exc)
     if isinstance(result, DomainError):
         return result.status, result.as_dict()
     if isinstance(result, Exception):  # this request alone failed (logged by the batch)
-        return _INTERNAL_ERROR
+        return _failed(result, logged=True)
     facts = result.slot_facts
     return 201, _booking_out(result, facts, facts.hcode, facts.service_code)
 
