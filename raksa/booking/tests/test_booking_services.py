@@ -264,6 +264,36 @@ def test_sweep_command_expires_unconfirmed_bookings(capsys):
     assert '"expired": 1' in capsys.readouterr().out
 
 
+@pytest.mark.django_db(transaction=True)  # the command gives its connection back after an error, as in production
+def test_the_repeating_sweep_outlives_a_database_outage(monkeypatch, capsys):
+    """``booking_sweep --every 60`` (make run starts it) logs a database error and sweeps again next time."""
+    from types import SimpleNamespace
+
+    from django.db import OperationalError
+
+    from raksa.booking.management.commands import booking_sweep as command
+
+    calls = []
+
+    def sweep_once_down_then_up(**kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("connection refused")
+        return {"expired": 1, "no_show": 0}
+
+    sleeps = []
+
+    def sleep(seconds):
+        sleeps.append(seconds)
+        if len(sleeps) == 2:
+            raise KeyboardInterrupt  # two rounds are enough
+    monkeypatch.setattr(command, "bookings_sweep", sweep_once_down_then_up)
+    monkeypatch.setattr(command, "time", SimpleNamespace(sleep=sleep))
+    with pytest.raises(KeyboardInterrupt):
+        command.Command().handle(every=60)
+    assert len(calls) == 2 and sleeps == [60, 60] and '"expired": 1' in capsys.readouterr().out
+
+
 def test_the_booking_window_rolls_forward_each_day():
     from raksa.booking.models import Schedule
     from raksa.booking.services import schedule_set

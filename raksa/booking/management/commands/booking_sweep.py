@@ -6,13 +6,17 @@ Run every minute in production (cron or a small service): ``manage.py booking_sw
 """
 
 import json
+import logging
 import time
 
 from django.core.management.base import BaseCommand
+from django.db import DatabaseError, close_old_connections
 
 from raksa.booking.services import bookings_sweep
 from raksa.booking.slots import slots_roll_forward
 from raksa.core.timeutil import service_day
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -24,12 +28,25 @@ class Command(BaseCommand):
     def handle(self, *args, every: int, **options):
         rolled_on = None
         while True:
-            if rolled_on != service_day():  # once per Bangkok day: open the day that entered each window
-                rolled_on = service_day()
-                self.stdout.write(json.dumps({"slots_roll_forward": slots_roll_forward(today=rolled_on)}))
-            counts = bookings_sweep()
-            if counts["expired"] or counts["no_show"] or not every:
-                self.stdout.write(json.dumps({"booking_sweep": counts}))
+            try:
+                rolled_on = self.sweep(rolled_on, report_always=not every)
+            except DatabaseError:
+                if not every:
+                    raise
+                # Repeating: the database may be away for a while (a restart, a failover). Each sweep is
+                # its own transactions, so nothing is half done: log it and sweep again next time.
+                logger.exception("booking_sweep failed; trying again in %s s", every)
+                close_old_connections()
             if not every:
                 return
             time.sleep(every)
+
+    def sweep(self, rolled_on, *, report_always: bool):
+        today = service_day()
+        if rolled_on != today:  # once per Bangkok day: open the day that entered each window
+            self.stdout.write(json.dumps({"slots_roll_forward": slots_roll_forward(today=today)}))
+            rolled_on = today
+        counts = bookings_sweep()
+        if counts["expired"] or counts["no_show"] or report_always:
+            self.stdout.write(json.dumps({"booking_sweep": counts}))
+        return rolled_on
