@@ -1,6 +1,34 @@
 import datetime as dt
+from typing import Annotated, Any
 
-from ninja import Field, Schema
+from ninja import Field, Path, Schema
+
+# The formats the server holds these to, stated in the document so that a generated client refuses what the
+# server would. Documented, not enforced here: the domain checks them and answers with its own codes
+# (INVALID_NATIONAL_ID, UNKNOWN_UNIT), the fast lane included. JSON Schema cannot state the check digit.
+NATIONAL_ID_FORMAT = {"pattern": "^[0-9]{13}$", "examples": ["3109900000335"]}
+NATIONAL_ID_TEXT = ("เลขประจำตัวประชาชน 13 หลัก หลักสุดท้ายเป็นเลขตรวจสอบ (ผิดตอบ INVALID_NATIONAL_ID) · "
+                    "The national ID: 13 digits, the last a check digit (a wrong one answers INVALID_NATIONAL_ID).")
+HCODE_FORMAT = {"pattern": "^[0-9]{5}$", "examples": ["41001"]}
+HCODE_TEXT = "รหัสหน่วยบริการ 5 หลัก · The unit's code: 5 digits."
+
+
+def national_id_field() -> Any:
+    return Field(description=NATIONAL_ID_TEXT, json_schema_extra=NATIONAL_ID_FORMAT)
+
+
+def hcode_field(default: Any = ...) -> Any:
+    return Field(default, description=HCODE_TEXT, json_schema_extra=HCODE_FORMAT)
+
+
+def _hcode_path() -> Any:
+    param = Path(description=HCODE_TEXT)  # (django-ninja's Path takes no json_schema_extra of its own)
+    param.json_schema_extra = {**(param.json_schema_extra or {}), **HCODE_FORMAT}
+    return param
+
+
+# A unit's code as a path parameter: ``hcode: HcodePath``.
+HcodePath = Annotated[str, _hcode_path()]
 
 
 class ReasonOut(Schema):
@@ -9,8 +37,8 @@ class ReasonOut(Schema):
 
 
 class EligibilityIn(Schema):
-    national_id: str
-    hcode: str
+    national_id: str = national_id_field()
+    hcode: str = hcode_field()
     service: str
     on: str | None = None
 
@@ -23,7 +51,7 @@ class EligibilityOut(Schema):
 
 
 class CitizenIn(Schema):
-    national_id: str
+    national_id: str = national_id_field()
     title_th: str = ""
     first_name_th: str
     last_name_th: str
@@ -40,10 +68,10 @@ class CitizenOut(Schema):
 
 
 class CoverageIn(Schema):
-    national_id: str
+    national_id: str = national_id_field()
     scheme: str
     subtype: str = ""
-    main_hcode: str | None = None
+    main_hcode: str | None = hcode_field(None)
     valid_from: str
     valid_to: str | None = None
 
@@ -80,4 +108,6 @@ class ErrorOut(Schema):
     reasons: list[str] | None = Field(None, description="NOT_ELIGIBLE: รหัสเหตุผล · reason codes")
 
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+# Every status an operation may answer besides its success (each an ErrorOut): 413 BODY_TOO_LARGE and 500
+# INTERNAL_ERROR come from interfaces/api/middleware.py.
+ERRORS = {status: ErrorOut for status in (400, 401, 403, 404, 409, 413, 422, 500)}
