@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from ninja import Router, Schema, Status
+from ninja import Body, Router, Schema, Status
 
 from interfaces.api.auth import acting_unit, actor_of, unit_or_staff
 from interfaces.api.booking import BookingOut, _booking_for_caller, _booking_out
@@ -72,7 +72,7 @@ def queue(request, hcode: HcodePath):
 
 @router.post("/bookings/{reference}/check-in", response={201: TicketOut, **ERRORS}, auth=unit_or_staff,
              **doc("booking_check_in"))
-def booking_check_in_view(request, reference: str, payload: CheckInIn | None = None):
+def booking_check_in_view(request, reference: str, payload: CheckInIn = Body(CheckInIn())):  # noqa: B008
     if request.body.strip() and not request.body.lstrip().startswith(b"{"):
         # ninja reads null, [] or "x" as "no payload": a body that is there must be an object
         raise InvalidInput("The body must be a JSON object, e.g. {\"confirm_in_person\": true}, or empty.",
@@ -80,7 +80,7 @@ def booking_check_in_view(request, reference: str, payload: CheckInIn | None = N
                            code="INVALID_INPUT")
     booking = _booking_for_caller(request, reference)
     ticket = booking_check_in(actor=actor_of(request), booking_id=booking.pk,
-                              confirm_in_person=bool(payload and payload.confirm_in_person))
+                              confirm_in_person=payload.confirm_in_person)
     return Status(201, _ticket_out(ticket, booking.reference))
 
 
