@@ -3,10 +3,10 @@
 PostgreSQL cannot hold NUL in text: a lookup with one (``/api/v1/units/81%00001``, ``{"hcode": "81\\u0000001"}``,
 ``/portal/bookings/AB%00CD/``) raises ``DataError``, a 500. No field of Raksa may contain one, so rather than
 guard every lookup, one check here refuses it wherever it comes: in the path, the query string, a form body
-(``application/x-www-form-urlencoded``) or a JSON body under ``/api/``. The answer is 422 and changes nothing:
-under ``/api/`` the API's ``INVALID_INPUT`` JSON naming the field (a path parameter's name, a query or form
-field, a JSON field as ``a.b.0``); elsewhere a page in Thai or English. Multipart bodies are left to the
-forms (Django's ``CharField`` refuses NUL itself). A body is only parsed again when it holds a NUL at all.
+(urlencoded or multipart: its fields, not its files) or a JSON body under ``/api/``. The answer is 422 and
+changes nothing: under ``/api/`` the API's ``INVALID_INPUT`` JSON naming the field (a path parameter's name, a
+query or form field, a JSON field as ``a.b.0``); elsewhere a page in Thai or English. A JSON body is only
+parsed again when it holds an escaped NUL (``\\u0000``) at all.
 
 Cookies are different: a browser cannot be told to fix one, and a session cookie with NUL would reach the
 database when the session is read. :class:`DropNulCookiesMiddleware` drops such cookies (as if not sent).
@@ -25,7 +25,7 @@ from interfaces.api.errors import nul_character
 from interfaces.api.middleware import is_api_path
 
 NUL = "\x00"
-_FORM = "application/x-www-form-urlencoded"
+_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 _NOT_FOUND = object()  # no NUL anywhere (a field of None means: a NUL, in no field we can name)
 
 
@@ -68,10 +68,9 @@ def nul_field(request: HttpRequest) -> str | None | object:
             return found
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return _NOT_FOUND
-    if request.content_type == _FORM:
-        if b"%00" in request.body or b"\x00" in request.body:
-            return _form_field(request.POST.lists())
-    elif is_api_path(request.path_info) and b"\\u0000" in request.body:
+    if request.content_type in _FORMS:
+        return _form_field(request.POST.lists())  # (parsed once: the views and the CSRF check read it anyway)
+    if is_api_path(request.path_info) and b"\\u0000" in request.body:
         return _json_field(request.body)
     return _NOT_FOUND
 
