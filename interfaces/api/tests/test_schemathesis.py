@@ -22,7 +22,7 @@ from raksa.units.services import unit_api_key_issue
 # The lane commits like production (no test transaction around a WSGI call), so: transactional_db.
 pytestmark = pytest.mark.django_db(transaction=True)
 
-EXAMPLES_PER_OPERATION = 12
+EXAMPLES_PER_OPERATION = 25
 # No NUL in generated strings: the document says in words that no string may hold one (JSON Schema has no
 # short way to), and test_bad_input.py sends them on purpose.
 CONFIG = {
