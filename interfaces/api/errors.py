@@ -2,7 +2,9 @@
 
 ``field`` names the API's own field (``hcode``, ``slot_id``), never the view's parameter
 (``payload.hcode``). Validation errors add ``errors``: one ``{"field", "message", "message_en"}`` per
-problem. A body that is not JSON (empty included) is 400 ``INVALID_JSON``.
+problem. A body that is not JSON (empty included) is 400 ``INVALID_JSON``. What Django or django-ninja answer
+outside these handlers (404, 405, 413, 500) is given this shape by :mod:`interfaces.api.middleware`; a NUL
+character is refused by :mod:`interfaces.nul_guard` (``nul_character``).
 """
 
 from __future__ import annotations
