@@ -65,6 +65,8 @@ suspended: no queue |
 {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes |
 | 422 | `INVALID_INPUT` (+ `errors`), `INVALID_NATIONAL_ID`, `INVALID_DATE`, … | ข้อมูลไม่ถูกต้อง · invalid input |
 | 500 | `INTERNAL_ERROR` | ระบบขัดข้อง ลองใหม่ได้ · something went wrong on our side; try again |
+| 503 | `DATABASE_UNAVAILABLE` | ติดต่อฐานข้อมูลไม่ได้ ส่งใหม่หลัง `Retry-After` วินาที · the database is unreachable: send \
+again after `Retry-After` seconds |
 
 `INVALID_INPUT` มีรายการ `errors` ทุกปัญหา · lists every problem in `errors`:
 `[{{"field": "slot_id", "message": "slot_id ต้องเป็นจำนวนเต็ม", "message_en": "slot_id must be a whole number"}}]`.

@@ -136,5 +136,5 @@ class ErrorOut(Schema):
 
 
 # Every status an operation may answer besides its success (each an ErrorOut): 413 BODY_TOO_LARGE and 500
-# INTERNAL_ERROR come from interfaces/api/middleware.py.
-ERRORS = {status: ErrorOut for status in (400, 401, 403, 404, 409, 413, 422, 500)}
+# INTERNAL_ERROR come from interfaces/api/middleware.py, 503 DATABASE_UNAVAILABLE from raksa.core.db_outage.
+ERRORS = {status: ErrorOut for status in (400, 401, 403, 404, 409, 413, 422, 500, 503)}
