@@ -52,14 +52,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "raksa.core.middleware.RequestIdMiddleware",
+    "interfaces.api.middleware.ApiJsonErrorsMiddleware",  # every answer under /api/ is JSON with a code
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "raksa.core.db_outage_middleware.DatabaseOutageMiddleware",  # 503 at once while the database is down
+    "interfaces.nul_guard.DropNulCookiesMiddleware",  # before the session reads its cookie
     "django.contrib.sessions.middleware.SessionMiddleware",
     "raksa.core.middleware.ThaiFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "interfaces.nul_guard.RefuseNulMiddleware",  # 422 for NUL in path, query or body, before any view
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

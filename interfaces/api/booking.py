@@ -8,7 +8,7 @@ from ninja import Router, Schema, Status
 
 from interfaces.api.auth import acting_unit, actor_of, unit_or_staff
 from interfaces.api.docs import doc
-from interfaces.api.schemas import ERRORS
+from interfaces.api.schemas import ERRORS, DateQuery, HcodePath, ServiceQuery, national_id_field
 from raksa.booking.errors import slot_not_found
 from raksa.booking.models import Booking, BookingChannel, Slot
 from raksa.booking.selectors import waitlist_position
@@ -41,7 +41,7 @@ class SlotOut(Schema):
 
 
 class BookingIn(Schema):
-    national_id: str
+    national_id: str = national_id_field()
     slot_id: int
 
 
@@ -84,7 +84,7 @@ def _booking_for_caller(request, reference: str) -> Booking:
 
 
 @router.get("/units/{hcode}/slots", response={200: list[SlotOut], **ERRORS}, **doc("free_slots"))
-def free_slots(request, hcode: str, service: str, day: str | None = None):
+def free_slots(request, hcode: HcodePath, service: ServiceQuery, day: DateQuery = None):
     """Free slots of a unit's service on a Bangkok date (default today). Public: availability is not secret."""
     unit = unit_get_by_hcode(hcode)
     svc = service_get_by_code(service)

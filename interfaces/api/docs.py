@@ -53,13 +53,25 @@ curl -X POST https://<host>/api/v1/eligibility \\
 | 401 | `INVALID_API_KEY` | กุญแจไม่รู้จัก ถูกเพิกถอน หรือรูปแบบผิด · the key is unknown, revoked or malformed |
 | 403 | `FORBIDDEN` | ไม่มีสิทธิทำแทนหน่วยนี้ · you do not act for this unit |
 | 403 | `CSRF_FAILED` | เซสชันเบราว์เซอร์ไม่มีโทเคน CSRF · a browser session without its CSRF token |
+| 403 | `UNIT_NOT_VERIFIED`, `UNIT_SUSPENDED` | หน่วยยังไม่ได้รับการยืนยันหรือถูกระงับ: ใช้คิวไม่ได้ · the unit is pending or \
+suspended: no queue |
 | 404 | `UNKNOWN_UNIT`, `BOOKING_NOT_FOUND`, `TICKET_NOT_FOUND`, … | ไม่พบสิ่งที่ขอ · not found |
+| 404 | `NOT_FOUND` | ไม่มีบริการของ API ที่ที่อยู่นี้ · no operation at this address |
+| 405 | `METHOD_NOT_ALLOWED` | ที่อยู่นี้ไม่รับเมธอดนี้ (ดูส่วนหัว `Allow`) · the address does not take this method \
+(see the `Allow` header) |
 | 409 | `SLOT_FULL`, `ALREADY_BOOKED`, `NOT_ELIGIBLE`, `BOOKING_NOT_ACTIVE`, `TICKET_STATE`, `QUEUE_EMPTY`, … \
 | สถานะปัจจุบันไม่เปิดให้ทำ · the current state does not allow it |
+| 413 | `BODY_TOO_LARGE` | เนื้อหาคำขอเกิน {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} ไบต์ · the body is over \
+{settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes |
 | 422 | `INVALID_INPUT` (+ `errors`), `INVALID_NATIONAL_ID`, `INVALID_DATE`, … | ข้อมูลไม่ถูกต้อง · invalid input |
+| 500 | `INTERNAL_ERROR` | ระบบขัดข้อง ลองใหม่ได้ · something went wrong on our side; try again |
+| 503 | `DATABASE_UNAVAILABLE` | ติดต่อฐานข้อมูลไม่ได้ ส่งใหม่หลัง `Retry-After` วินาที · the database is unreachable: send \
+again after `Retry-After` seconds |
 
 `INVALID_INPUT` มีรายการ `errors` ทุกปัญหา · lists every problem in `errors`:
 `[{{"field": "slot_id", "message": "slot_id ต้องเป็นจำนวนเต็ม", "message_en": "slot_id must be a whole number"}}]`.
+ข้อความทุกช่อง (ในที่อยู่ พารามิเตอร์ หรือเนื้อหา) ห้ามมีอักขระรหัส 0 (`\\u0000`): ตอบ `INVALID_INPUT` พร้อมชื่อช่อง ·
+No text anywhere (path, parameters, body) may hold the character U+0000 (`\\u0000`): `INVALID_INPUT` naming the field.
 """
 
 TAGS = {
@@ -134,9 +146,10 @@ _OPERATIONS: dict[str, tuple[str, str, str, str, str]] = {
         "UNIT_SUSPENDED (403)."),
     "queue": (
         "queue", "คิววันนี้", "Today's queue",
-        "คิววันนี้ของหน่วย (วันตามเวลากรุงเทพฯ): ผู้ถูกเรียกหรือกำลังรับบริการ ผู้รอ และการจองที่ยังไม่มาถึง",
+        "คิววันนี้ของหน่วย (วันตามเวลากรุงเทพฯ): ผู้ถูกเรียกหรือกำลังรับบริการ ผู้รอ และการจองที่ยังไม่มาถึง "
+        "หน่วยที่ยังไม่ได้รับการยืนยันหรือถูกระงับใช้คิวไม่ได้: UNIT_NOT_VERIFIED, UNIT_SUSPENDED (403)",
         "Today's queue at the unit (Bangkok day): who is called or being served, who waits, and bookings not "
-        "yet arrived."),
+        "yet arrived. A pending or suspended unit has no queue: UNIT_NOT_VERIFIED, UNIT_SUSPENDED (403)."),
     "queue_call_next": (
         "queue", "เรียกคิวถัดไป", "Call the next number",
         "เรียกบัตรคิวที่รอนานที่สุด (การจองตามเวลานัด ผู้มาไม่ได้จองตามเวลาที่รับบัตร) "

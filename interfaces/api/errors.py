@@ -2,7 +2,9 @@
 
 ``field`` names the API's own field (``hcode``, ``slot_id``), never the view's parameter
 (``payload.hcode``). Validation errors add ``errors``: one ``{"field", "message", "message_en"}`` per
-problem. A body that is not JSON (empty included) is 400 ``INVALID_JSON``.
+problem. A body that is not JSON (empty included) is 400 ``INVALID_JSON``. What Django or django-ninja answer
+outside these handlers (404, 405, 413, 500) is given this shape by :mod:`interfaces.api.middleware`; a NUL
+character is refused by :mod:`interfaces.nul_guard` (``nul_character``).
 """
 
 from __future__ import annotations
@@ -40,6 +42,42 @@ def invalid_api_key() -> Unauthenticated:
 def invalid_json() -> dict:
     return _body("INVALID_JSON", "เนื้อหาคำขอไม่ใช่ JSON ที่อ่านได้ ส่งออบเจกต์ JSON พร้อม Content-Type: application/json",
                  "The request body is not valid JSON: send a JSON object with Content-Type: application/json.")
+
+
+def internal_error() -> dict:
+    """A 500: the same body from the fast lane and from Django (the cause is in the log, never in the answer)."""
+    return _body("INTERNAL_ERROR", "ระบบขัดข้อง กรุณาลองใหม่อีกครั้ง",
+                 "Something went wrong on our side. Please try again.")
+
+
+def body_too_large(limit: int) -> dict:
+    return _body("BODY_TOO_LARGE", f"เนื้อหาคำขอใหญ่เกินกำหนด (ไม่เกิน {limit:,} ไบต์)",
+                 f"The request body is too large (at most {limit:,} bytes).")
+
+
+def path_not_found() -> dict:
+    return _body("NOT_FOUND", "ไม่มีบริการของ API ที่ที่อยู่นี้ ตรวจสอบที่อยู่กับเอกสาร /api/v1/docs",
+                 "There is no API operation at this address: check the path against the documentation at /api/v1/docs.")
+
+
+def method_not_allowed(allowed: str) -> dict:
+    return _body("METHOD_NOT_ALLOWED", f"ที่อยู่นี้ไม่รับเมธอดนี้ เมธอดที่ใช้ได้: {allowed}",
+                 f"This address does not accept this method. Allowed: {allowed}.")
+
+
+def http_status_error(status: int) -> dict:
+    """Any other refusal that did not come with a code of its own (e.g. a host not in ALLOWED_HOSTS: 400)."""
+    return _body("HTTP_ERROR", f"คำขอไม่สำเร็จ (HTTP {status})", f"The request failed (HTTP {status}).")
+
+
+def nul_character(field: str | None) -> dict:
+    """422: a NUL character (code 0) in a path, query or body field; PostgreSQL cannot store one in text."""
+    problem_th = "มีอักขระรหัส 0 (อักขระว่าง) ซึ่งรับไม่ได้"
+    problem_en = "contains a NUL character (code 0), which is not accepted"
+    problem = {"field": field, "message": f"{field} {problem_th}" if field else f"คำขอ{problem_th}",
+               "message_en": f"{field} {problem_en}" if field else f"The request {problem_en}"}
+    return _body("INVALID_INPUT", f"ข้อมูลไม่ถูกต้อง: {problem['message']}",
+                 f"Invalid input: {problem['message_en']}.", field, errors=[problem])
 
 
 _SOURCES = {"body", "query", "path", "header", "cookie", "form", "file"}

@@ -33,6 +33,7 @@ from django.http.request import split_domain_port, validate_host
 from ninja.responses import NinjaJSONEncoder
 
 from interfaces.api.booking import _booking_out
+from interfaces.api.errors import internal_error
 from interfaces.api.group_commit import GroupCommit
 from raksa.booking.batch import BookingRequest, bookings_create_many
 from raksa.booking.models import Booking
@@ -119,8 +120,7 @@ class BookingFastLane:
         return self._headers
 
 
-_INTERNAL_ERROR = (500, {"code": "INTERNAL_ERROR", "message": "ระบบขัดข้อง กรุณาลองใหม่อีกครั้ง",
-                         "message_en": "Something went wrong on our side. Please try again.", "field": None})
+_INTERNAL_ERROR = (500, internal_error())
 _UNAVAILABLE = (503, db_outage.ANSWER)  # with Retry-After, as the full path answers (raksa.core.db_outage)
 
 
@@ -192,10 +192,14 @@ def _content_length(environ: dict) -> int:
 
 def _payload(body: bytes) -> tuple[str, int] | None:
     """(national_id, slot_id) when the body is exactly what the endpoint's schema accepts without
-    coercion; anything else (None) goes to django-ninja, which validates and words the error."""
+    coercion; anything else (None) goes to django-ninja, which validates and words the error: a body
+    nested too deep to parse (RecursionError) is 400 INVALID_JSON there, a NUL (``\\u0000``) anywhere 422
+    INVALID_INPUT (:mod:`interfaces.nul_guard`)."""
+    if b"\\u0000" in body:
+        return None
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     if not isinstance(data, dict):
         return None

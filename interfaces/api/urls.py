@@ -22,6 +22,7 @@ from interfaces.api.schemas import (
     CoverageOut,
     EligibilityIn,
     EligibilityOut,
+    HcodePath,
     UnitOut,
 )
 from raksa.core.timeutil import parse_date
@@ -81,7 +82,7 @@ def coverage_create(request, payload: CoverageIn):
 
 
 @api.get("/units/{hcode}", response={200: UnitOut, **ERRORS}, **doc("unit_detail"))
-def unit_detail(request, hcode: str):
+def unit_detail(request, hcode: HcodePath):
     unit = unit_get_by_hcode(hcode)
     return {"hcode": unit.hcode, "name": unit.name, "unit_type": unit.unit_type, "status": unit.status,
             "province": unit.province.name_th, "district": unit.district}

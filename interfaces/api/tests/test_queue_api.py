@@ -212,6 +212,24 @@ def test_a_unit_that_may_not_serve_cannot_run_its_counter_through_the_api(client
     assert tickets() == before
 
 
+@pytest.mark.parametrize("status", ["suspended", "pending"])
+def test_a_unit_that_may_not_serve_cannot_read_its_queue_through_the_api(client, counter, status):
+    """Its key is refused as its staff are in the portal (sent to the registration page), staff sessions alike."""
+    from raksa.units.models import Unit
+
+    ticket_issue_walk_in(actor=None, unit=counter["unit"])
+    path = f"/api/v1/units/{counter['hcode']}/queue"
+    assert client.get(path, **counter["auth"]).json()["waiting"][0]["label"] == "A-001"
+    Unit.objects.filter(pk=counter["unit"].pk).update(status=status)
+    code = "UNIT_SUSPENDED" if status == "suspended" else "UNIT_NOT_VERIFIED"
+    response = client.get(path, **counter["auth"])
+    assert response.status_code == 403 and response.json()["code"] == code and "A-001" not in response.content.decode()
+    staff = StaffMembershipFactory(unit=counter["unit"]).user
+    client.force_login(staff)
+    assert client.get(path).json()["code"] == code
+    assert client.get("/portal/queue/")["Location"] == "/portal/registration/"
+
+
 @pytest.mark.parametrize("body", ["null", "[]", '"x"', "1"])
 def test_a_check_in_body_that_is_not_an_object_is_refused(client, counter, body):
     booking = todays_booking(counter)
