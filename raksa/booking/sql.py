@@ -40,10 +40,6 @@ _SLOT_FACTS = (
     ("u.hcode", "hcode"), ("sv.active", "service_active"), ("sv.unit_type", "service_unit_type"),
     ("sv.code", "service_code"),
     *fact_columns(citizen="ci.id", day="s.day", unit="s.unit_id", service="s.service_id"),
-    # The citizen already holds an active booking at the unit that day (the one-per-day rule, asked
-    # ahead: the partial unique index still decides when two bookings race).
-    ("EXISTS (SELECT 1 FROM booking_booking bk WHERE bk.citizen_id = ci.id AND bk.unit_id = s.unit_id"
-     " AND bk.day = s.day AND bk.status IN (" + ACTIVE_STATUSES_SQL + "))", "holds_booking"),
 )
 SLOT_FACTS_COLUMNS = Columns(*_SLOT_FACTS)
 _SLOT_JOINS = (
@@ -87,11 +83,14 @@ INSERT_IN_ONE_STATEMENT_SQL = (
 # --- A batch of bookings (raksa.booking.batch) --------------------------------------------------------
 # The batch travels as one JSON document (psycopg dumps lists element by element in Python; the json
 # module is C): 17% of the lane's Python time went on dumping arrays (py-spy --gil).
-# PostgreSQL plans these once (prepared) for any batch, guessing 100 rows from jsonb_to_recordset:
-# LATERAL subqueries with LIMIT 1 (so that they are not flattened back into joins) and
-# "= ANY(ARRAY(…))" keep every lookup an index probe per request, where plain joins gave hash joins
-# over whole tables (EXPLAIN ANALYZE with plan_cache_mode=force_generic_plan: 11.6 ms → 0.8 ms for 10).
-FACTS_MANY_COLUMNS = Columns(("r.ord", "ord"), *_SLOT_FACTS)
+# PostgreSQL guesses 100 rows from jsonb_to_recordset whatever the batch: LATERAL subqueries with
+# LIMIT 1 (so that they are not flattened back into joins) and "= ANY(ARRAY(…))" keep every lookup an
+# index probe per request, where plain joins gave hash joins over whole tables (EXPLAIN ANALYZE with
+# plan_cache_mode=force_generic_plan: 11.6 ms → 0.8 ms for 10).
+# ``holds_booking``: the citizen already holds an active booking at the unit that day (the one-per-day
+# rule asked ahead; the partial unique index still decides when two bookings race). One booking's facts
+# query does not ask: it learns of a clash from the index, or asks after a refused seat (create.py).
+FACTS_MANY_COLUMNS = Columns(("r.ord", "ord"), *_SLOT_FACTS, ("h.holds IS NOT NULL", "holds_booking"))
 FACTS_MANY_SQL = (
     "SELECT " + FACTS_MANY_COLUMNS.sql
     + " FROM jsonb_to_recordset(%s::jsonb) AS r(ord int, cid_hash text, slot_id bigint)"
@@ -100,6 +99,9 @@ FACTS_MANY_SQL = (
     " ON true"
     " LEFT JOIN LATERAL (SELECT * FROM people_coverage WHERE id = "
     + COVERAGE_SQL.format(citizen="ci.id", day="s.day") + " LIMIT 1) c ON true"
+    " LEFT JOIN LATERAL (SELECT true AS holds FROM booking_booking bk WHERE bk.citizen_id = ci.id"
+    " AND bk.unit_id = s.unit_id AND bk.day = s.day AND bk.status IN (" + ACTIVE_STATUSES_SQL + ") LIMIT 1) h"
+    " ON true"
 )
 
 # One statement: lock the slots in id order, give each slot's free seats to its first requests (in

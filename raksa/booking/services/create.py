@@ -31,6 +31,7 @@ from raksa.booking.models import (
     BookingStatus,
     Slot,
 )
+from raksa.booking.selectors import booking_held
 from raksa.core import pii
 from raksa.core.db import is_violation_of, prepared_cursor
 from raksa.core.errors import Forbidden, InvalidInput
@@ -108,7 +109,9 @@ def booking_create(
         if is_one_per_day_clash(exc):
             raise errors.already_booked() from None
         raise
-    if not booked:
+    if not booked:  # no seat; unless the citizen holds a booking that day (then that is the answer)
+        if booking_held(citizen_id=booking.citizen_id, unit_id=booking.unit_id, day=booking.day):
+            raise errors.already_booked()
         raise errors.slot_full()
     return booking
 
@@ -118,7 +121,8 @@ def new_booking(found: Found | None, *, actor: Any, channel: str, now: dt.dateti
     """The booking to make for what the facts query found, or the reason there is none (raised):
     SLOT_NOT_FOUND, CITIZEN_NOT_FOUND, FORBIDDEN, SLOT_NOT_BOOKABLE, NOT_ELIGIBLE, ALREADY_BOOKED, in
     that order; SLOT_FULL is the seat's to say. ALREADY_BOOKED comes before the seat, so a citizen who
-    holds a booking that day hears so whether or not the slot asked for is full."""
+    holds a booking that day hears so whether or not the slot asked for is full (booking_create asks
+    after a seat was refused)."""
     if found is None:
         raise errors.slot_not_found()
     slot = found.slot
@@ -130,7 +134,7 @@ def new_booking(found: Found | None, *, actor: Any, channel: str, now: dt.dateti
     decision = decide(found.facts)
     if not decision.eligible:
         raise errors.NotEligible(decision)
-    if found.holds_booking:
+    if found.holds_booking:  # (asked by the batch's facts query; booking_create learns it when writing)
         raise errors.already_booked()
     citizen_id = found.citizen_id
     awaiting = channel in UNIT_MADE_CHANNELS
@@ -264,7 +268,8 @@ class SlotFacts:
 @dataclass(frozen=True, slots=True)
 class Found:
     """What one booking's facts query found: the citizen's id (None if unknown), the slot, the rights
-    facts, and whether the citizen already holds an active booking at the unit that day."""
+    facts, and whether the citizen already holds an active booking at the unit that day (when the
+    query asked: the batch's does; one booking's learns it when writing)."""
 
     citizen_id: int | None
     slot: SlotFacts
@@ -288,4 +293,5 @@ def facts_from_row(row: tuple, at: dict[str, int]) -> Found:
                   later_coverage=bool(row[at["later_coverage"]]), unit_status=row[at["unit_status"]],
                   unit_type=row[at["unit_type"]], service_active=bool(row[at["service_active"]]),
                   service_unit_type=row[at["service_unit_type"]], contracted=bool(row[at["contracted"]]))
-    return Found(citizen_id=citizen_id, slot=slot, facts=facts, holds_booking=bool(row[at["holds_booking"]]))
+    holds = "holds_booking" in at and bool(row[at["holds_booking"]])
+    return Found(citizen_id=citizen_id, slot=slot, facts=facts, holds_booking=holds)
