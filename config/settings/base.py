@@ -118,6 +118,11 @@ def database_from_env() -> dict:
             # A server that does not answer at all (host down, packets dropped) fails a connection attempt
             # after 2 s (libpq's minimum) instead of the TCP timeout (minutes); a stopped server refuses at once.
             "connect_timeout": 2,
+            # A connection whose server vanished (a failover, a dead host) fails in seconds, not when TCP
+            # gives up (~15 min): unacknowledged data after 10 s, an idle connection after ~10 s of silence.
+            # Otherwise a query, or the outage probe's check of the pool, could hang on it for minutes.
+            "tcp_user_timeout": 10_000,
+            "keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2, "keepalives_count": 3,
         }
         if env_bool("DATABASE_POOL", True):
             config["OPTIONS"]["pool"] = {

@@ -72,8 +72,17 @@ def http_status_error(status: int) -> dict:
 
 def nul_character(field: str | None) -> dict:
     """422: a NUL character (code 0) in a path, query or body field; PostgreSQL cannot store one in text."""
-    problem_th = "มีอักขระรหัส 0 (อักขระว่าง) ซึ่งรับไม่ได้"
-    problem_en = "contains a NUL character (code 0), which is not accepted"
+    return _unstorable(field, "มีอักขระรหัส 0 (อักขระว่าง) ซึ่งรับไม่ได้",
+                       "contains a NUL character (code 0), which is not accepted")
+
+
+def surrogate_character(field: str | None) -> dict:
+    """422: a lone UTF-16 surrogate (``\\ud800``–``\\udfff`` escaped in JSON), which is not a character of text."""
+    return _unstorable(field, "มีรหัสอักขระครึ่งคู่ที่ไม่ใช่ตัวอักษร ซึ่งรับไม่ได้",
+                       "contains a lone surrogate escape (\\ud800-\\udfff), which is not a character of text")
+
+
+def _unstorable(field: str | None, problem_th: str, problem_en: str) -> dict:
     problem = {"field": field, "message": f"{field} {problem_th}" if field else f"คำขอ{problem_th}",
                "message_en": f"{field} {problem_en}" if field else f"The request {problem_en}"}
     return _body("INVALID_INPUT", f"ข้อมูลไม่ถูกต้อง: {problem['message']}",

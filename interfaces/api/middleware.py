@@ -23,7 +23,7 @@ API_PREFIX = "/api/"
 
 
 def is_api_path(path_info: str) -> bool:
-    return path_info.startswith(API_PREFIX)
+    return path_info.startswith(API_PREFIX) or path_info == API_PREFIX.rstrip("/")  # "/api" too
 
 
 class ApiJsonErrorsMiddleware:

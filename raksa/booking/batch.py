@@ -36,7 +36,7 @@ from django.utils import timezone
 from raksa.booking import errors, sql
 from raksa.booking.models import Booking, BookingChannel
 from raksa.booking.services.create import NewBooking, booking_create, booking_snapshot, facts_from_row, new_booking
-from raksa.core import pii
+from raksa.core import db_outage, pii
 from raksa.core.db import prepared_cursor
 from raksa.core.errors import DomainError
 from raksa.core.request_context import get_request_id, reset_request_id, set_request_id
@@ -100,6 +100,10 @@ def _book_run(requests: list[BookingRequest], hashes: dict[int, bytes], run: lis
             with transaction.atomic() if connection.in_atomic_block else nullcontext():  # a caller's transaction
                 _book_together(requests, hashes, run, results)                          # survives a failure
         except DatabaseError as exc:  # the run wrote nothing: what is left is booked one by one below
+            if db_outage.is_outage(exc):  # ... unless the database is away: then that is every answer (a 503),
+                for i in run:             # neither a fallback nor worth a traceback per request
+                    results[i] = exc if results[i] is None else results[i]
+                return
             _fall_back(f"batch_failed:{type(exc.__cause__ or exc).__name__}", sum(results[i] is None for i in run))
     for i in run:
         if results[i] is None:
@@ -135,7 +139,8 @@ def _one(r: BookingRequest) -> Booking | DomainError | Exception:
     except DomainError as exc:
         return exc
     except Exception as exc:
-        logger.exception("Booking one request of a batch failed")
+        if not db_outage.is_outage(exc):  # an outage is logged once, by the breaker
+            logger.exception("Booking one request of a batch failed")
         return exc
     finally:
         reset_request_id(token)

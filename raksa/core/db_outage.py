@@ -21,7 +21,8 @@ The timeouts, and why (docs/architecture.md, "When PostgreSQL goes away", says t
   often, so requests already waiting when the database goes away fail within 0.25 s instead of after the
   pool's full timeout (10 s, for a busy pool under a surge: config/settings/base.py says why).
 - ``HEALTHZ_WAIT_SECONDS`` = 0.8: the health check waits at most this long for a connection, so it answers
-  within 1 s whatever the pool is doing (load balancers typically give up after 1–2 s).
+  within 1 s while the database is down or the pool busy (load balancers typically give up after 1–2 s).
+  A connection to a server that vanished is bounded by libpq's ``tcp_user_timeout`` (settings: 10 s).
 
 A lost connection trips the breaker too: when PostgreSQL stops, the pool's idle connections break without
 anyone noticing until they are used. A single connection killed on its own (``pg_terminate_backend``)

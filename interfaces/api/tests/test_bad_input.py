@@ -24,13 +24,13 @@ THAI = range(0x0E00, 0x0E80)
 
 
 def send(method: str, path: str, body: bytes | dict | None = None, key: str | None = None,
-         query: str = "") -> tuple[int, dict, dict]:
+         query: str = "", content_type: str = "application/json") -> tuple[int, dict, dict]:
     """One request through the WSGI application; the answer's status, JSON body and headers."""
     raw = json.dumps(body).encode() if isinstance(body, dict) else (body or b"")
     environ = {"REQUEST_METHOD": method, "PATH_INFO": path, "SCRIPT_NAME": "", "QUERY_STRING": query,
                "SERVER_NAME": "testserver", "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1",
                "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(raw), "wsgi.errors": io.StringIO(),
-               "CONTENT_LENGTH": str(len(raw)), "CONTENT_TYPE": "application/json",
+               "CONTENT_LENGTH": str(len(raw)), "CONTENT_TYPE": content_type,
                "HTTP_HOST": "testserver", "REMOTE_ADDR": "127.0.0.1"}
     if key is not None:
         environ["HTTP_AUTHORIZATION"] = f"Bearer {key}"
@@ -98,6 +98,29 @@ def test_nul_in_a_body_field_is_invalid_input_naming_the_field(world):
                                                             "hcode": "81\u0000001", "service": "X"}, key=world["key"])
     assert status == 422 and is_api_error(body, "INVALID_INPUT") and body["field"] == "hcode", body
     assert body["message_en"].startswith("Invalid input: hcode contains a NUL character")
+
+
+def test_nul_in_a_json_body_sent_as_a_form_is_refused_too(world):
+    """django-ninja reads the body as JSON whatever the Content-Type says (found by review: a 500)."""
+    status, body, _ = send("POST", "/api/v1/eligibility", {"national_id": world["national_id"],
+                                                            "hcode": "81\u0000001", "service": "X"},
+                           key=world["key"], content_type="application/x-www-form-urlencoded")
+    assert status == 422 and is_api_error(body, "INVALID_INPUT") and body["field"] == "hcode", body
+
+
+@pytest.mark.parametrize("escape", [b"\\ud800", b"\\uDFFF", b"\\udbff"])
+def test_a_lone_surrogate_in_a_body_field_is_invalid_input(world, escape):
+    """JSON lets a lone half of a UTF-16 pair through; PostgreSQL's text cannot hold it (found by review: a 500)."""
+    raw = b'{"national_id": "%s", "hcode": "90000%s", "service": "X"}' % (world["national_id"].encode(), escape)
+    status, body, _ = send("POST", "/api/v1/eligibility", raw, key=world["key"])
+    assert status == 422 and is_api_error(body, "INVALID_INPUT") and body["field"] == "hcode", body
+    assert "surrogate" in body["message_en"] and "surrogate" not in body["message"]  # (Thai text in Thai)
+
+
+def test_a_surrogate_pair_is_a_character_like_any_other(world):
+    raw = b'{"national_id": "%s", "hcode": "\\ud83d\\ude00", "service": "X"}' % world["national_id"].encode()
+    status, body, _ = send("POST", "/api/v1/eligibility", raw, key=world["key"])
+    assert status == 404 and body["code"] == "UNKNOWN_UNIT"
 
 
 def test_nul_deep_in_a_body_names_the_path_to_it(world):
@@ -175,7 +198,7 @@ def test_a_10_mb_body_is_413_json(world):
 
 
 @pytest.mark.parametrize("path", ["/api/v1/nothing-here", "/api/v1/units/41001/nothing", "/api/v2/units/41001",
-                                  "/api/"])
+                                  "/api/", "/api"])
 def test_an_unknown_api_path_is_404_json(path):
     status, body, _ = send("GET", path)
     assert status == 404 and is_api_error(body, "NOT_FOUND") and "/api/v1/docs" in body["message_en"]

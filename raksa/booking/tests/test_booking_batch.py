@@ -166,3 +166,30 @@ def test_one_request_failing_unexpectedly_is_its_own_answer_only(monkeypatch):
     assert isinstance(results[2], OperationalError)
     assert Slot.objects.get(pk=slot.pk).booked == 2 == Booking.objects.filter(slot=slot).count()
     assert "national_id" not in repr(BookingRequest(twice, slot.pk, schedule.unit_id, NOW, "a"))
+
+
+def test_a_database_outage_in_a_batch_is_every_answer_not_a_fallback(monkeypatch, caplog):
+    """Booking the requests one by one would only wait on a database that is away: each gets the outage
+    (the lane answers 503), and neither the fallback count nor the log gets one line per request."""
+    import psycopg
+    from django.db import OperationalError
+
+    schedule, _ = make_schedule(seats=3)
+    slot = Slot.objects.filter(unit=schedule.unit, day=NOW.date()).order_by("starts_at")[20]
+    lost = OperationalError("server closed the connection unexpectedly")
+    lost.__cause__ = psycopg.OperationalError("server closed the connection unexpectedly")  # no SQLSTATE: no answer
+
+    def write_while_the_database_goes_away(*args):
+        raise lost
+
+    alone = []
+    monkeypatch.setattr(batch_module, "_write", write_while_the_database_goes_away)
+    monkeypatch.setattr(batch_module, "_one", lambda r: alone.append(r))
+    counted_before = sum(batch_module.FALLBACKS.values())
+    results = bookings_create_many(requests=[BookingRequest(person(), slot.pk, schedule.unit_id, NOW, "a"),
+                                             BookingRequest("1234", slot.pk, schedule.unit_id, NOW, "b"),
+                                             BookingRequest(person(), slot.pk, schedule.unit_id, NOW, "c")])
+    assert results[0] is lost and results[2] is lost and outcome(results[1]) == "INVALID_NATIONAL_ID"
+    assert alone == [] and sum(batch_module.FALLBACKS.values()) == counted_before
+    assert not [r for r in caplog.records if r.levelname in ("WARNING", "ERROR")]
+    assert Booking.objects.filter(slot=slot).count() == 0

@@ -17,6 +17,7 @@ from django.db import connection
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
+from raksa.booking import batch as batch_module
 from raksa.booking.tests.parity import (
     Ask,
     book_in_batches,
@@ -65,7 +66,9 @@ def in_batches(world, sequence, size):
 @example(sequence=ORDER_SENSITIVE["holder_then_another_for_the_last_seat"], size=8)
 @example(sequence=ORDER_SENSITIVE["repeated_citizen_then_another_for_the_last_seat"], size=8)
 def test_batches_book_as_one_at_a_time_in_the_requests_order(world, sequence, size):
+    fallbacks_before = sum(batch_module.FALLBACKS.values())
     got, (answers, rows), alone = in_batches(world, sequence, size)
+    assert sum(batch_module.FALLBACKS.values()) == fallbacks_before, sequence  # no run fell back one by one
     want, (want_answers, want_rows) = one_at_a_time(world, sequence)
     event(f"booked by the batch statement: {any(o == 'booked' for i, o in enumerate(got) if i not in alone)}")
     event(f"some booked alone: {bool(alone)}")  # (--hypothesis-show-statistics: how often each case came up)

@@ -88,12 +88,37 @@ class DatabaseWrapper(postgresql.DatabaseWrapper):
             raise
 
     def outage_probe(self) -> None:
-        """Raise unless a fresh connection answers ``SELECT 1``; then replace the pool's broken idle
-        connections (they broke with the server), so that the first requests after it do not trip the
-        breaker again."""
-        params = self.get_connection_params()
-        with psycopg.connect(**params, autocommit=True) as connection:
-            connection.execute("SELECT 1")
+        """Raise unless a fresh connection answers ``SELECT 1``, or else one of the pool's idle connections
+        does; then replace the pool's broken idle connections (they broke with the server), so that the
+        first requests after it do not trip the breaker again.
+
+        The pooled try is for a server that answers but refuses new connections (found by review: "too many
+        clients" trips the breaker as any refused attempt does, while the connections the pool holds still
+        work; probing with fresh connections only would keep this process answering 503 as long as the
+        server is full)."""
         pool = self._connection_pools.get(self.alias)
+        params = self.get_connection_params()
+        try:
+            with psycopg.connect(**params, autocommit=True) as connection:
+                connection.execute("SELECT 1")
+        except psycopg.OperationalError:
+            if pool is None or pool.closed or not _an_idle_connection_answers(pool):
+                raise
         if pool is not None and not pool.closed:
             pool.check()
+
+
+def _an_idle_connection_answers(pool: OutageAwarePool) -> bool:
+    """Whether a connection the pool holds idle answers ``SELECT 1`` (ConnectionPool.getconn: the breaker's
+    own refusal in OutageAwarePool.getconn is what the probe is trying to lift)."""
+    try:
+        connection = ConnectionPool.getconn(pool, timeout=0.1)
+    except PoolTimeout:
+        return False
+    try:
+        connection.execute("SELECT 1")
+        return True
+    except psycopg.Error:
+        return False
+    finally:
+        pool.putconn(connection)  # a broken one is discarded by the pool

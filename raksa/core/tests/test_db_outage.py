@@ -190,3 +190,32 @@ def test_a_refused_connection_attempt_of_the_pool_trips_the_breaker(monkeypatch)
 @pytest.mark.django_db
 def test_the_probe_connects_afresh_and_answers_when_the_database_is_there():
     connection.outage_probe()  # raises unless SELECT 1 answers
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_a_server_refusing_new_connections_is_up_when_the_pools_connections_answer(monkeypatch):
+    """"Too many clients" refuses the probe's fresh connection, but the connections the pool holds still
+    work: the probe must not keep the process answering 503 as long as the server is full (found by review)."""
+    from raksa.core.postgresql import base
+
+    pool = base.OutageAwarePool(kwargs={**connection.get_connection_params(), "autocommit": True}, min_size=1,
+                                max_size=1, timeout=10, open=True)
+    try:
+        pool.wait()
+        held = pool.getconn()
+        assert not base._an_idle_connection_answers(pool)  # none idle (the only one is in use)
+        pool.putconn(held)
+        assert base._an_idle_connection_answers(pool)
+
+        def full(*args, **kwargs):
+            raise psycopg.OperationalError("connection failed: FATAL:  sorry, too many clients already")
+
+        monkeypatch.setattr(base.psycopg, "connect", full)
+        monkeypatch.setitem(connection._connection_pools, connection.alias, pool)
+        connection.outage_probe()  # up: the pooled connection answered
+        pool.close()
+        with pytest.raises(psycopg.OperationalError):
+            connection.outage_probe()  # and no pool to ask: still down
+    finally:
+        pool.close()
