@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -19,8 +20,10 @@ def audit_record(
     before: dict | None = None,
     after: dict | None = None,
     actor_label: str = "",
+    at: datetime.datetime | None = None,
 ) -> AuditEntry:
-    """Write one audit row. Must run inside the transaction of the change it records."""
+    """Write one audit row. Must run inside the transaction of the change it records. ``at``: when the
+    change happened, if the caller fixed that moment (a booking's ``created_at``); default now."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must be called inside the transaction of the change")
     if obj is not None:
@@ -29,7 +32,7 @@ def audit_record(
     user, actor_label = _actor(actor, actor_label)
     entry = AuditEntry(actor=user, actor_label=actor_label,
                        action=action, object_type=object_type, object_id=str(object_id), before=before, after=after,
-                       request_id=get_request_id(), at=timezone.now())
+                       request_id=get_request_id(), at=at or timezone.now())
     # One plain INSERT: audit rows are on every hot path (a booking surge writes one per booking), and the
     # ORM's per-query compilation cost more than the insert itself (measured: bench/booking_setup.py).
     ops = connection.ops
@@ -59,9 +62,9 @@ def audit_insert_sql(source: str) -> str:
 
 
 def audit_insert_params(*, actor: Any | None, action: str, object_type: str, after: dict | None,
-                        actor_label: str = "") -> list[Any]:
+                        actor_label: str = "", at: datetime.datetime | None = None) -> list[Any]:
     user, actor_label = _actor(actor, actor_label)
-    return [timezone.now(), user.pk if user else None, actor_label, action, object_type,
+    return [at or timezone.now(), user.pk if user else None, actor_label, action, object_type,
             connection.ops.adapt_json_value(after, None) if after is not None else None, get_request_id()]
 
 

@@ -204,7 +204,7 @@ def booking_insert_row(booking: Booking) -> None:
 def _insert_in_one_statement(booking: Booking, actor: Any) -> bool:
     values = booking_values(booking)
     audit = audit_insert_params(actor=actor, action="booking.create", object_type="booking.booking",
-                                after=booking_snapshot(booking))
+                                after=booking_snapshot(booking), at=booking.created_at)
     with prepared_cursor(sql.INSERT_IN_ONE_STATEMENT_SQL, [booking.slot_id, *values[:4], *values[5:], *audit]) as c:
         row = c.fetchone()
     if row is None:
@@ -217,7 +217,8 @@ def _insert_in_transaction(booking: Booking, actor: Any) -> bool:
     if not slot_take_seat(booking.slot_id):
         return False
     booking_insert_row(booking)
-    audit_record(actor=actor, action="booking.create", obj=booking, after=booking_snapshot(booking))
+    audit_record(actor=actor, action="booking.create", obj=booking, after=booking_snapshot(booking),
+                 at=booking.created_at)  # the booking's moment, as the batch stamps it: every path alike
     return True
 
 

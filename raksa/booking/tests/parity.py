@@ -253,9 +253,7 @@ def rows(world: World, labels: dict[str, str], *, exact_times: bool = True) -> d
     the world's own), every slot's seat count, and each booking's audit rows. ``exact_times=False``
     (two worlds built at different times) keeps how long a hold lasts instead of the instants.
 
-    The audit rows' ``at`` is left out: a batch stamps the time its request arrived (the request's
-    ``now``, as the booking's ``created_at``), booking_create the time of its write (``timezone.now()``
-    in the audit service), so they differ by the time between the two."""
+    The audit rows' ``at`` is the booking's ``created_at`` on every path (the request's ``now``)."""
     names = world.name_of()
     bookings, ids = {}, {}
     for b in Booking.objects.filter(unit_id__in=world.unit_ids.values()).order_by("pk"):
@@ -271,6 +269,7 @@ def rows(world: World, labels: dict[str, str], *, exact_times: bool = True) -> d
                            "days_ahead": (b.day - world.day).days, "status": b.status, "channel": b.channel,
                            "created_by": b.created_by_id, **times}
     audit: dict[str, list] = {label: [] for label in bookings}
+    booking_created = {str(b.pk): b.created_at for b in Booking.objects.filter(pk__in=[int(pk) for pk in ids])}
     for entry in AuditEntry.objects.filter(object_type="booking.booking", object_id__in=ids).order_by("pk"):
         after = dict(entry.after or {})
         for key, kind in (("slot", "slot"), ("unit", "unit"), ("service", "service")):
@@ -280,7 +279,8 @@ def rows(world: World, labels: dict[str, str], *, exact_times: bool = True) -> d
             after["reference"] = labels.get(after["reference"]) or "pre"
         audit[ids[entry.object_id]].append({
             "action": entry.action, "actor": entry.actor_id, "actor_label": entry.actor_label,
-            "before": entry.before, "after": after, "request_id": entry.request_id})
+            "before": entry.before, "after": after, "request_id": entry.request_id,
+            "at": entry.at if exact_times else entry.at == booking_created[entry.object_id]})
     seats = dict(Slot.objects.filter(pk__in=world.slot_ids.values()).values_list("pk", "booked"))
     return {"bookings": bookings, "audit": audit, "seats": {name: seats[pk] for name, pk in world.slot_ids.items()}}
 
