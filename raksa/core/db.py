@@ -55,16 +55,11 @@ class Columns:
     row: code reads ``row[cols.at["slot_id"]]``, by name, at the cost of a dict lookup (no per-row
     mapping on the hot paths). ``cols.sql`` is the SELECT list."""
 
-    def __init__(self, *columns: tuple[str, str], offset: int = 0) -> None:
-        self.columns = columns
+    def __init__(self, *columns: tuple[str, str]) -> None:
         self.sql = ", ".join(f"{expression} AS {name}" for expression, name in columns)
-        self.at = {name: offset + i for i, (_, name) in enumerate(columns)}
+        self.at = {name: i for i, (_, name) in enumerate(columns)}
         if len(self.at) != len(columns):
             raise ValueError("column names must be unique")
-
-    def after(self, count: int) -> Columns:
-        """The same columns when ``count`` others come first in the row."""
-        return Columns(*self.columns, offset=count)
 
 
 def violated_constraint(exc: IntegrityError) -> str | None:
@@ -81,8 +76,10 @@ def is_violation_of(exc: IntegrityError, model: type, name: str) -> bool:
     """Whether ``exc`` broke ``model``'s constraint called ``name``: by the name PostgreSQL reports;
     on SQLite, which names no constraint, by the columns of that unique constraint."""
     broken = violated_constraint(exc)
-    if broken is None or broken == name:
-        return broken == name
+    if broken is None:
+        return False
+    if broken == name:
+        return True
     constraint = next((c for c in model._meta.constraints if c.name == name), None)
     fields = getattr(constraint, "fields", ())
     table = model._meta.db_table
