@@ -12,6 +12,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("backoffice/", backoffice_site.urls),
     path("portal/", include("interfaces.portal.urls")),
+    path("line/", include("interfaces.line.urls")),
+    path("liff/", include("interfaces.line.liff_urls")),
     path("display/", include("interfaces.portal.display_urls")),
     path("", RedirectView.as_view(pattern_name="portal:home", permanent=False)),
 ]

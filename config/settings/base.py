@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
     "ninja",  # serves its own Swagger UI files: no CDN (nothing outside is reachable)
     "raksa.core",
     "raksa.audit",
@@ -45,7 +47,10 @@ INSTALLED_APPS = [
     "raksa.people",
     "raksa.eligibility",
     "raksa.booking",
+    "raksa.messaging",
+    "raksa.verification",
     "raksa.demo",
+    "interfaces.line",
     "interfaces.portal",
     "interfaces.backoffice",
 ]
@@ -201,3 +206,38 @@ RAKSA_API_KEY_CACHE_SECONDS = float(os.environ.get("RAKSA_API_KEY_CACHE_SECONDS"
 RAKSA_BOOKING_CONFIRM_MINUTES = int(os.environ.get("RAKSA_BOOKING_CONFIRM_MINUTES", "120"))
 RAKSA_WAITLIST_OFFER_MINUTES = int(os.environ.get("RAKSA_WAITLIST_OFFER_MINUTES", "30"))
 RAKSA_NO_SHOW_GRACE_MINUTES = int(os.environ.get("RAKSA_NO_SHOW_GRACE_MINUTES", "30"))
+
+# --- LINE -------------------------------------------------------------------------------------
+# Every address, channel ID and secret of LINE comes from here. The defaults point at the local LINE
+# stand-in (line_standin/, started by `make run` on port 8100): no machine here reaches LINE. Production
+# sets them all (config/settings/production.py refuses the demo values); README "LINE in production".
+LINE_STANDIN_URL = os.environ.get("LINE_STANDIN_URL", "http://127.0.0.1:8100")
+# Messaging API channel: the bot. The secret signs webhook bodies (X-Line-Signature); the token sends.
+LINE_CHANNEL_SECRET = os.environ.get("LINE_CHANNEL_SECRET", "raksa-demo-channel-secret")
+LINE_CHANNEL_ACCESS_TOKEN = os.environ.get("LINE_CHANNEL_ACCESS_TOKEN", "raksa-demo-channel-access-token")
+LINE_API_BASE_URL = os.environ.get("LINE_API_BASE_URL", LINE_STANDIN_URL)  # https://api.line.me
+LINE_API_DATA_BASE_URL = os.environ.get("LINE_API_DATA_BASE_URL", LINE_STANDIN_URL)  # https://api-data.line.me
+# LINE Login channel that holds the LIFF app: ID tokens carry its ID as `aud`, LINE as `iss`.
+LINE_LOGIN_CHANNEL_ID = os.environ.get("LINE_LOGIN_CHANNEL_ID", "1650000001")
+LINE_ID_TOKEN_ISSUER = os.environ.get("LINE_ID_TOKEN_ISSUER", "https://access.line.me")
+LINE_JWKS_URL = os.environ.get("LINE_JWKS_URL", f"{LINE_STANDIN_URL}/oauth2/v2.1/certs")
+LINE_LIFF_ID = os.environ.get("LINE_LIFF_ID", "1650000001-raksa")
+# LINE's LIFF SDK in production (https://static.line-scdn.net/liff/edge/2/sdk.js); the stand-in's shim here.
+LINE_LIFF_SDK_URL = os.environ.get("LINE_LIFF_SDK_URL", f"{LINE_STANDIN_URL}/static/liff-shim.js")
+# A push that fails is retried with the same X-Line-Retry-Key (delivered once) this many times, then
+# recorded as failed (visible to staff in the back office).
+LINE_PUSH_MAX_ATTEMPTS = int(os.environ.get("LINE_PUSH_MAX_ATTEMPTS", "8"))
+# The LIFF pages' own sign-in, made from a verified ID token (seconds).
+RAKSA_LIFF_SESSION_SECONDS = int(os.environ.get("RAKSA_LIFF_SESSION_SECONDS", "1800"))
+# Linking a LINE account to a national ID: after this many failures for one LINE user or one national ID,
+# that key is locked for RAKSA_LINK_LOCK_MINUTES.
+RAKSA_LINK_MAX_FAILURES = int(os.environ.get("RAKSA_LINK_MAX_FAILURES", "5"))
+RAKSA_LINK_LOCK_MINUTES = int(os.environ.get("RAKSA_LINK_LOCK_MINUTES", "30"))
+# A rights QR code on the citizen's screen is good for this long (seconds) and once.
+RAKSA_RIGHTS_QR_SECONDS = int(os.environ.get("RAKSA_RIGHTS_QR_SECONDS", "120"))
+
+# Background jobs (LINE pushes, webhook events, reminders): Django's Tasks framework (django-tasks
+# backport) on the database, so the demo runs them on SQLite and production on PostgreSQL. A job is a row
+# written in the transaction of the change that asked for it: rolled back with it, never lost after it.
+# `make run` starts a worker (manage.py db_worker); tests run the jobs (raksa.testing.tasks).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -18,6 +18,16 @@ DEBUG = False
 SECRET_KEY = required("DJANGO_SECRET_KEY")
 RAKSA_PII_ENCRYPTION_KEY = required("RAKSA_PII_ENCRYPTION_KEY")
 RAKSA_PII_HMAC_KEY = required("RAKSA_PII_HMAC_KEY")
+# LINE: the real channels and endpoints (README, "LINE in production"); never the stand-in's demo values.
+LINE_CHANNEL_SECRET = required("LINE_CHANNEL_SECRET")
+LINE_CHANNEL_ACCESS_TOKEN = required("LINE_CHANNEL_ACCESS_TOKEN")
+LINE_LOGIN_CHANNEL_ID = required("LINE_LOGIN_CHANNEL_ID")
+LINE_LIFF_ID = required("LINE_LIFF_ID")
+LINE_STANDIN_URL = ""
+LINE_API_BASE_URL = os.environ.get("LINE_API_BASE_URL", "https://api.line.me")
+LINE_API_DATA_BASE_URL = os.environ.get("LINE_API_DATA_BASE_URL", "https://api-data.line.me")
+LINE_JWKS_URL = os.environ.get("LINE_JWKS_URL", "https://api.line.me/oauth2/v2.1/certs")
+LINE_LIFF_SDK_URL = os.environ.get("LINE_LIFF_SDK_URL", "https://static.line-scdn.net/liff/edge/2/sdk.js")
 if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
     raise ImproperlyConfigured("DATABASE_URL must name PostgreSQL in production")
 

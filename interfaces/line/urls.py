@@ -1,0 +1,9 @@
+"""The citizen's LINE channel: the webhook LINE calls, and the LIFF pages opened inside LINE."""
+
+
+
+app_name = "line"
+
+urlpatterns: list = [
+    # path("webhook", webhook.line_webhook, name="webhook"),  -> /line/webhook
+]

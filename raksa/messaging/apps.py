@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class MessagingConfig(AppConfig):
+    name = "raksa.messaging"
+    label = "messaging"
+    verbose_name = "ข้อความถึงประชาชนทาง LINE (LINE messages)"
