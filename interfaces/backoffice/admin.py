@@ -33,6 +33,7 @@ from interfaces.backoffice.opening_hours import WeeklyHoursField
 from interfaces.backoffice.site import backoffice_site
 from raksa.audit.models import AuditEntry
 from raksa.core.errors import DomainError
+from raksa.messaging.models import OutboundMessage
 from raksa.people import national_id as nid
 from raksa.people.models import Citizen, Coverage
 from raksa.people.selectors import citizen_get_by_national_id
@@ -414,3 +415,36 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     @admin.display(description="หลังเปลี่ยน")
     def after_th(self, obj):
         return audit_values_html(obj.after)
+
+
+@admin.register(OutboundMessage, site=backoffice_site)
+class OutboundMessageAdmin(ReadOnlyAdmin):
+    """Every LINE push Raksa made, newest first; the failed ones (after their retries) are the ones to act
+    on: filter by status "ส่งไม่สำเร็จ". Read-only: the jobs write these rows."""
+
+    list_display = ("created_at", "kind", "status", "attempts", "recipient", "citizen", "summary", "error")
+    list_filter = ("status", "kind")
+    search_fields = ("line_user_id", "dedupe_key")
+    search_help_text = "ค้นหาด้วยรหัสผู้ใช้ LINE หรือกุญแจกันส่งซ้ำ"
+    fields = ("created_at", "kind", "status", "attempts", "sent_at", "recipient", "citizen", "summary", "error",
+              "retry_key_code")
+    readonly_fields = fields
+    list_select_related = ("citizen",)
+    show_full_result_count = False
+    ordering = ("-created_at",)
+
+    @admin.display(description="ผู้รับ (LINE)", ordering="line_user_id")
+    def recipient(self, obj):
+        return format_html("<code>{}</code>", obj.line_user_id)
+
+    @admin.display(description="ข้อความ")
+    def summary(self, obj):
+        return " / ".join(m.get("altText") or m.get("text") or "" for m in obj.messages if isinstance(m, dict))
+
+    @admin.display(description="ข้อผิดพลาดล่าสุด")
+    def error(self, obj):
+        return format_html("<code>{}</code>", obj.last_error) if obj.last_error else "-"
+
+    @admin.display(description="X-Line-Retry-Key")
+    def retry_key_code(self, obj):
+        return format_html("<code>{}</code>", obj.retry_key)

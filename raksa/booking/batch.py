@@ -35,7 +35,14 @@ from django.utils import timezone
 
 from raksa.booking import errors, sql
 from raksa.booking.models import Booking, BookingChannel
-from raksa.booking.services.create import NewBooking, booking_create, booking_snapshot, facts_from_row, new_booking
+from raksa.booking.services.create import (
+    NewBooking,
+    booking_create,
+    booking_snapshot,
+    facts_from_row,
+    new_booking,
+    notify_booked,
+)
 from raksa.core import db_outage, pii
 from raksa.core.db import prepared_cursor
 from raksa.core.errors import DomainError
@@ -125,8 +132,10 @@ def _book_together(requests: list[BookingRequest], hashes: dict[int, bytes], run
         except DomainError as exc:
             results[i] = exc
     if batch:
-        for i, booking in _write(requests, batch).items():
+        written = _write(requests, batch)
+        for i, booking in written.items():
             results[i] = booking
+        notify_booked([b for b in written.values() if isinstance(b, NewBooking)])  # one job row for the run
 
 
 def _one(r: BookingRequest) -> Booking | DomainError | Exception:

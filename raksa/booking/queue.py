@@ -30,6 +30,7 @@ from raksa.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from raksa.core.timeutil import BANGKOK, service_day
 from raksa.eligibility.services import MESSAGES as ELIGIBILITY_MESSAGES
 from raksa.eligibility.services import unit_status_reason
+from raksa.messaging.notify import ticket_called_notify
 from raksa.people.models import Citizen
 from raksa.units.models import Unit
 
@@ -168,6 +169,8 @@ def _move(ticket: QueueTicket, status: str, *, actor: Any, now: dt.datetime) -> 
         ticket.finished_at = now
         fields.append("finished_at")
     ticket.save(update_fields=fields)
+    if status == TicketStatus.CALLED and ticket.citizen_id:  # "your turn" in LINE (if linked), by a job
+        ticket_called_notify(ticket_id=ticket.pk)
     if status in (TicketStatus.DONE, TicketStatus.LEFT) and ticket.booking_id:
         # A booked citizen who left the queue did not receive the service: the booking ends as a no-show,
         # so it stops counting as active (they may book again that day).

@@ -11,6 +11,7 @@ from django.urls import reverse
 from interfaces.backoffice.site import backoffice_site
 from interfaces.backoffice.tests.helpers import form_data
 from interfaces.backoffice.tests.thai_check import english_words, forbidden_english, problems
+from raksa.messaging.models import OutboundMessage
 from raksa.testing.factories import (
     CitizenFactory,
     CoverageFactory,
@@ -63,6 +64,9 @@ def records():
     unit_api_key_issue(actor=unit_admin, unit=unit, label="ระบบร้านยา")
     citizen = CitizenFactory(first_name_th="มาลี", last_name_th="ศรีสุข", phone="")
     CoverageFactory(citizen=citizen, valid_from=dt.date(2019, 4, 1))
+    OutboundMessage.objects.create(kind="booking_confirmed", line_user_id="U" + "a" * 32, citizen=citizen,
+                                   messages=[{"type": "text", "text": "จองคิวสำเร็จ"}], status="failed", attempts=8,
+                                   last_error="LineApiError 500: upstream error")
     superuser = get_user_model().objects.create_superuser("ผู้ดูแล", password="x", first_name="ผู้ดูแล")
     return {"officer": officer, "superuser": superuser, "unit": unit, "citizen": citizen}
 

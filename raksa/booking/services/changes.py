@@ -27,6 +27,7 @@ from raksa.booking.services.create import booking_snapshot, check_bookable, is_o
 from raksa.booking.services.waitlist import seat_free
 from raksa.core.errors import Conflict, InvalidInput
 from raksa.eligibility.services import eligibility_check
+from raksa.messaging.notify import CANCELLED_BY_UNIT, bookings_notify
 
 
 def booking_can_move(booking: Booking) -> bool:
@@ -52,9 +53,11 @@ def _locked_active(booking_id: int) -> Booking:
 
 
 @transaction.atomic
-def booking_confirm(*, actor: Any, booking_id: int, via: str = "line", now: dt.datetime | None = None) -> Booking:
+def booking_confirm(*, actor: Any, booking_id: int, via: str = "line", now: dt.datetime | None = None,
+                    actor_label: str = "") -> Booking:
     """The citizen accepts a booking the unit made (or a waitlist offer) before it expires, in LINE
-    (``via="line"``) or in person at the unit (``via="in_person"``, recorded by staff)."""
+    (``via="line"``) or in person at the unit (``via="in_person"``, recorded by staff). A citizen acting in
+    LINE has no user: ``actor=None, actor_label="line:<userId>"`` (the audit row's actor)."""
     if via not in ("line", "in_person"):
         raise InvalidInput(f"Unknown confirmation channel '{via}'.", f"ไม่รู้จักช่องทางยืนยัน '{via}'",
                            code="INVALID_CHANNEL", field="via")
@@ -66,12 +69,13 @@ def booking_confirm(*, actor: Any, booking_id: int, via: str = "line", now: dt.d
         raise Conflict("The time to confirm this booking has passed; the seat was released.",
                        "หมดเวลายืนยันการจองนี้แล้ว ที่นั่งถูกปล่อยคืน", code="BOOKING_EXPIRED")
     set_status(booking, BookingStatus.CONFIRMED, now, expires_at=None)
-    audit_record(actor=actor, action="booking.confirm", obj=booking, after={"status": booking.status, "via": via})
+    audit_record(actor=actor, actor_label=actor_label, action="booking.confirm", obj=booking,
+                 after={"status": booking.status, "via": via})
     return booking
 
 
 def _end_booking(*, actor: Any, booking_id: int, status: str, action: str, now: dt.datetime | None,
-                 allowed: tuple[str, ...]) -> Booking:
+                 allowed: tuple[str, ...], actor_label: str = "") -> Booking:
     now = now or timezone.now()
     booking = _locked_active(booking_id)
     if booking.status not in allowed:
@@ -79,21 +83,28 @@ def _end_booking(*, actor: Any, booking_id: int, status: str, action: str, now: 
     before = booking.status
     set_status(booking, status, now, expires_at=None)
     seat_free(booking.slot_id, now)
-    audit_record(actor=actor, action=action, obj=booking, before={"status": before}, after={"status": status})
+    audit_record(actor=actor, actor_label=actor_label, action=action, obj=booking, before={"status": before},
+                 after={"status": status})
     return booking
 
 
 @transaction.atomic
-def booking_cancel(*, actor: Any, booking_id: int, now: dt.datetime | None = None) -> Booking:
-    return _end_booking(actor=actor, booking_id=booking_id, status=BookingStatus.CANCELLED, action="booking.cancel",
-                        now=now, allowed=CANCELLABLE_STATUSES)
+def booking_cancel(*, actor: Any, booking_id: int, now: dt.datetime | None = None, actor_label: str = "") -> Booking:
+    """Cancel a booking: the citizen (in LINE: ``actor=None, actor_label="line:<userId>"``) or the unit's
+    staff (a logged-in user: the citizen is told in LINE)."""
+    booking = _end_booking(actor=actor, booking_id=booking_id, status=BookingStatus.CANCELLED,
+                           action="booking.cancel", now=now, allowed=CANCELLABLE_STATUSES, actor_label=actor_label)
+    if getattr(actor, "is_authenticated", False):  # staff cancelled it, not the citizen
+        bookings_notify(kind=CANCELLED_BY_UNIT, booking_ids=[booking.pk])
+    return booking
 
 
 @transaction.atomic
-def booking_decline(*, actor: Any, booking_id: int, now: dt.datetime | None = None) -> Booking:
+def booking_decline(*, actor: Any, booking_id: int, now: dt.datetime | None = None,
+                    actor_label: str = "") -> Booking:
     """The citizen declines a booking the unit made for them."""
     return _end_booking(actor=actor, booking_id=booking_id, status=BookingStatus.DECLINED, action="booking.decline",
-                        now=now, allowed=(BookingStatus.AWAITING_CITIZEN,))
+                        now=now, allowed=(BookingStatus.AWAITING_CITIZEN,), actor_label=actor_label)
 
 
 @transaction.atomic

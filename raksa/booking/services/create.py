@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import logging
 import secrets
 from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from raksa.audit.services import audit_insert_params, audit_record
@@ -37,9 +38,12 @@ from raksa.core.db import is_violation_of, prepared_cursor
 from raksa.core.errors import Forbidden, InvalidInput
 from raksa.core.timeutil import service_day
 from raksa.eligibility.services import Facts, as_date, coverage_from_row, decide
+from raksa.messaging.notify import BOOKING_AWAITING, BOOKING_CONFIRMED, bookings_notify
 from raksa.people import national_id as nid
 from raksa.people.models import Citizen
 from raksa.people.selectors import citizen_not_found
+
+logger = logging.getLogger(__name__)
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
 _FROM_BASE32 = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", REFERENCE_ALPHABET)
@@ -102,9 +106,13 @@ def booking_create(
             # statement is its own transaction (no BEGIN/COMMIT round trips).
             with transaction.atomic() if connection.in_atomic_block else nullcontext():
                 booked = _insert_in_one_statement(booking, actor)
+            if booked:  # right after the statement (its own transaction when alone; see notify_booked)
+                notify_booked([booking])
         else:
             with transaction.atomic():
                 booked = _insert_in_transaction(booking, actor)
+                if booked:
+                    notify_booked([booking])
     except IntegrityError as exc:
         if is_one_per_day_clash(exc):
             raise errors.already_booked() from None
@@ -114,6 +122,25 @@ def booking_create(
             raise errors.already_booked()
         raise errors.slot_full()
     return booking
+
+
+def notify_booked(bookings: list[Booking] | list[NewBooking]) -> None:
+    """Tell the citizens in LINE (one job row for the lot): confirmed for their own bookings, awaiting
+    their confirmation for a unit's. In the booking's transaction; after a single-statement booking
+    (autocommit) the job row follows it, and a failure to write it is logged, never the booking's
+    failure: the booking stands, and the citizen sees it in "นัดของฉัน"."""
+    by_kind: dict[str, list[int]] = {}
+    for booking in bookings:
+        kind = BOOKING_CONFIRMED if booking.status == BookingStatus.CONFIRMED else BOOKING_AWAITING
+        by_kind.setdefault(kind, []).append(booking.pk)
+    for kind, ids in by_kind.items():
+        if connection.in_atomic_block:
+            bookings_notify(kind=kind, booking_ids=ids)
+            continue
+        try:
+            bookings_notify(kind=kind, booking_ids=ids)
+        except DatabaseError:
+            logger.exception("booking.notify_failed", extra={"kind": kind, "bookings": len(ids)})
 
 
 def new_booking(found: Found | None, *, actor: Any, channel: str, now: dt.datetime,

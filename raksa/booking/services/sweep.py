@@ -14,12 +14,13 @@ from raksa.booking.locks import lock_bookings
 from raksa.booking.models import Booking, BookingStatus
 from raksa.booking.services.changes import set_status
 from raksa.booking.services.waitlist import seat_free
+from raksa.messaging.notify import reminders_queue
 
 
 def bookings_sweep(*, now: dt.datetime | None = None, batch: int = 500) -> dict[str, int]:
     """Housekeeping, run every minute (``manage.py booking_sweep``): unconfirmed bookings past their
     time expire and free their seat (offering it to the waitlist); confirmed bookings whose slot
-    ended more than the grace period ago become no-shows."""
+    ended more than the grace period ago become no-shows; reminders due are queued for LINE."""
     now = now or timezone.now()
     expired = 0
     due = list(Booking.objects.filter(status=BookingStatus.AWAITING_CITIZEN, expires_at__lte=now)
@@ -46,6 +47,7 @@ def bookings_sweep(*, now: dt.datetime | None = None, batch: int = 500) -> dict[
             audit_record(actor=None, action="booking.no_show", obj=booking, after={"status": booking.status,
                                                                                    "automatic": True})
             no_shows += 1
-    return {"expired": expired, "no_show": no_shows}
+    reminders = reminders_queue(now=now)  # the day-before and hour-before LINE reminders now due
+    return {"expired": expired, "no_show": no_shows, "reminders": sum(reminders.values())}
 
 

@@ -17,6 +17,7 @@ from raksa.booking.selectors import booking_held
 from raksa.booking.services.create import booking_insert_row, booking_snapshot, is_one_per_day_clash, new_reference
 from raksa.core.errors import Conflict
 from raksa.eligibility.services import eligibility_check
+from raksa.messaging.notify import WAITLIST_OFFER, bookings_notify
 from raksa.people.models import Citizen
 
 
@@ -88,6 +89,7 @@ def seat_free(slot_id: int, now: dt.datetime) -> Booking | None:
         entry.status, entry.offer = WaitlistStatus.OFFERED, offer
         entry.save(update_fields=["status", "offer"])
         audit_record(actor=None, action="waitlist.offer", obj=offer, after=booking_snapshot(offer))
+        bookings_notify(kind=WAITLIST_OFFER, booking_ids=[offer.pk])
         return offer
     slot_release_seat(slot_id)
     return None

@@ -1,0 +1,137 @@
+"""Writes of the messaging app: messages to send, webhook events received, LINE contacts.
+
+Audit: following or blocking the account is a citizen's choice and gets its audit row. The messages
+and webhook events are not audited row by row: each table is itself the record (who, what, when, what
+became of it), and what a webhook event changes (a booking confirmed in LINE) is audited by the service
+that changes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from raksa.audit.services import audit_record
+from raksa.core.db import prepared_cursor
+from raksa.core.errors import InvalidInput
+from raksa.messaging.jobs import JOB_COLUMNS, JOB_TABLE, jobs_enqueue, uses_job_table
+from raksa.messaging.models import LineContact, MessageStatus, OutboundMessage
+
+logger = logging.getLogger(__name__)
+
+
+def message_send(*, line_user_id: str, kind: str, messages: list[dict], citizen_id: int | None = None,
+                 dedupe_key: str | None = None) -> OutboundMessage | None:
+    """Record a push to ``line_user_id`` and queue its job (``tasks.push_send``), in the caller's
+    transaction: the job row commits or rolls back with the caller's change. A user who blocked the
+    account gets nothing (the row is kept as ``skipped``). With ``dedupe_key`` the message goes once:
+    a second call with the same key returns None and writes nothing."""
+    from raksa.messaging.tasks import push_send
+
+    with transaction.atomic():
+        following = (LineContact.objects.filter(line_user_id=line_user_id)
+                     .values_list("following", flat=True).first())
+        status = MessageStatus.SKIPPED if following is False else MessageStatus.QUEUED
+        try:
+            with transaction.atomic():
+                message = OutboundMessage.objects.create(
+                    kind=kind, line_user_id=line_user_id, citizen_id=citizen_id, messages=messages,
+                    dedupe_key=dedupe_key, status=status)
+        except IntegrityError:
+            if dedupe_key and OutboundMessage.objects.filter(dedupe_key=dedupe_key).exists():
+                return None
+            raise
+        if status == MessageStatus.QUEUED:
+            jobs_enqueue(push_send, [{"message_id": message.pk}])
+    return message
+
+
+# One statement on PostgreSQL: the new events (a known webhookEventId is skipped) and one job row for
+# each new one; atomic as any single statement, and planned once per connection (prepared_cursor).
+ACCEPT_SQL = f"""
+WITH incoming AS (
+    SELECT e.id, e.type, e.payload FROM jsonb_to_recordset(%s::jsonb) AS e(id text, type text, payload jsonb)
+), new AS (
+    INSERT INTO messaging_webhookevent (webhook_event_id, type, payload, received_at, outcome, detail)
+    SELECT id, type, payload, %s, '', '' FROM incoming
+    ON CONFLICT (webhook_event_id) DO NOTHING
+    RETURNING id
+), jobs AS (
+    INSERT INTO {JOB_TABLE} ({JOB_COLUMNS})
+    SELECT gen_random_uuid(), 'READY', %s, NULL, NULL,
+           jsonb_build_object('args', '[]'::jsonb, 'kwargs', jsonb_build_object('event_id', new.id)),
+           %s, %s, '[]'::jsonb, %s, %s, %s, NULL, '', ''
+    FROM new
+)
+SELECT count(*) FROM new
+"""
+
+INSERT_EVENT_SQL = ("INSERT INTO messaging_webhookevent (webhook_event_id, type, payload, received_at, outcome,"
+                    " detail) VALUES (%s, %s, %s, %s, '', '') ON CONFLICT (webhook_event_id) DO NOTHING RETURNING id")
+
+
+def webhook_events_accept(*, events: list[dict[str, Any]]) -> int:
+    """Store the events of one webhook call and queue one job per new event
+    (``tasks.webhook_event_handle``), in one transaction; an event whose ``webhookEventId`` was seen
+    before (LINE's redelivery) is skipped, so each is handled once. Returns how many were new.
+    INVALID_INPUT (nothing written) if an event has no ``webhookEventId`` or ``type``."""
+    from raksa.messaging.jobs import NEVER
+    from raksa.messaging.tasks import webhook_event_handle
+
+    rows: dict[str, tuple[str, dict]] = {}
+    for event in events:
+        event_id, kind = event.get("webhookEventId"), event.get("type")
+        if not isinstance(event_id, str) or not event_id or len(event_id) > 64 or not isinstance(kind, str):
+            raise InvalidInput("Every event needs a webhookEventId and a type.",
+                               "ทุกเหตุการณ์ต้องมี webhookEventId และ type", code="WEBHOOK_MALFORMED")
+        rows.setdefault(event_id, (kind[:32], event))
+    if not rows:
+        return 0
+    now = timezone.now()
+    task = webhook_event_handle
+    if connection.vendor == "postgresql" and uses_job_table(task):
+        incoming = json.dumps([{"id": i, "type": k, "payload": e} for i, (k, e) in rows.items()], default=str)
+        with prepared_cursor(ACCEPT_SQL, [incoming, now, now, task.priority, task.module_path, task.queue_name,
+                                          task.backend, NEVER]) as cursor:
+            return cursor.fetchone()[0]
+    ops = connection.ops
+    new: list[int] = []
+    with transaction.atomic(), connection.cursor() as cursor:
+        for event_id, (kind, event) in rows.items():
+            payload = json.loads(json.dumps(event, default=str))  # the SDK's enums as their values
+            cursor.execute(INSERT_EVENT_SQL, [event_id, kind, ops.adapt_json_value(payload, None),
+                                              ops.adapt_datetimefield_value(now)])
+            row = cursor.fetchone()
+            if row is not None:
+                new.append(row[0])
+        jobs_enqueue(task, [{"event_id": pk} for pk in new])
+    return len(new)
+
+
+@transaction.atomic
+def line_contact_follow(*, line_user_id: str, now: dt.datetime | None = None) -> LineContact:
+    """The user added the official account as a friend (or unblocked it)."""
+    now = now or timezone.now()
+    contact, _ = LineContact.objects.select_for_update().get_or_create(line_user_id=line_user_id)
+    contact.following, contact.followed_at = True, now
+    contact.save(update_fields=["following", "followed_at"])
+    audit_record(actor=None, actor_label=f"line:{line_user_id}", action="line.follow", obj=contact,
+                 after={"following": True})
+    return contact
+
+
+@transaction.atomic
+def line_contact_unfollow(*, line_user_id: str, now: dt.datetime | None = None) -> LineContact:
+    """The user blocked the account: nothing more is pushed to them (queued messages are skipped)."""
+    now = now or timezone.now()
+    contact, _ = LineContact.objects.select_for_update().get_or_create(line_user_id=line_user_id)
+    contact.following, contact.unfollowed_at = False, now
+    contact.save(update_fields=["following", "unfollowed_at"])
+    audit_record(actor=None, actor_label=f"line:{line_user_id}", action="line.unfollow", obj=contact,
+                 after={"following": False})
+    return contact
