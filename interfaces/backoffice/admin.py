@@ -445,6 +445,6 @@ class OutboundMessageAdmin(ReadOnlyAdmin):
     def error(self, obj):
         return format_html("<code>{}</code>", obj.last_error) if obj.last_error else "-"
 
-    @admin.display(description="X-Line-Retry-Key")
+    @admin.display(description="กุญแจส่งซ้ำของ LINE")
     def retry_key_code(self, obj):
         return format_html("<code>{}</code>", obj.retry_key)

@@ -4,4 +4,4 @@ from django.apps import AppConfig
 class MessagingConfig(AppConfig):
     name = "raksa.messaging"
     label = "messaging"
-    verbose_name = "ข้อความถึงประชาชนทาง LINE (LINE messages)"
+    verbose_name = "ข้อความทาง LINE"

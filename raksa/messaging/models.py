@@ -13,6 +13,7 @@ import uuid
 from django.db import models
 from django.db.models import Q
 
+from raksa.core.choices import split_label
 from raksa.people.models import Citizen
 
 
@@ -90,7 +91,7 @@ class OutboundMessage(models.Model):
     citizen = models.ForeignKey(Citizen, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                                 verbose_name="ประชาชน")
     messages = models.JSONField("ข้อความ")
-    retry_key = models.UUIDField("X-Line-Retry-Key", unique=True, default=uuid.uuid4, editable=False)
+    retry_key = models.UUIDField("กุญแจส่งซ้ำ (X-Line-Retry-Key)", unique=True, default=uuid.uuid4, editable=False)
     dedupe_key = models.CharField("กุญแจกันส่งซ้ำ", max_length=100, null=True, blank=True, unique=True)
     status = models.CharField("สถานะ", max_length=10, choices=MessageStatus.choices, default=MessageStatus.QUEUED)
     attempts = models.PositiveSmallIntegerField("จำนวนครั้งที่ส่ง", default=0)
@@ -107,4 +108,5 @@ class OutboundMessage(models.Model):
                                               name="outbound_status_valid")]
 
     def __str__(self) -> str:
-        return f"{self.kind} → {self.line_user_id} {self.status}"
+        return (f"ข้อความที่ {self.pk}: {split_label(self.get_kind_display()).th}"
+                f" ({split_label(self.get_status_display()).th})")
