@@ -2,14 +2,16 @@
 messaging-api.yml) each with a plain ``altText`` (shown in the chat list and by phones that cannot draw
 Flex). Dates carry the Buddhist year; times are Bangkok time.
 
-Buttons to Raksa's LIFF pages use LIFF URLs (``https://liff.line.me/{LINE_LIFF_ID}/<path>``): LINE opens
-the LIFF app's endpoint URL plus the path (``/liff/<path>``), and the stand-in does the same. Postback
+Buttons to Raksa's LIFF pages use LIFF URLs (``https://liff.line.me/{LINE_LIFF_ID}/<path>``: LINE opens
+the LIFF app's endpoint URL plus the path, ``/liff/<path>``); against the stand-in, Raksa's ``/liff/<path>``
+itself (:func:`liff_url`). Postback
 data is ``action=confirm|decline|cancel&booking=<reference>`` (read by ``postbacks.py``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import quote
@@ -55,8 +57,21 @@ class BookingView:
         return f"https://www.google.com/maps/search/?api=1&query={quote(f'{self.unit_name} {self.unit_address}')}"
 
 
+def uses_standin() -> bool:
+    """Raksa talks to the local LINE stand-in (the demo, the tests), not to LINE."""
+    return settings.LINE_API_BASE_URL.rstrip("/") == settings.LINE_STANDIN_URL.rstrip("/")
+
+
 def liff_url(path: str = "") -> str:
-    return f"https://liff.line.me/{settings.LINE_LIFF_ID}/{path.lstrip('/')}"
+    """A LIFF page's address for a button. With LINE: the LIFF URL, which LINE opens as the LIFF app's
+    endpoint (``/liff/``) plus the path. With the stand-in (no liff.line.me here): Raksa's own
+    ``/liff/<path>`` at ``RAKSA_URL``, the address the stand-in also uses to reach Raksa (contract B;
+    a setting of that name wins over the environment variable)."""
+    path = path.lstrip("/")
+    if uses_standin():
+        base = getattr(settings, "RAKSA_URL", None) or os.environ.get("RAKSA_URL", "http://127.0.0.1:8000")
+        return f"{base.rstrip('/')}/liff/{path}"
+    return f"https://liff.line.me/{settings.LINE_LIFF_ID}/{path}"
 
 
 def postback_data(action: str, reference: str) -> str:

@@ -58,7 +58,7 @@ def test_the_confirmation_shows_date_with_buddhist_year_time_unit_and_buttons():
     assert "ร้านยารักษ์สุขภาพ" in shown and "K7M2Q9XA" in shown and "ไข้หวัด เจ็บคอ" in shown
     assert message["altText"] == "จองคิวสำเร็จ 1 มกราคม 2570 เวลา 00:30–01:00 น. ที่ ร้านยารักษ์สุขภาพ (เลขที่จอง K7M2Q9XA)"
     actions = [b["action"] for b in message["contents"]["footer"]["contents"]]
-    assert actions[0] == {"type": "uri", "label": "QR ยืนยันสิทธิ์", "uri": "https://liff.line.me/1650000001-raksa/qr"}
+    assert actions[0] == {"type": "uri", "label": "QR ยืนยันสิทธิ์", "uri": flex.liff_url("qr")}
     assert actions[1]["uri"] == "https://www.google.com/maps/search/?api=1&query=13.756331,100.501765"
     assert actions[2]["data"] == "action=cancel&booking=K7M2Q9XA"
 
@@ -89,3 +89,12 @@ def test_no_message_mixes_a_christian_year_in():
     for messages in ALL.values():
         for message in messages:
             assert "2026" not in str(message) and "2027" not in str(message)
+
+
+def test_liff_buttons_open_liff_urls_with_line_and_raksas_pages_with_the_stand_in(settings, monkeypatch):
+    monkeypatch.delenv("RAKSA_URL", raising=False)
+    assert flex.liff_url("qr") == "http://127.0.0.1:8000/liff/qr"  # the test settings use the stand-in
+    monkeypatch.setenv("RAKSA_URL", "http://127.0.0.1:8080/")
+    assert flex.liff_url("/link") == "http://127.0.0.1:8080/liff/link"
+    settings.LINE_API_BASE_URL, settings.LINE_LIFF_ID = "https://api.line.me", "2000000001-AbCdEfGh"
+    assert flex.liff_url("qr") == "https://liff.line.me/2000000001-AbCdEfGh/qr"

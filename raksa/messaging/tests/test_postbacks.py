@@ -12,6 +12,7 @@ from raksa.audit.models import AuditEntry
 from raksa.booking.models import Booking, BookingChannel, BookingStatus
 from raksa.booking.services import booking_create
 from raksa.booking.tests.helpers import make_schedule, ucs_citizens
+from raksa.messaging import flex
 from raksa.messaging.models import WebhookEvent
 from raksa.messaging.tests import helpers as h
 from raksa.testing.factories import UserFactory
@@ -59,7 +60,7 @@ def test_the_linked_citizen_confirms_in_line(webhook, line, unit_made):
     assert bubble["type"] == "flex" and bubble["altText"].startswith("จองคิวสำเร็จ")
     assert unit_made.reference in bubble["altText"]
     qr = bubble["contents"]["footer"]["contents"][0]["action"]
-    assert qr == {"type": "uri", "label": "QR ยืนยันสิทธิ์", "uri": "https://liff.line.me/1650000001-raksa/qr"}
+    assert qr == {"type": "uri", "label": "QR ยืนยันสิทธิ์", "uri": flex.liff_url("qr")}
 
 
 def test_confirming_twice_is_harmless(webhook, line, unit_made):

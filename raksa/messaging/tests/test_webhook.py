@@ -9,6 +9,7 @@ import pytest
 from django_tasks_db.models import DBTaskResult
 
 from raksa.audit.models import AuditEntry
+from raksa.messaging import flex
 from raksa.messaging.models import LineContact, MessageStatus, OutboundMessage, WebhookEvent
 from raksa.messaging.services import webhook_events_accept
 from raksa.messaging.tests import helpers as h
@@ -39,7 +40,7 @@ def test_a_follow_is_handled_once_greeting_with_a_link_invitation(webhook, line)
     (greeting,) = line.received(ALICE)
     assert greeting["type"] == "flex" and "ยืนยันตัวตน" in greeting["altText"]
     button = greeting["contents"]["footer"]["contents"][0]["action"]
-    assert button == {"type": "uri", "label": "ยืนยันตัวตน", "uri": "https://liff.line.me/1650000001-raksa/link"}
+    assert button == {"type": "uri", "label": "ยืนยันตัวตน", "uri": flex.liff_url("link")}
 
 
 def test_a_redelivered_event_is_not_handled_again(webhook, line):
