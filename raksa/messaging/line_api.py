@@ -30,3 +30,9 @@ def errors() -> Any:
     from raksa.integrations.line import errors as line_errors
 
     return line_errors
+
+
+def rich_menu_setup(*, menu: dict, image_png: bytes) -> str:
+    from raksa.integrations.line import client
+
+    return client.rich_menu_setup(menu=menu, image_png=image_png)

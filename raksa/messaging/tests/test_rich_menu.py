@@ -1,0 +1,27 @@
+"""manage.py line_rich_menu: four buttons to the LIFF pages, over a 2500 × 1686 picture under LINE's 1 MB."""
+
+import struct
+from io import StringIO
+
+from django.core.management import call_command
+from linebot.v3.messaging import RichMenuRequest
+
+
+def test_the_command_sends_the_menu_and_its_picture(monkeypatch):
+    sent = {}
+
+    def setup(*, menu, image_png):
+        sent.update(menu=menu, image=image_png)
+        return "richmenu-0001"
+    monkeypatch.setattr("raksa.messaging.line_api.rich_menu_setup", setup)
+    out = StringIO()
+    call_command("line_rich_menu", stdout=out)
+    assert out.getvalue().startswith("rich menu richmenu-0001: จองคิว -> http://127.0.0.1:8000/liff/units")
+    menu, image = sent["menu"], sent["image"]
+    assert [a["action"]["label"] for a in menu["areas"]] == ["จองคิว", "นัดของฉัน", "QR ยืนยันสิทธิ์", "สิทธิของฉัน"]
+    assert [a["action"]["uri"].rsplit("/", 1)[1] for a in menu["areas"]] == ["units", "bookings", "qr", "rights"]
+    covered = sum(a["bounds"]["width"] * a["bounds"]["height"] for a in menu["areas"])
+    assert RichMenuRequest.from_dict(menu).size.width == 2500  # LINE's own model takes it
+    assert covered == 2500 * 1686 and menu["chatBarText"] == "เมนูรักษา"
+    assert image[:8] == b"\x89PNG\r\n\x1a\n" and len(image) < 1_000_000
+    assert struct.unpack(">II", image[16:24]) == (2500, 1686)
