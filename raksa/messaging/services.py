@@ -75,21 +75,27 @@ INSERT_EVENT_SQL = ("INSERT INTO messaging_webhookevent (webhook_event_id, type,
                     " detail) VALUES (%s, %s, %s, %s, '', '') ON CONFLICT (webhook_event_id) DO NOTHING RETURNING id")
 
 
-def webhook_events_accept(*, events: list[dict[str, Any]]) -> int:
-    """Store the events of one webhook call and queue one job per new event
-    (``tasks.webhook_event_handle``), in one transaction; an event whose ``webhookEventId`` was seen
-    before (LINE's redelivery) is skipped, so each is handled once. Returns how many were new.
-    INVALID_INPUT (nothing written) if an event has no ``webhookEventId`` or ``type``."""
-    from raksa.messaging.jobs import NEVER
-    from raksa.messaging.tasks import webhook_event_handle
-
-    rows: dict[str, tuple[str, dict]] = {}
+def webhook_events_check(*, events: list[dict[str, Any]]) -> None:
+    """WEBHOOK_MALFORMED (an InvalidInput) unless every event has a ``webhookEventId`` and a ``type``."""
     for event in events:
         event_id, kind = event.get("webhookEventId"), event.get("type")
         if not isinstance(event_id, str) or not event_id or len(event_id) > 64 or not isinstance(kind, str):
             raise InvalidInput("Every event needs a webhookEventId and a type.",
                                "ทุกเหตุการณ์ต้องมี webhookEventId และ type", code="WEBHOOK_MALFORMED")
-        rows.setdefault(event_id, (kind[:32], event))
+
+
+def webhook_events_accept(*, events: list[dict[str, Any]]) -> int:
+    """Store the events of one webhook call (or of several, together) and queue one job per new event
+    (``tasks.webhook_event_handle``), in one transaction; an event whose ``webhookEventId`` was seen
+    before (LINE's redelivery) is skipped, so each is handled once. Returns how many were new.
+    WEBHOOK_MALFORMED (nothing written) if an event has no ``webhookEventId`` or ``type``."""
+    from raksa.messaging.jobs import NEVER
+    from raksa.messaging.tasks import webhook_event_handle
+
+    webhook_events_check(events=events)
+    rows: dict[str, tuple[str, dict]] = {}
+    for event in events:
+        rows.setdefault(event["webhookEventId"], (event["type"][:32], event))
     if not rows:
         return 0
     now = timezone.now()
