@@ -98,6 +98,7 @@ class OutboundMessage(models.Model):
     last_error = models.CharField("ข้อผิดพลาดล่าสุด", max_length=500, blank=True, default="")
     created_at = models.DateTimeField("สร้างเมื่อ", auto_now_add=True)
     sent_at = models.DateTimeField("ส่งถึง LINE เมื่อ", null=True, blank=True)
+    updated_at = models.DateTimeField("ปรับปรุงล่าสุด", auto_now=True)
 
     class Meta:
         verbose_name = "ข้อความถึงประชาชนทาง LINE"

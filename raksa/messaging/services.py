@@ -141,3 +141,24 @@ def line_contact_unfollow(*, line_user_id: str, now: dt.datetime | None = None) 
     audit_record(actor=None, actor_label=f"line:{line_user_id}", action="line.unfollow", obj=contact,
                  after={"following": False})
     return contact
+
+
+STALE_AFTER = dt.timedelta(minutes=10)  # far longer than a push's longest backoff (30 s) and its run
+
+
+def outbound_requeue_stale(*, now: dt.datetime | None = None) -> int:
+    """Queue again the pushes still ``queued`` with nothing done to them for ``STALE_AFTER``: their job
+    was lost (a worker killed in the middle of a push). Sending twice is harmless: the same retry key is
+    delivered once by LINE, and a job finding the message no longer queued does nothing. Run by
+    ``manage.py booking_sweep`` every minute. Returns how many."""
+    from raksa.messaging.tasks import push_send
+
+    now = now or timezone.now()
+    stale = list(OutboundMessage.objects.filter(status=MessageStatus.QUEUED, updated_at__lt=now - STALE_AFTER)
+                 .order_by("pk").values_list("pk", flat=True)[:500])
+    with transaction.atomic():
+        jobs_enqueue(push_send, [{"message_id": pk} for pk in stale])
+        OutboundMessage.objects.filter(pk__in=stale).update(updated_at=now)
+    if stale:
+        logger.warning("line.push.requeued", extra={"messages": len(stale)})
+    return len(stale)

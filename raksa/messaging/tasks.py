@@ -40,7 +40,7 @@ def push_send(message_id: int) -> str:
             return message.status if message else "missing"
         if LineContact.objects.filter(line_user_id=message.line_user_id, following=False).exists():
             message.status = MessageStatus.SKIPPED  # blocked the account after the message was queued
-            message.save(update_fields=["status"])
+            message.save(update_fields=["status", "updated_at"])
             return message.status
     try:
         line_api.push_message(to=message.line_user_id, messages=message.messages, retry_key=str(message.retry_key))
@@ -49,7 +49,8 @@ def push_send(message_id: int) -> str:
         return _push_failed(message_id, exc, retryable=retryable)
     with transaction.atomic():
         OutboundMessage.objects.filter(pk=message_id, status=MessageStatus.QUEUED).update(
-            status=MessageStatus.SENT, sent_at=timezone.now(), attempts=message.attempts + 1, last_error="")
+            status=MessageStatus.SENT, sent_at=timezone.now(), attempts=message.attempts + 1, last_error="",
+            updated_at=timezone.now())
     return MessageStatus.SENT
 
 
@@ -70,7 +71,7 @@ def _push_failed(message_id: int, exc: Exception, *, retryable: bool) -> str:
             message.status = MessageStatus.FAILED
             logger.error("line.push.failed", extra={"message_id": message_id, "attempts": message.attempts,
                                                     "error": error})
-        message.save(update_fields=["attempts", "last_error", "status"])
+        message.save(update_fields=["attempts", "last_error", "status", "updated_at"])
     return message.status
 
 

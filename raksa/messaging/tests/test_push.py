@@ -136,3 +136,20 @@ def test_the_job_rolls_back_with_the_callers_change(line):
     assert DBTaskResult.objects.count() == 1  # committed with it
     run_tasks()
     assert len(line.delivered) == 1
+
+
+def test_a_push_whose_job_was_lost_is_queued_again_by_the_sweep(line):
+    from django.core.management import call_command
+
+    from raksa.messaging.services import outbound_requeue_stale
+
+    message = send()
+    DBTaskResult.objects.all().delete()  # the worker died holding the job
+    assert outbound_requeue_stale() == 0  # not stale yet
+    OutboundMessage.objects.filter(pk=message.pk).update(updated_at=timezone.now() - dt.timedelta(minutes=11))
+    call_command("booking_sweep", stdout=__import__("io").StringIO())
+    assert [j.args_kwargs["kwargs"] for j in queued_jobs("push_send")] == [{"message_id": message.pk}]
+    run_tasks()
+    message.refresh_from_db()
+    assert message.status == MessageStatus.SENT and len(line.delivered) == 1
+    assert outbound_requeue_stale(now=timezone.now() + dt.timedelta(hours=1)) == 0  # sent: nothing to do

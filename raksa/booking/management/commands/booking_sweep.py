@@ -15,6 +15,7 @@ from django.db import DatabaseError, close_old_connections
 from raksa.booking.services import bookings_sweep
 from raksa.booking.slots import slots_roll_forward
 from raksa.core.timeutil import service_day
+from raksa.messaging.services import outbound_requeue_stale
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps({"slots_roll_forward": slots_roll_forward(today=today)}))
             rolled_on = today
         counts = bookings_sweep()
-        if counts["expired"] or counts["no_show"] or report_always:
+        counts["line_requeued"] = outbound_requeue_stale()  # LINE pushes whose job was lost
+        if counts["expired"] or counts["no_show"] or counts["line_requeued"] or report_always:
             self.stdout.write(json.dumps({"booking_sweep": counts}))
         return rolled_on
