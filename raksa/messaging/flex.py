@@ -2,16 +2,14 @@
 messaging-api.yml) each with a plain ``altText`` (shown in the chat list and by phones that cannot draw
 Flex). Dates carry the Buddhist year; times are Bangkok time.
 
-Buttons to Raksa's LIFF pages use LIFF URLs (``https://liff.line.me/{LINE_LIFF_ID}/<path>``: LINE opens
-the LIFF app's endpoint URL plus the path, ``/liff/<path>``); against the stand-in, Raksa's ``/liff/<path>``
-itself (:func:`liff_url`). Postback
+Buttons to Raksa's LIFF pages use LIFF URLs (``https://liff.line.me/{LINE_LIFF_ID}/<path>``: LINE, and the
+stand-in's viewer, open the LIFF app's endpoint URL plus the path, ``/liff/<path>``). Postback
 data is ``action=confirm|decline|cancel&booking=<reference>`` (read by ``postbacks.py``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import quote
@@ -57,21 +55,11 @@ class BookingView:
         return f"https://www.google.com/maps/search/?api=1&query={quote(f'{self.unit_name} {self.unit_address}')}"
 
 
-def uses_standin() -> bool:
-    """Raksa talks to the local LINE stand-in (the demo, the tests), not to LINE."""
-    return settings.LINE_API_BASE_URL.rstrip("/") == settings.LINE_STANDIN_URL.rstrip("/")
-
-
 def liff_url(path: str = "") -> str:
-    """A LIFF page's address for a button. With LINE: the LIFF URL, which LINE opens as the LIFF app's
-    endpoint (``/liff/``) plus the path. With the stand-in (no liff.line.me here): Raksa's own
-    ``/liff/<path>`` at ``RAKSA_URL``, the address the stand-in also uses to reach Raksa (contract B;
-    a setting of that name wins over the environment variable)."""
-    path = path.lstrip("/")
-    if uses_standin():
-        base = getattr(settings, "RAKSA_URL", None) or os.environ.get("RAKSA_URL", "http://127.0.0.1:8000")
-        return f"{base.rstrip('/')}/liff/{path}"
-    return f"https://liff.line.me/{settings.LINE_LIFF_ID}/{path}"
+    """A LIFF page's address for a button: the LIFF URL, which LINE opens at the LIFF app's endpoint URL
+    (Raksa's ``/liff/``) plus the path. The stand-in's chat viewer does the same (it opens
+    ``{RAKSA_URL}/liff/<path>`` in its phone frame), so the demo needs no other address."""
+    return f"https://liff.line.me/{settings.LINE_LIFF_ID}/{path.lstrip('/')}"
 
 
 def postback_data(action: str, reference: str) -> str:
@@ -186,7 +174,7 @@ def cancelled_by_unit(b: BookingView) -> list[dict]:
     alt = f"{b.unit_name} ยกเลิกนัดของคุณ {b.date_th} เวลา {b.time_th} (เลขที่จอง {b.reference})"
     phone = [_row("โทร", b.unit_phone)] if b.unit_phone else []
     body = [_text(f"{b.unit_name} ยกเลิกนัดนี้ ขออภัยในความไม่สะดวก", bold=True), *_booking_rows(b), *phone]
-    footer = [_uri_button("จองคิวใหม่", liff_url("units"), primary=True)]
+    footer = [_uri_button("จองคิวใหม่", liff_url("book"), primary=True)]
     return [_flex(alt, _bubble("นัดหมายถูกยกเลิก", body, footer, color=RED))]
 
 

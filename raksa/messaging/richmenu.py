@@ -1,5 +1,6 @@
 """Raksa's rich menu: four large buttons under the chat (2 × 2, for thumbs and older eyes), each opening a
-LIFF page. The picture is ``rich_menu.png`` (2500 × 1686, drawn by Chromium from ``rich_menu.html`` by
+LIFF page (interfaces/line/liff_urls.py: /liff/book, /liff/bookings, /liff/qr, /liff/rights). The picture
+is ``rich_menu.png`` (2500 × 1686, drawn by Chromium from ``rich_menu.html`` by
 ``scripts/make_rich_menu.py``; redraw it after changing the labels); ``manage.py line_rich_menu`` uploads
 both and makes the menu every user's default."""
 
@@ -13,7 +14,7 @@ WIDTH, HEIGHT = 2500, 1686
 IMAGE = Path(__file__).resolve().parent / "rich_menu.png"
 
 # (label, LIFF page) in reading order: top left, top right, bottom left, bottom right.
-BUTTONS = [("จองคิว", "units"), ("นัดของฉัน", "bookings"), ("QR ยืนยันสิทธิ์", "qr"), ("สิทธิของฉัน", "rights")]
+BUTTONS = [("จองคิว", "book"), ("นัดของฉัน", "bookings"), ("QR ยืนยันสิทธิ์", "qr"), ("สิทธิของฉัน", "rights")]
 
 
 def rich_menu_definition() -> dict:

@@ -91,10 +91,8 @@ def test_no_message_mixes_a_christian_year_in():
             assert "2026" not in str(message) and "2027" not in str(message)
 
 
-def test_liff_buttons_open_liff_urls_with_line_and_raksas_pages_with_the_stand_in(settings, monkeypatch):
-    monkeypatch.delenv("RAKSA_URL", raising=False)
-    assert flex.liff_url("qr") == "http://127.0.0.1:8000/liff/qr"  # the test settings use the stand-in
-    monkeypatch.setenv("RAKSA_URL", "http://127.0.0.1:8080/")
-    assert flex.liff_url("/link") == "http://127.0.0.1:8080/liff/link"
-    settings.LINE_API_BASE_URL, settings.LINE_LIFF_ID = "https://api.line.me", "2000000001-AbCdEfGh"
+
+def test_liff_buttons_open_liff_urls(settings):
+    settings.LINE_LIFF_ID = "2000000001-AbCdEfGh"
     assert flex.liff_url("qr") == "https://liff.line.me/2000000001-AbCdEfGh/qr"
+    assert flex.liff_url("/link") == "https://liff.line.me/2000000001-AbCdEfGh/link"

@@ -16,10 +16,10 @@ def test_the_command_sends_the_menu_and_its_picture(monkeypatch):
     monkeypatch.setattr("raksa.messaging.line_api.rich_menu_setup", setup)
     out = StringIO()
     call_command("line_rich_menu", stdout=out)
-    assert out.getvalue().startswith("rich menu richmenu-0001: จองคิว -> http://127.0.0.1:8000/liff/units")
+    assert out.getvalue().startswith("rich menu richmenu-0001: จองคิว -> https://liff.line.me/1650000001-raksa/book")
     menu, image = sent["menu"], sent["image"]
     assert [a["action"]["label"] for a in menu["areas"]] == ["จองคิว", "นัดของฉัน", "QR ยืนยันสิทธิ์", "สิทธิของฉัน"]
-    assert [a["action"]["uri"].rsplit("/", 1)[1] for a in menu["areas"]] == ["units", "bookings", "qr", "rights"]
+    assert [a["action"]["uri"].rsplit("/", 1)[1] for a in menu["areas"]] == ["book", "bookings", "qr", "rights"]
     covered = sum(a["bounds"]["width"] * a["bounds"]["height"] for a in menu["areas"])
     assert RichMenuRequest.from_dict(menu).size.width == 2500  # LINE's own model takes it
     assert covered == 2500 * 1686 and menu["chatBarText"] == "เมนูรักษา"
