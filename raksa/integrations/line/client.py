@@ -13,6 +13,7 @@ One try per call: the SDK's urllib3 retries are off and timeouts are short. Retr
 
 import functools
 import logging
+import uuid
 
 import urllib3
 from django.conf import settings
@@ -26,6 +27,7 @@ from linebot.v3.messaging import (
     ReplyMessageRequest,
     RichMenuRequest,
 )
+from pydantic.v1 import ValidationError
 
 from .errors import LineApiError
 
@@ -61,25 +63,25 @@ def _model(model_class, data: dict):
 
 def _api_error(error: Exception) -> LineApiError:
     """What a failed call raises: network errors, timeouts, 5xx and 429 may succeed later; other 4xx won't,
-    nor will a 2xx answer the SDK's models cannot read."""
+    nor will anything else (a 2xx answer the SDK's models cannot read, a header that is not ASCII…)."""
     if isinstance(error, ApiException):
         status = error.status or None  # the SDK says 0 for a TLS failure
         detail = (error.body if isinstance(error.body, str) else "") or str(error.reason or "")
         retryable = status is None or status >= 500 or status in (408, 429)
         return LineApiError(detail[:500], status=status, retryable=retryable)
-    if isinstance(error, (urllib3.exceptions.HTTPError, OSError)):
-        return LineApiError(f"{type(error).__name__}: {error}"[:500], status=None, retryable=True)
-    return LineApiError(f"LINE's answer not understood: {error}"[:500], status=None, retryable=False)
+    retryable = isinstance(error, (urllib3.exceptions.HTTPError, OSError))
+    return LineApiError(f"{type(error).__name__}: {error}"[:500], status=None, retryable=retryable)
 
 
-# ValueError: the SDK's models refused LINE's 2xx answer (pydantic's ValidationError is a ValueError); a
-# non-2xx answer is an ApiException, raised before the SDK reads the body.
+# ApiException: LINE answered, not 2xx. urllib3's HTTPError, OSError: no answer. ValueError: anything else
+# (pydantic's ValidationError, a ValueError, when the SDK's models refuse LINE's 2xx answer).
 _CALL_ERRORS = (ApiException, urllib3.exceptions.HTTPError, OSError, ValueError)
 
 
 def _sent_anyway(error: Exception) -> bool:
-    """A message call that LINE answered 2xx, with a body the SDK cannot read: LINE took the messages."""
-    if isinstance(error, ValueError) and not isinstance(error, urllib3.exceptions.HTTPError):
+    """LINE answered 2xx to a message call, with a body the SDK's models refuse: LINE took the messages.
+    (The SDK reads the body of 2xx answers only; the call's own arguments are models validated beforehand.)"""
+    if isinstance(error, ValidationError):
         log.warning("LINE took the messages; its answer was not understood: %s", error)
         return True
     return False
@@ -89,7 +91,10 @@ def push_message(*, to: str, messages: list[dict], retry_key: str) -> None:
     """Push ``messages`` to the user ``to``. ``retry_key`` (a UUID) is sent as X-Line-Retry-Key: a retry of a
     push LINE already accepted answers 409, which counts as delivered."""
     request = _model(PushMessageRequest, {"to": to, "messages": messages})
-    retry_key = str(retry_key)  # a uuid.UUID is welcome too
+    try:
+        retry_key = str(uuid.UUID(str(retry_key)))  # LINE refuses anything but a UUID; a uuid.UUID is welcome
+    except ValueError as error:
+        raise LineApiError(f"retry key {retry_key!r} is not a UUID", status=None, retryable=False) from error
     try:
         _messaging_api().push_message(request, x_line_retry_key=retry_key, _request_timeout=TIMEOUT)
     except ApiException as error:

@@ -1,6 +1,8 @@
 """The Messaging API client against a real HTTP server on a thread that records what arrives."""
 
+import contextlib
 import socket
+import threading
 import uuid
 
 import pytest
@@ -85,6 +87,23 @@ def test_a_2xx_answer_the_sdk_cannot_read_still_counts_as_sent(line):
     assert len(line.requests) == 1
 
 
+def test_a_push_that_cannot_be_sent_is_never_taken_for_sent(line, settings):
+    with pytest.raises(LineApiError) as raised:
+        client.push_message(to="U1234", messages=[TEXT], retry_key="คีย์")  # LINE wants a UUID
+    assert raised.value.retryable is False
+    settings.LINE_CHANNEL_ACCESS_TOKEN = "โทเคน"  # not a header value: http.client refuses it
+    with pytest.raises(LineApiError) as raised:
+        client.push_message(to="U1234", messages=[TEXT], retry_key=str(uuid.uuid4()))
+    assert raised.value.retryable is False
+    assert line.requests == []
+
+
+def test_the_retry_key_may_be_a_uuid(line):
+    retry_key = uuid.uuid4()
+    client.push_message(to="U1234", messages=[TEXT], retry_key=retry_key)
+    assert line.requests[0].headers["x-line-retry-key"] == str(retry_key)
+
+
 @pytest.mark.parametrize("status", [500, 503, 429])
 def test_server_errors_and_rate_limits_are_retryable(line, status):
     line.answer("POST", "/v2/bot/message/push", status, {"message": "try later"})
@@ -112,6 +131,31 @@ def test_line_unreachable_is_retryable(settings):
         client.push_message(to="U1234", messages=[TEXT], retry_key=str(uuid.uuid4()))
     assert raised.value.status is None
     assert raised.value.retryable is True
+
+
+def test_one_try_per_call_the_sdk_does_not_retry_on_its_own(settings):
+    """A connection dropped without an answer: urllib3 would try a GET four times; the caller decides."""
+    accepted = []
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.settimeout(0.5)  # the accept loop ends half a second after the last connection
+
+        def drop_connections():
+            with contextlib.suppress(OSError):
+                while True:
+                    connection, _ = listener.accept()
+                    accepted.append(connection)
+                    connection.close()
+
+        thread = threading.Thread(target=drop_connections, daemon=True)
+        thread.start()
+        settings.LINE_API_BASE_URL = f"http://127.0.0.1:{listener.getsockname()[1]}"
+        with pytest.raises(LineApiError) as raised:
+            client.profile_get(user_id="U1234")
+    thread.join()
+    assert raised.value.retryable is True
+    assert len(accepted) == 1
 
 
 def test_a_slow_line_times_out_and_is_retryable(line, monkeypatch):
