@@ -56,8 +56,8 @@ class _Jwks:
                 self.fetched_at = time.monotonic()
                 try:
                     self.keys = _fetch_keys(self.url)
-                except (urllib3.exceptions.HTTPError, ValueError, KeyError, TypeError, JoseError) as error:
-                    log.warning("LINE JWKS %s not fetched: %s", self.url, error)  # the cached keys stay
+                except _FETCH_ERRORS as error:
+                    log.warning("LINE JWKS %s not fetched: %s", self.url, error)
             return self.keys.get(kid)
 
 
@@ -71,6 +71,9 @@ def _fetch_keys(url: str) -> dict[str, ECKey]:
             keys[jwk["kid"]] = ECKey.import_key(jwk)
     return keys
 
+
+# No answer, not 200, not JSON, not a JWKS: the cached keys stay.
+_FETCH_ERRORS = (urllib3.exceptions.HTTPError, ValueError, LookupError, TypeError, AttributeError, JoseError)
 
 _jwks_by_url: dict[str, _Jwks] = {}
 _jwks_by_url_lock = threading.Lock()

@@ -20,11 +20,18 @@ from .errors import WebhookMalformed, WebhookSignatureInvalid
 log = logging.getLogger(__name__)
 
 
+def _signed(body: str, signature: str) -> bool:
+    try:
+        return SignatureValidator(settings.LINE_CHANNEL_SECRET).validate(body, signature)
+    except UnicodeEncodeError:  # a lone surrogate: not text LINE sent
+        return False
+
+
 def parse_webhook(*, body: str, signature: str | None) -> list[dict]:
     """The events of a webhook request whose X-Line-Signature (``signature``) is the channel secret's
     HMAC-SHA256 of ``body`` (the raw request body, decoded as UTF-8). Raises WebhookSignatureInvalid
     (missing or wrong signature: checked first, before anything is read) or WebhookMalformed."""
-    if not signature or not SignatureValidator(settings.LINE_CHANNEL_SECRET).validate(body, signature):
+    if not signature or not _signed(body, signature):
         raise WebhookSignatureInvalid("X-Line-Signature missing or wrong")
     try:
         payload = json.loads(body)

@@ -2,6 +2,7 @@
 
 import base64
 import json
+import socket
 import threading
 import time
 
@@ -170,8 +171,16 @@ def test_a_rotated_key_is_accepted_after_the_jwks_is_fetched_again_at_most_once_
     assert refused(id_token(old)) == "unknown_key"  # the withdrawn key is gone with the old JWKS
 
 
-def test_an_unreachable_jwks_refuses_the_token_without_raising_anything_else(jwks):
+def test_an_unreachable_or_garbled_jwks_refuses_the_token_without_raising_anything_else(jwks, settings):
     jwks.server.answer("GET", CERTS, 503, {"message": "down"})
+    assert refused(id_token(ec_key("k1"))) == "unknown_key"
+    for path, body in [("/a", {"keys": "none"}), ("/b", ["keys"]), ("/c", b"<html>")]:
+        jwks.server.answer("GET", path, 200, body)
+        settings.LINE_JWKS_URL = jwks.server.url + path
+        assert refused(id_token(ec_key("k1"))) == "unknown_key"
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        settings.LINE_JWKS_URL = f"http://127.0.0.1:{sock.getsockname()[1]}/certs"  # nobody listens
     assert refused(id_token(ec_key("k1"))) == "unknown_key"
 
 

@@ -124,6 +124,11 @@ def test_a_wrong_signature_an_edited_body_or_no_signature_is_refused():
         parse_webhook(body=body, signature="ไม่ใช่ลายเซ็น")
 
 
+def test_a_body_that_is_not_utf8_text_is_not_signed():
+    with pytest.raises(WebhookSignatureInvalid):
+        parse_webhook(body='{"events": []}\udc80', signature=sign('{"events": []}'))
+
+
 def test_the_signature_is_checked_before_the_body_is_read():
     with pytest.raises(WebhookSignatureInvalid):
         parse_webhook(body="{not json", signature=sign("{}"))
