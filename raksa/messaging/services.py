@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -75,6 +76,29 @@ INSERT_EVENT_SQL = ("INSERT INTO messaging_webhookevent (webhook_event_id, type,
                     " detail) VALUES (%s, %s, %s, %s, '', '') ON CONFLICT (webhook_event_id) DO NOTHING RETURNING id")
 
 
+_NOT_STORABLE = re.compile(r"\\u0000|\\ud[89a-f]", re.IGNORECASE)
+
+
+def storable_json(value: Any) -> str:
+    """``value`` as JSON that PostgreSQL's jsonb (and SQLite) will hold: a NUL character or a lone
+    surrogate (valid JSON escapes a user may send, which jsonb refuses) becomes U+FFFD, so one odd message
+    never fails a whole webhook call. Values that are not JSON types (the SDK's enums) become strings."""
+    text = json.dumps(value, default=str)
+    if not _NOT_STORABLE.search(text):
+        return text
+    return json.dumps(_clean(value), default=str)
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return "".join("\ufffd" if c == "\x00" or "\ud800" <= c <= "\udfff" else c for c in value)
+    if isinstance(value, dict):
+        return {_clean(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
 def webhook_events_check(*, events: list[dict[str, Any]]) -> None:
     """WEBHOOK_MALFORMED (an InvalidInput) unless every event has a ``webhookEventId`` and a ``type``."""
     for event in events:
@@ -100,17 +124,16 @@ def webhook_events_accept(*, events: list[dict[str, Any]]) -> int:
         return 0
     now = timezone.now()
     task = webhook_event_handle
+    incoming = storable_json([{"id": i, "type": k, "payload": e} for i, (k, e) in rows.items()])
     if connection.vendor == "postgresql" and uses_job_table(task):
-        incoming = json.dumps([{"id": i, "type": k, "payload": e} for i, (k, e) in rows.items()], default=str)
         with prepared_cursor(ACCEPT_SQL, [incoming, now, now, task.priority, task.module_path, task.queue_name,
                                           task.backend, NEVER]) as cursor:
             return cursor.fetchone()[0]
     ops = connection.ops
     new: list[int] = []
     with transaction.atomic(), connection.cursor() as cursor:
-        for event_id, (kind, event) in rows.items():
-            payload = json.loads(json.dumps(event, default=str))  # the SDK's enums as their values
-            cursor.execute(INSERT_EVENT_SQL, [event_id, kind, ops.adapt_json_value(payload, None),
+        for row in json.loads(incoming):
+            cursor.execute(INSERT_EVENT_SQL, [row["id"], row["type"], ops.adapt_json_value(row["payload"], None),
                                               ops.adapt_datetimefield_value(now)])
             row = cursor.fetchone()
             if row is not None:

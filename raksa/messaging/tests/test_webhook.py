@@ -150,3 +150,14 @@ def test_a_linked_citizen_who_follows_again_gets_help_not_a_link_invitation(webh
     run_tasks()
     (message,) = line.received(ALICE)
     assert message["type"] == "text" and "นัดของฉัน" in message["text"]
+
+
+def test_a_message_with_nul_or_a_lone_surrogate_is_stored_with_a_replacement_character(webhook, line):
+    event = {"type": "message", "webhookEventId": h.event_id(), "timestamp": 1, "mode": "active",
+             "source": {"type": "user", "userId": ALICE}, "deliveryContext": {"isRedelivery": False},
+             "replyToken": "rt-x", "message": {"type": "text", "id": "1", "text": "a\u0000b\ud800c 😀"}}
+    response = webhook(h.raw_body(event))  # json.dumps writes \\u0000 and \\ud800: valid JSON, not storable
+    assert response.status_code == 200
+    assert WebhookEvent.objects.get().payload["message"]["text"] == "a\ufffdb\ufffdc 😀"
+    run_tasks()
+    assert len(line.replies) == 1
