@@ -155,6 +155,8 @@ class Booking(models.Model):
             models.Index(fields=["unit", "day", "status"], name="booking_unit_day_status"),
             models.Index(fields=["citizen", "-day"], name="booking_citizen_day"),
             models.Index(fields=["expires_at"], condition=Q(status="awaiting_citizen"), name="booking_awaiting_expiry"),
+            # the LINE reminders' query, every minute: confirmed bookings of today and tomorrow (Bangkok)
+            models.Index(fields=["day"], condition=Q(status="confirmed"), name="booking_confirmed_day"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["citizen", "unit", "day"], condition=Q(status__in=ACTIVE_STATUSES),

@@ -20,6 +20,7 @@ from django.db.models import CharField, Exists, F, OuterRef, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
+from raksa.core.timeutil import service_day
 from raksa.messaging import flex
 from raksa.messaging.jobs import jobs_enqueue
 from raksa.messaging.models import MessageKind, OutboundMessage
@@ -125,8 +126,10 @@ def reminders_due(*, kind: str, now: dt.datetime) -> list[int]:
     sent = OutboundMessage.objects.filter(
         dedupe_key=Concat(Value(f"{kind}:"), Cast(OuterRef("pk"), CharField())))
     earliest = now + (REMINDER_LEAD[REMINDER_HOUR] if kind == REMINDER_DAY else dt.timedelta(0))
+    today = service_day(now)
     return list(Booking.objects
-                .filter(status="confirmed", citizen__line_user_id__isnull=False,
+                .filter(status="confirmed", day__gte=today, day__lte=today + dt.timedelta(days=1),
+                        citizen__line_user_id__isnull=False,
                         slot__starts_at__gt=earliest, slot__starts_at__lte=now + lead,
                         created_at__lte=F("slot__starts_at") - lead)
                 .filter(~Exists(sent)).order_by("pk").values_list("pk", flat=True)[:1000])
