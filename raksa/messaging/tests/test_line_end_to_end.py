@@ -1,7 +1,7 @@
 """The whole way, over HTTP: the LINE stand-in (line_standin/, a subprocess) signs webhook calls to Raksa's
 live server, Raksa's jobs push through the real LINE client (raksa.integrations.line.client) to the
-stand-in, and the stand-in records what each user received. Skipped where the client or the stand-in's
-fixture is not there (each is built on its own branch; together after the merge)."""
+stand-in, and the stand-in records what each user received. Skipped until the stand-in's fixture
+(raksa/testing/line_standin.py, branch standin) is merged."""
 
 from __future__ import annotations
 
