@@ -1,6 +1,6 @@
 """What Raksa does with each kind of LINE webhook event (run by ``tasks.webhook_event_handle``).
 
-* follow: the contact follows; a greeting (with an invitation to link the ID card when not linked);
+* follow: the contact follows; a greeting by reply (with an invitation to link the ID card when not linked);
 * unfollow: the contact stops following: nothing more is pushed;
 * postback ``action=confirm|decline|cancel&booking=<reference>``: the booking services act as the
   citizen, only when this LINE user is linked to the booking's citizen (else a polite reply);
@@ -37,7 +37,8 @@ def event_handle(kind: str, event: dict[str, Any]) -> tuple[str, str]:
     return handler(user_id, event)
 
 
-def answer(user_id: str, event: dict[str, Any], messages: list[dict], *, citizen_id: int | None = None) -> None:
+def answer(user_id: str, event: dict[str, Any], messages: list[dict], *, citizen_id: int | None = None,
+           kind: str = MessageKind.REPLY) -> None:
     """Reply with the event's token; push the same messages if that fails."""
     token = event.get("replyToken")
     if token:
@@ -46,7 +47,7 @@ def answer(user_id: str, event: dict[str, Any], messages: list[dict], *, citizen
             return
         except Exception as exc:
             logger.info("line.reply.failed_pushing_instead", extra={"error": f"{type(exc).__name__}: {exc}"})
-    message_send(line_user_id=user_id, kind=MessageKind.REPLY, messages=messages, citizen_id=citizen_id)
+    message_send(line_user_id=user_id, kind=kind, messages=messages, citizen_id=citizen_id)
 
 
 def _citizen_of(user_id: str):
@@ -58,9 +59,8 @@ def _citizen_of(user_id: str):
 def on_follow(user_id: str, event: dict[str, Any]) -> tuple[str, str]:
     line_contact_follow(line_user_id=user_id)
     citizen = _citizen_of(user_id)
-    messages = flex.help_text() if citizen else flex.greeting()
-    message_send(line_user_id=user_id, kind=MessageKind.GREETING, messages=messages,
-                 citizen_id=citizen.pk if citizen else None)
+    answer(user_id, event, flex.help_text() if citizen else flex.greeting(), citizen_id=citizen.pk if citizen else None,
+           kind=MessageKind.GREETING)  # a reply: at once, free, and before anything queued after it
     return WebhookOutcome.HANDLED, "followed"
 
 

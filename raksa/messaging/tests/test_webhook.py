@@ -37,7 +37,7 @@ def test_a_follow_is_handled_once_greeting_with_a_link_invitation(webhook, line)
     contact = LineContact.objects.get(line_user_id=ALICE)
     assert contact.following and contact.followed_at is not None
     assert AuditEntry.objects.filter(action="line.follow", actor_label=f"line:{ALICE}").exists()
-    (greeting,) = line.received(ALICE)
+    ((greeting,),) = [r["messages"] for r in line.replies]
     assert greeting["type"] == "flex" and "ยืนยันตัวตน" in greeting["altText"]
     button = greeting["contents"]["footer"]["contents"][0]["action"]
     assert button == {"type": "uri", "label": "ยืนยันตัวตน", "uri": flex.liff_url("link")}
@@ -51,7 +51,7 @@ def test_a_redelivered_event_is_not_handled_again(webhook, line):
     assert webhook(redelivered).status_code == 200
     assert webhook(redelivered).status_code == 200
     assert WebhookEvent.objects.count() == 1 and run_tasks() == 0
-    assert len(line.pushes) == 1  # one greeting
+    assert len(line.replies) == 1  # one greeting
 
 
 def test_one_call_with_new_and_known_events_queues_the_new_ones_only(webhook, line):
@@ -123,7 +123,7 @@ def test_unfollow_stops_pushing(webhook, line):
     from raksa.messaging.services import message_send
 
     skipped = message_send(line_user_id=ALICE, kind="reply", messages=[{"type": "text", "text": "x"}])
-    assert skipped.status == MessageStatus.SKIPPED and run_tasks() == 0 and len(line.pushes) == 1
+    assert skipped.status == MessageStatus.SKIPPED and run_tasks() == 0 and line.pushes == []
 
 
 def test_a_text_message_gets_short_thai_help_by_reply(webhook, line):
@@ -138,17 +138,18 @@ def test_a_text_message_gets_short_thai_help_by_reply(webhook, line):
 
 def test_a_failed_reply_is_pushed_instead(webhook, line):
     line.reply_fails = True
-    webhook(h.body(h.text_message(ALICE, "hello")))
+    webhook(h.body(h.text_message(ALICE, "hello"), h.follow(ALICE)))
     run_tasks()
     assert line.replies == [] and "จองคิว" in line.received(ALICE)[0]["text"]
-    assert OutboundMessage.objects.get().kind == "reply"
+    assert line.received(ALICE)[1]["altText"].startswith("ยินดีต้อนรับ")
+    assert sorted(OutboundMessage.objects.values_list("kind", flat=True)) == ["greeting", "reply"]
 
 
 def test_a_linked_citizen_who_follows_again_gets_help_not_a_link_invitation(webhook, line):
     h.link(CitizenFactory(), ALICE)
     webhook(h.body(h.follow(ALICE)))
     run_tasks()
-    (message,) = line.received(ALICE)
+    ((message,),) = [r["messages"] for r in line.replies]
     assert message["type"] == "text" and "นัดของฉัน" in message["text"]
 
 
