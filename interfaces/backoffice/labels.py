@@ -19,6 +19,8 @@ AUDIT_ACTIONS = {
     "ticket.in_service": "เริ่มให้บริการ",
     "ticket.done": "ให้บริการเสร็จ",
     "ticket.left": "ออกจากคิว",
+    "line.follow": "เพิ่มเพื่อนบัญชี LINE ของรักษา",
+    "line.unfollow": "บล็อกบัญชี LINE ของรักษา",
     "schedule.set": "ตั้งตารางเวลาให้บริการ",
     "closure.add": "ปิดทำการรายวัน",
     "unit.register": "ลงทะเบียนหน่วยบริการ",
@@ -53,6 +55,7 @@ OBJECT_TYPES = {
     "booking.closure": "วันปิดทำการ",
     "booking.waitlistentry": "รายชื่อรอที่ว่าง",
     "booking.queueticket": "บัตรคิว",
+    "messaging.linecontact": "ผู้ติดต่อ LINE",
     "auth.user": "บัญชีผู้ใช้",
 }
 
@@ -68,4 +71,6 @@ def object_type_label(code: str) -> str:
 
 
 def actor_label(label: str) -> str:
+    if label.startswith("line:"):  # a citizen acting in LINE (confirm, decline, cancel; follow, block)
+        return f"ประชาชนทาง LINE ({label[5:]})"
     return ACTORS.get(label, label)

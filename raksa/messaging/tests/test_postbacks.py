@@ -117,3 +117,4 @@ def test_an_unknown_postback_gets_a_polite_answer(webhook, line, data):
     run_tasks()
     assert WebhookEvent.objects.get().outcome == "ignored"
     assert reply_texts(line) == ["ขออภัย ไม่เข้าใจคำสั่งนี้ กรุณาใช้เมนูด้านล่าง"]
+
