@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -45,16 +45,36 @@ NOT_POST = {"code": "METHOD_NOT_ALLOWED", "message": "ใช้ได้เฉ�
             "field": None}
 
 
-def _accept_together(calls: list[list[dict[str, Any]]]) -> list[None]:
+def _accept_together(calls: list[list[dict[str, Any]]]) -> list[Exception | None]:
+    """One statement for every call; if it fails (and the database is not away), each call alone, so
+    that one call's failure is its own answer only."""
     try:
-        webhook_events_accept(events=[event for events in calls for event in events])
+        try:
+            webhook_events_accept(events=[event for events in calls for event in events])
+            return [None] * len(calls)
+        except DatabaseError as exc:
+            if len(calls) == 1 or db_outage.is_outage(exc):
+                raise
+        results: list[Exception | None] = []
+        for events in calls:
+            try:
+                webhook_events_accept(events=events)
+                results.append(None)
+            except DatabaseError as exc:
+                results.append(exc)
+        return results
     finally:
         close_old_connections()  # the pooled connection goes back before the callers answer
-    return [None] * len(calls)
 
 
 # Concurrent webhook calls in this process share one statement (and one commit); a lone call runs at once.
-_group_commit: GroupCommit[list[dict[str, Any]], None] = GroupCommit(_accept_together)
+_group_commit: GroupCommit[list[dict[str, Any]], Exception | None] = GroupCommit(_accept_together)
+
+
+def _accept_in_group(events: list[dict[str, Any]]) -> None:
+    failure = _group_commit.submit(events)
+    if failure is not None:
+        raise failure
 
 
 def _accept_alone(events: list[dict[str, Any]]) -> None:
@@ -118,7 +138,7 @@ class WebhookFastLane:
             extra: list[tuple[str, str]] = []
             try:
                 db_outage.raise_if_down()
-                status, answer = webhook_answer(body, environ.get("HTTP_X_LINE_SIGNATURE"), accept=_group_commit.submit)
+                status, answer = webhook_answer(body, environ.get("HTTP_X_LINE_SIGNATURE"), accept=_accept_in_group)
             except Exception as exc:
                 if db_outage.is_outage(exc):  # LINE redelivers a call that failed
                     db_outage.note(exc)

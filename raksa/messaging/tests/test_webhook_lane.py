@@ -84,3 +84,22 @@ def test_the_lane_leaves_other_methods_hosts_and_huge_bodies_to_django(webhook):
     huge = h.raw_body({"type": "x", "pad": "x" * 1_000_001})
     assert call(lane, huge)[0] == 418
     assert handed == ["GET", "POST", "POST"] and WebhookEvent.objects.count() == 1
+
+
+def test_a_failing_call_in_a_group_fails_alone(monkeypatch):
+    from django.db import DatabaseError
+
+    from interfaces.line import webhook as lane_module
+
+    stored: list[list[str]] = []
+
+    def accept(*, events):
+        if any(e["webhookEventId"] == "bad" for e in events):
+            raise DatabaseError("this one cannot be stored")
+        stored.append([e["webhookEventId"] for e in events])
+        return len(events)
+    monkeypatch.setattr(lane_module, "webhook_events_accept", accept)
+    results = lane_module._accept_together([[{"webhookEventId": "a"}], [{"webhookEventId": "bad"}],
+                                            [{"webhookEventId": "c"}]])
+    assert results[0] is None and isinstance(results[1], DatabaseError) and results[2] is None
+    assert stored == [["a"], ["c"]]
