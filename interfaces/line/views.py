@@ -109,7 +109,7 @@ def find_unit(request):
     services = finder.bookable_services()
     code = request.GET.get("service", "")
     service = next((s for s in services if s.code == code), None)
-    if service is None and len(services) == 1:
+    if service is None and not code and len(services) == 1:
         service = services[0]
     lat, lon = _float(request.GET.get("lat"), -90, 90), _float(request.GET.get("lon"), -180, 180)
     province, district = request.GET.get("province", "")[:2], request.GET.get("district", "")[:100]
