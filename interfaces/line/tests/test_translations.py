@@ -18,7 +18,7 @@ def test_the_catalogue_is_complete_and_the_committed_mo_is_the_po(tmp_path):
     po.save_as_mofile(str(fresh))
     committed = {(e.msgctxt, e.msgid): e.msgstr for e in polib.mofile(str(LOCALE / "django.mo")) if e.msgid}
     compiled = {(e.msgctxt, e.msgid): e.msgstr for e in polib.mofile(str(fresh)) if e.msgid}
-    assert committed == compiled, "interfaces/line/locale/th/LC_MESSAGES/django.mo is stale: run scripts/compile_messages.py"
+    assert committed == compiled, "the LIFF .mo is stale: run scripts/compile_messages.py"
 
 
 def test_every_translate_tag_of_the_liff_templates_is_in_the_catalogue():
