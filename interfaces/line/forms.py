@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from django import forms
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from raksa.core.errors import DomainError
@@ -26,7 +26,7 @@ def _months() -> list[tuple[str, str]]:
 class LinkForm(forms.Form):
     national_id = forms.CharField(label=_("National ID (13 digits)"), max_length=32,
                                   error_messages={"required": _("Enter your 13-digit national ID.")})
-    birth_day = forms.TypedChoiceField(label=_("Day"), coerce=int,
+    birth_day = forms.TypedChoiceField(label=pgettext_lazy("date of birth", "Day"), coerce=int,
                                        choices=[("", "—")] + [(str(d), str(d)) for d in range(1, 32)],
                                        error_messages={"required": _("Choose the day you were born.")})
     birth_month = forms.TypedChoiceField(label=_("Month"), coerce=int, choices=(),

@@ -1,0 +1,220 @@
+"""The citizen's side in Debian Chromium on a 360 × 740 phone: sign in through (fake) LIFF, link, find a
+unit, book, see the rights QR, decode it from a screenshot (zxing-cpp) and resolve it; axe finds no serious
+or critical violation on any LIFF page.
+
+LINE's SDK is replaced by a small ``window.liff`` (``page.add_init_script``) whose ID token the faked
+``verify_id_token`` accepts (tests/fakes.py). The linking and rights-QR services are the real ones when
+they are installed with ``Citizen.laser_hash``, the fakes otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import zxingcpp
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from playwright import sync_api as playwright_sync
+
+from interfaces.line import domain
+from raksa.people.models import Citizen
+from raksa.testing.browser import BROWSER_MARKS
+
+from .conftest import LINE_USER
+from .fakes import FakeLinking, FakeRightsQr, real_part_present
+from .png import png_gray
+
+pytestmark = BROWSER_MARKS
+SCREENSHOTS = "/tmp/liff-{}.png"
+LASER = "ME0-1234567-89"
+
+
+def fake_liff(line_user_id: str) -> str:
+    token = json.dumps(f"good:{line_user_id}")
+    return ("window.liff = {init: function () { return Promise.resolve(); },"
+            " isLoggedIn: function () { return true; }, login: function () {},"
+            " getIDToken: function () { return " + token + "; },"
+            " isInClient: function () { return true; }, closeWindow: function () {}};")
+
+
+def use_linking(monkeypatch, citizen) -> str:
+    """The real linking service if installed (the citizen gets a laser code), else the fake."""
+    if real_part_present("citizen_line_link", domain.PEOPLE) and hasattr(Citizen, "laser_hash"):
+        from raksa.people import laser_code
+
+        Citizen.objects.filter(pk=citizen.pk).update(laser_hash=laser_code.digest(laser_code.normalize(LASER)))
+        return "real"
+    fake = FakeLinking()
+    for name in ("citizen_by_line_user", "citizen_line_link", "citizen_line_unlink"):
+        monkeypatch.setattr(domain, name, getattr(fake, name))
+    return "fake"
+
+
+def use_rights_qr(monkeypatch) -> str:
+    if real_part_present("rights_qr_issue", domain.VERIFICATION):
+        return "real"
+    fake = FakeRightsQr()
+    monkeypatch.setattr(domain, "rights_qr_issue", fake.rights_qr_issue)
+    monkeypatch.setattr(domain, "rights_qr_resolve", fake.rights_qr_resolve)
+    return "fake"
+
+
+def axe_serious(page) -> list[str]:
+    violations = Axe().run(page).response["violations"]
+    return [f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']]}" for v in violations
+            if v["impact"] in ("serious", "critical")]
+
+
+def check(page, name: str, scanned: dict) -> None:
+    """Usable at 360 px (nothing wider than the screen), and axe-clean."""
+    page.wait_for_load_state("load")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"{name} is {width}px wide"
+    small = page.evaluate("""[...document.querySelectorAll('a, button, input, select')]
+        .filter(e => e.offsetParent !== null && e.type !== 'hidden')
+        .map(e => [e.textContent.trim() || e.name, e.getBoundingClientRect().height])
+        .filter(([, h]) => h < 44)""")
+    assert not small, f"{name}: touch targets under 44px: {small}"
+    scanned[name] = axe_serious(page)
+    page.screenshot(path=SCREENSHOTS.format(name), full_page=True)
+
+
+def test_a_citizen_links_finds_a_unit_books_and_shows_a_qr_that_resolves(
+        phone, live_server, monkeypatch, line_client, citizen, national_id, unit, service, schedule):
+    expect = playwright_sync.expect
+    page = phone
+    linking = use_linking(monkeypatch, citizen)
+    qr = use_rights_qr(monkeypatch)
+    page.route(settings.LINE_LIFF_SDK_URL, lambda route: route.fulfill(status=200, body="",
+                                                                       content_type="text/javascript"))
+    page.add_init_script(fake_liff(LINE_USER))
+    scanned: dict[str, list[str]] = {}
+
+    # Signing in: the little page, then the link page (not linked yet).
+    page.goto(f"{live_server.url}/liff/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("เชื่อมบัญชี LINE กับตัวตนของคุณ")
+    check(page, "link", scanned)
+
+    # A wrong laser code first: refused, in Thai, nothing linked.
+    page.get_by_label("เลขประจำตัวประชาชน (13 หลัก)").fill(national_id)
+    page.get_by_label("วันที่", exact=True).select_option("14")
+    page.get_by_label("เดือน").select_option("3")
+    page.get_by_label("ปี พ.ศ.").fill("2499")
+    page.get_by_label("เลขหลังบัตรประชาชน (Laser code)").fill("ME0-0000000-00")
+    page.get_by_role("button", name="เชื่อมบัญชี").click()
+    expect(page.get_by_role("alert")).to_contain_text("ข้อมูลไม่ตรงกับทะเบียน")
+    check(page, "link-refused", scanned)
+    page.get_by_label("เลขประจำตัวประชาชน (13 หลัก)").fill(national_id)
+    page.get_by_label("เลขหลังบัตรประชาชน (Laser code)").fill(LASER)
+    page.get_by_role("button", name="เชื่อมบัญชี").click()
+
+    # Home: the four destinations.
+    expect(page.get_by_role("status")).to_contain_text("เชื่อมบัญชี LINE เรียบร้อยแล้ว")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("สวัสดีคุณมาลี")
+    assert Citizen.objects.get(pk=citizen.pk).line_user_id == LINE_USER
+    check(page, "home", scanned)
+
+    page.get_by_role("link", name="สิทธิของฉัน").click()
+    expect(page.locator(".rights-valid")).to_contain_text("2563")
+    check(page, "rights", scanned)
+    page.get_by_role("link", name="เมนูรักษา").click()
+
+    # Find a unit, pick a time, confirm.
+    page.get_by_role("link", name="จองคิว").click()
+    expect(page.get_by_role("heading", name="หน่วยบริการสำหรับ PH001 — ไข้หวัด เจ็บคอ")).to_be_visible()
+    expect(page.locator(".unit")).to_contain_text("ร้านยารักษ์สุขภาพ")
+    expect(page.locator(".unit")).to_contain_text("เปิดอยู่ตอนนี้")
+    check(page, "find", scanned)
+    page.get_by_role("link", name="เลือกเวลา").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("เลือกเวลา")
+    check(page, "pick-time", scanned)
+    size = booking_page_size(page)
+    print(f"liff.page.kb (HTML+CSS+JS of the booking page, without LINE's SDK) = {size / 1024:.1f}")
+    assert size < 100 * 1024
+    first = page.locator("a.slot").first
+    chosen = first.inner_text()
+    first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("ยืนยันการจอง")
+    check(page, "book-confirm", scanned)
+    page.get_by_role("button", name="จองเวลานี้").click()
+    expect(page.get_by_role("status").first).to_contain_text("จองสำเร็จ")
+    expect(page.locator(".booking-time")).to_contain_text(chosen)
+    expect(page.get_by_role("link", name="เปิดแผนที่")).to_have_attribute(
+        "href", "https://www.google.com/maps/search/?api=1&query=13.756300,100.501800")
+    check(page, "booked", scanned)
+
+    # My bookings, then the QR.
+    page.get_by_role("link", name="นัดทั้งหมดของฉัน").click()
+    expect(page.locator(".booking")).to_have_count(1)
+    check(page, "bookings", scanned)
+    page.locator(".booking h3 a").click()
+    page.get_by_role("link", name="แสดง QR ยืนยันสิทธิ").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("QR ยืนยันสิทธิ์")
+    check(page, "qr", scanned)
+    token = decode_qr(page)
+    assert national_id not in token and citizen.cid_masked not in token
+    # The countdown runs and a new code comes before this one expires.
+    left = int(page.locator("#qr-left").inner_text())
+    page.wait_for_timeout(1500)
+    assert int(page.locator("#qr-left").inner_text()) < left
+
+    resolved_citizen, booking = domain.rights_qr_resolve(token=token)
+    assert resolved_citizen.pk == citizen.pk
+    if qr == "real":
+        assert booking is not None and booking.citizen_id == citizen.pk
+        with pytest.raises(Exception) as used:
+            domain.rights_qr_resolve(token=token)
+        assert getattr(used.value, "code", "") == "QR_USED"
+
+    # The code is renewed by itself before it expires (here: asked early).
+    page.evaluate("document.getElementById('qr').dataset.seconds")
+    before = page.locator("#qr svg").inner_html()
+    page.evaluate("""fetch('/liff/qr', {method: 'POST', headers: {'X-CSRFToken':
+        document.querySelector('input[name=csrfmiddlewaretoken]').value}}).then(r => r.json())
+        .then(d => { document.getElementById('qr').innerHTML = d.svg; })""")
+    page.wait_for_function("(b) => document.querySelector('#qr svg').innerHTML !== b", arg=before)
+    assert decode_qr(page) != token
+
+    print(f"linking: {linking}, rights QR: {qr}; axe: {scanned}")
+    assert not any(scanned.values()), scanned
+
+
+def booking_page_size(page) -> int:
+    """Bytes of the booking page's HTML, CSS and JS (LINE's SDK excluded), fetched as the phone would."""
+    return page.evaluate("""async () => {
+        const urls = [location.href,
+          ...[...document.querySelectorAll('link[rel=stylesheet]')].map(l => l.href),
+          ...[...document.querySelectorAll('script[src]')].map(s => s.src)];
+        let total = 0;
+        for (const url of urls) { const r = await fetch(url); total += (await r.arrayBuffer()).byteLength; }
+        return total;
+    }""")
+
+
+def decode_qr(page) -> str:
+    results = zxingcpp.read_barcodes(png_gray(page.locator("#qr").screenshot()))
+    assert len(results) == 1, "no QR code found in the screenshot"
+    return results[0].text
+
+
+def test_a_refused_sign_in_shows_the_thai_reopen_page(phone, live_server, line_client):
+    page = phone
+    page.route(settings.LINE_LIFF_SDK_URL, lambda route: route.fulfill(status=200, body="",
+                                                                       content_type="text/javascript"))
+    page.add_init_script(fake_liff(LINE_USER).replace(f"good:{LINE_USER}", "expired"))
+    page.goto(f"{live_server.url}/liff/bookings")
+    expect = playwright_sync.expect
+    expect(page.get_by_role("heading", level=1)).to_have_text("กรุณาปิดหน้านี้แล้วเปิดใหม่จาก LINE")
+    expect(page.get_by_role("heading", level=2)).to_have_text("Please close this page and open it again from LINE")
+    assert not axe_serious(page)
+
+
+def test_without_liff_the_sign_in_page_says_to_reopen_from_line(phone, live_server):
+    page = phone
+    page.route(settings.LINE_LIFF_SDK_URL, lambda route: route.fulfill(status=200, body="",
+                                                                       content_type="text/javascript"))
+    page.goto(f"{live_server.url}/liff/")
+    playwright_sync.expect(page.locator("#signin-failed")).to_be_visible()
+    playwright_sync.expect(page.locator("#signin-failed")).to_contain_text("เปิดใหม่จากเมนู Raksa ใน LINE")
+    assert not axe_serious(page)
