@@ -25,6 +25,7 @@ def _months() -> list[tuple[str, str]]:
 
 class LinkForm(forms.Form):
     national_id = forms.CharField(label=_("National ID (13 digits)"), max_length=32,
+                                  widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
                                   error_messages={"required": _("Enter your 13-digit national ID.")})
     birth_day = forms.TypedChoiceField(label=pgettext_lazy("date of birth", "Day"), coerce=int,
                                        choices=[("", "—")] + [(str(d), str(d)) for d in range(1, 32)],
@@ -32,8 +33,13 @@ class LinkForm(forms.Form):
     birth_month = forms.TypedChoiceField(label=_("Month"), coerce=int, choices=(),
                                          error_messages={"required": _("Choose the month you were born.")})
     birth_year = forms.CharField(label=_("Year (B.E.)"), max_length=8,
+                                 widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off",
+                                                               "placeholder": "2499"}),
                                  error_messages={"required": _("Enter the year you were born, e.g. 2499.")})
     laser_code = forms.CharField(label=_("Laser code (back of the ID card)"), max_length=32,
+                                 widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters",
+                                                               "spellcheck": "false",
+                                                               "aria-describedby": "id_laser_code-hint"}),
                                  error_messages={"required": _("Enter the laser code from the back of your ID card.")})
 
     def __init__(self, *args, **kwargs) -> None:

@@ -223,10 +223,15 @@ def _own_booking(request, reference: str) -> Booking:
 def bookings(request):
     now = timezone.now()
     rows = list(Booking.objects.filter(citizen=request.liff.citizen)
-                .select_related("unit", "service", "slot").order_by("-slot__starts_at", "-pk")[:200])
-    upcoming = [b for b in rows if b.status in ACTIVE_STATUSES and b.slot.ends_at > now]
+                .select_related("unit", "service", "slot")
+                .only("reference", "status", "unit__name", "service__code", "service__name_th", "service__name_en",
+                      "slot__starts_at", "slot__ends_at")
+                .order_by("-slot__starts_at", "-pk")[:200])
+    upcoming, past = [], []
+    for booking in rows:
+        (upcoming if booking.status in ACTIVE_STATUSES and booking.slot.ends_at > now else past).append(booking)
     upcoming.reverse()
-    past = [b for b in rows if b not in upcoming][:PAST_SHOWN]
+    past = past[:PAST_SHOWN]
     return page(request, "line/bookings.html", {"upcoming": upcoming, "past": past,
                                                 "movable": MOVABLE_STATUSES})
 
