@@ -30,6 +30,7 @@ LIFF_ROOT = "/liff/"
 _LINE_USER_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 # The stand-in's phone frame names the user it opens the page as (demo only; see standin_in_use).
 STANDIN_USER_PARAM = "standin_user"
+LIFF_STATE = "liff.state"
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +96,9 @@ def liff_signed_in(view):
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         line_user_id = session_user_id(request)
-        if line_user_id is None:
+        # LINE opens https://liff.line.me/<id>/book as the endpoint with ?liff.state=/book: the SDK's init
+        # goes on to /liff/book, so the page that loads the SDK answers, signed in or not.
+        if line_user_id is None or LIFF_STATE in request.GET:
             return signin_page(request)
         request.liff = LiffUser(line_user_id=line_user_id)
         return view(request, *args, **kwargs)

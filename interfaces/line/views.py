@@ -8,8 +8,9 @@ through ``interfaces.line.domain``. Every refusal answers in the page's language
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_noop
@@ -28,7 +29,7 @@ from raksa.booking.services import (
     booking_reschedule,
 )
 from raksa.booking.slots import booking_day_check, slots_free
-from raksa.core.errors import DomainError
+from raksa.core.errors import DomainError, NotFound
 from raksa.core.timeutil import parse_date, service_day
 from raksa.eligibility.services import eligibility_check
 from raksa.people.models import Scheme
@@ -66,6 +67,34 @@ def error_text(exc: DomainError) -> str:
 def problem(request, exc: DomainError, *, back: str = "/liff/"):
     """A refusal as a page: the reason and a way on."""
     return page(request, "line/problem.html", {"error": error_text(exc), "back": back}, status=exc.status)
+
+
+def booking_not_found() -> NotFound:
+    return NotFound("This booking is not among your bookings. Open My bookings to see them.",
+                    "ไม่พบการจองนี้ในนัดของคุณ กรุณาเปิด \"นัดของฉัน\" เพื่อดูการจองทั้งหมด",
+                    code="BOOKING_NOT_FOUND", field="reference")
+
+
+def bookable_not_found() -> NotFound:
+    return NotFound("This unit does not take bookings for this service in LINE. Choose a unit again.",
+                    "หน่วยบริการนี้ไม่รับจองบริการนี้ทาง LINE กรุณาเลือกหน่วยบริการใหม่",
+                    code="NOT_BOOKABLE", field="unit")
+
+
+BACK = {"BOOKING_NOT_FOUND": "/liff/bookings", "NOT_BOOKABLE": "/liff/book"}
+
+
+def refusals_as_pages(view):
+    """A domain refusal raised by the view (not found, not available) answers a page saying what to do."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except DomainError as exc:
+            return problem(request, exc, back=BACK.get(exc.code, "/liff/"))
+
+    return wrapper
 
 
 # --- home and rights --------------------------------------------------------------------------------
@@ -167,10 +196,11 @@ def _slot_choices(request, citizen, schedule, *, exclude_slot_id: int | None = N
 
 @require_http_methods(["GET"])
 @liff_citizen
+@refusals_as_pages
 def pick_time(request, hcode: str, service_code: str):
     schedule = finder.schedule_for(hcode, service_code)
     if schedule is None:
-        raise Http404
+        raise bookable_not_found()
     context = _slot_choices(request, request.liff.citizen, schedule)
     return page(request, "line/pick_time.html", context)
 
@@ -184,11 +214,12 @@ def _slot_from(request, unit, service: Service):
 
 @require_http_methods(["GET", "POST"])
 @liff_citizen
+@refusals_as_pages
 def book_confirm(request, hcode: str, service_code: str):
     """GET: the chosen time to check; POST: book it (channel LINE) and show the booking."""
     schedule = finder.schedule_for(hcode, service_code)
     if schedule is None:
-        raise Http404
+        raise bookable_not_found()
     unit, service = schedule.unit, schedule.service
     slot = _slot_from(request, unit, service)
     back = f"/liff/book/{unit.hcode}/{service.code}"
@@ -214,7 +245,7 @@ def _own_booking(request, reference: str) -> Booking:
     booking = (Booking.objects.select_related("unit", "unit__province", "service", "slot")
                .filter(citizen=request.liff.citizen, reference=reference).first())
     if booking is None:
-        raise Http404
+        raise booking_not_found()
     return booking
 
 
@@ -238,6 +269,7 @@ def bookings(request):
 
 @require_http_methods(["GET"])
 @liff_citizen
+@refusals_as_pages
 def booking_detail(request, reference: str):
     booking = _own_booking(request, reference)
     return page(request, "line/booking.html", _booking_context(request, booking))
@@ -260,6 +292,7 @@ ACTIONS = {
 
 @require_http_methods(["GET", "POST"])
 @liff_citizen
+@refusals_as_pages
 def booking_end(request, reference: str, action: str):
     """Cancel or decline: GET asks "are you sure?", POST does it (the portal's services)."""
     booking = _own_booking(request, reference)
@@ -276,6 +309,7 @@ def booking_end(request, reference: str, action: str):
 
 @require_POST
 @liff_citizen
+@refusals_as_pages
 def booking_accept(request, reference: str):
     """The citizen confirms a booking the unit made for them (seed 2.2)."""
     booking = _own_booking(request, reference)
@@ -289,6 +323,7 @@ def booking_accept(request, reference: str):
 
 @require_http_methods(["GET"])
 @liff_citizen
+@refusals_as_pages
 def booking_move(request, reference: str):
     """Reschedule, step 1: another time of the same unit and service."""
     booking = _own_booking(request, reference)
@@ -306,6 +341,7 @@ def booking_move(request, reference: str):
 
 @require_http_methods(["GET", "POST"])
 @liff_citizen
+@refusals_as_pages
 def booking_move_confirm(request, reference: str):
     """Reschedule, step 2: GET shows old and new time; POST moves (booking_reschedule)."""
     booking = _own_booking(request, reference)

@@ -124,7 +124,10 @@ def test_booking_refusals_answer_in_thai_and_book_nothing(client, linked, unit, 
     assert Booking.objects.count() == 1
     missing = client.post("/liff/book/12345/PH001/confirm", {"slot": "999999"})
     assert missing.status_code == 404 and "ไม่พบเวลานี้" in missing.content.decode()
-    assert client.get("/liff/book/99999/PH001").status_code == 404
+    unknown = client.get("/liff/book/99999/PH001")
+    assert unknown.status_code == 404
+    assert "หน่วยบริการนี้ไม่รับจองบริการนี้ทาง LINE" in unknown.content.decode()
+    assert 'href="/liff/book"' in unknown.content.decode()
 
 
 def test_a_citizen_without_the_gold_card_sees_why_not(client, linking, schedule):
@@ -161,7 +164,9 @@ def test_someone_elses_booking_is_not_found(client, linked, schedule):
     stranger = CitizenFactory()
     CoverageFactory(citizen=stranger)
     theirs = booking_create(actor=None, citizen=stranger, slot_id=_free_slot(schedule).pk)
-    assert client.get(f"/liff/bookings/{theirs.reference}").status_code == 404
+    response = client.get(f"/liff/bookings/{theirs.reference}")
+    assert response.status_code == 404 and "ไม่พบการจองนี้ในนัดของคุณ" in response.content.decode()
+    assert 'href="/liff/bookings"' in response.content.decode()
     assert client.post(f"/liff/bookings/{theirs.reference}/cancel").status_code == 404
     assert Booking.objects.get(pk=theirs.pk).status == BookingStatus.CONFIRMED
 

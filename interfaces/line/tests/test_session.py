@@ -116,3 +116,8 @@ def test_liff_pages_may_be_framed_by_the_standin_only(client, settings):
     response = client.get("/liff/")
     assert response["X-Frame-Options"] == "DENY"
     assert "Content-Security-Policy" not in response
+
+
+def test_the_liff_state_redirect_of_line_loads_the_sdk_even_when_signed_in(client, linked):
+    body = client.get("/liff/?liff.state=%2Fbook").content.decode()
+    assert "กำลังเข้าสู่ระบบ" in body and 'data-liff-id="' in body

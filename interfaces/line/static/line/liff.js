@@ -9,6 +9,14 @@
     };
     if (!window.liff) { failed(); return; }
     window.liff.init({ liffId: form.dataset.liffId }).then(function () {
+      var state = new URLSearchParams(window.location.search).get("liff.state");
+      if (state !== null) {  // LINE's SDK goes on to the page asked; if it does not, go there ourselves
+        window.setTimeout(function () {
+          var path = state.replace(/^\/+/, "");
+          window.location.replace(/^[\w\/.-]*(\?[\w=&%.-]*)?$/.test(path) ? "/liff/" + path : "/liff/");
+        }, 3000);
+        return;
+      }
       if (!window.liff.isLoggedIn()) { window.liff.login({ redirectUri: window.location.href }); return; }
       var token = window.liff.getIDToken();
       if (!token) { failed(); return; }
