@@ -162,7 +162,12 @@ def test_a_citizen_links_finds_a_unit_books_and_shows_a_qr_that_resolves(
     resolved_citizen, booking = domain.rights_qr_resolve(token=token)
     assert resolved_citizen.pk == citizen.pk
     if qr == "real":
-        assert booking is not None and booking.citizen_id == citizen.pk
+        from raksa.booking.models import Booking
+        from raksa.core.timeutil import service_day
+
+        today = Booking.objects.filter(citizen=citizen, day=service_day()).first()
+        assert (booking is None) == (today is None)  # bound to that day's booking, if any
+        assert booking is None or booking.pk == today.pk
         with pytest.raises(Exception) as used:
             domain.rights_qr_resolve(token=token)
         assert getattr(used.value, "code", "") == "QR_USED"
@@ -175,6 +180,30 @@ def test_a_citizen_links_finds_a_unit_books_and_shows_a_qr_that_resolves(
         .then(d => { document.getElementById('qr').innerHTML = d.svg; })""")
     page.wait_for_function("(b) => document.querySelector('#qr svg').innerHTML !== b", arg=before)
     assert decode_qr(page) != token
+
+    # The pages that ask before they change something.
+    page.goto(f"{live_server.url}/liff/bookings")
+    page.locator(".booking h3 a").click()
+    page.get_by_role("link", name="เปลี่ยนเวลา").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("เลือกเวลาใหม่")
+    check(page, "move", scanned)
+    if not page.locator("a.slot").count():  # late in the evening: no other time left that day
+        page.locator(".days a").nth(1).click()
+    page.locator("a.slot").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("ย้ายการจองไปเวลานี้หรือไม่")
+    check(page, "move-confirm", scanned)
+    page.get_by_role("button", name="ใช่ ย้ายเวลา").click()
+    expect(page.get_by_role("status")).to_contain_text("ย้ายการจองไปเวลาใหม่แล้ว")
+    page.get_by_role("link", name="ยกเลิกการจอง").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("ยกเลิกการจองนี้หรือไม่")
+    check(page, "cancel", scanned)
+    page.get_by_role("button", name="ใช่ ยกเลิก").click()
+    expect(page.get_by_role("status")).to_contain_text("ยกเลิกการจองแล้ว")
+    page.goto(f"{live_server.url}/liff/unlink")
+    check(page, "unlink", scanned)
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Unlink this LINE account?")
+    check(page, "unlink-en", scanned)
 
     print(f"linking: {linking}, rights QR: {qr}; axe: {scanned}")
     assert not any(scanned.values()), scanned
