@@ -62,10 +62,17 @@
       busy = true;
       fetch(window.location.pathname, { method: "POST", credentials: "same-origin",
         headers: { "X-CSRFToken": csrf, "Accept": "application/json" } })
-        .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
+        .then(function (r) {
+          if ((r.headers.get("Content-Type") || "").indexOf("json") === -1) {  // signed out: sign in again
+            window.location.reload();
+          }
+          if (!r.ok) { throw new Error(r.status); }
+          return r.json();
+        })
         .then(function (data) {
           box.innerHTML = data.svg;
           left = data.seconds;
+          shown.textContent = left;
           error.hidden = renew.hidden = true;
         })
         .catch(function () { error.hidden = renew.hidden = false; })
