@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Callable
 
 import pytest
-from django.db import connections, transaction
+from django.db import connection, connections, transaction  # noqa: F401 (connection: the skipif below)
 from django.utils import timezone
 
 from raksa.audit.models import AuditEntry
