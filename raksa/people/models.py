@@ -109,7 +109,7 @@ class Coverage(models.Model):
 
 
 class LinkAttemptKind(models.TextChoices):
-    LINE_USER = "line_user", "บัญชี LINE (LINE account)"
+    LINE_USER = "line_user", "บัญชีไลน์ (LINE account)"
     NATIONAL_ID = "national_id", "เลขประจำตัวประชาชน (National ID)"
 
 

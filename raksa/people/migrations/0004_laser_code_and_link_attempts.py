@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
             name='LinkAttempt',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('line_user', 'บัญชี LINE (LINE account)'), ('national_id', 'เลขประจำตัวประชาชน (National ID)')], max_length=12)),
+                ('kind', models.CharField(choices=[('line_user', 'บัญชีไลน์ (LINE account)'), ('national_id', 'เลขประจำตัวประชาชน (National ID)')], max_length=12)),
                 ('key', models.CharField(max_length=64)),
                 ('failures', models.PositiveIntegerField(default=0)),
                 ('window_started_at', models.DateTimeField(blank=True, help_text='first failure counted', null=True)),
