@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
+LINE_STANDIN_PORT ?= 8100
 
 .PHONY: run test bench lint messages clean
 
@@ -19,7 +20,10 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e '.[test]'
 	@touch $@
 
-# booking_sweep expires unconfirmed bookings each minute (frees seats, offers them to the waitlist).
+# booking_sweep expires unconfirmed bookings each minute (frees seats, offers them to the waitlist, queues reminders).
+# db_worker runs the background jobs (LINE pushes, webhook events) from the database (django-tasks).
+# line_standin is the local LINE platform (no machine here reaches LINE): the chat viewer and the LIFF phone on
+# http://$(HOST):$(LINE_STANDIN_PORT); Raksa's LINE settings point at it by default.
 # granian (WSGI): measured faster than gunicorn gthread on the booking surge (README, "Benchmarks").
 # No access log: query strings may hold national IDs; Raksa logs each request itself, path only.
 ## run: the service with demo data on http://$(HOST):$(PORT) (embedded SQLite unless DATABASE_URL is set)
@@ -27,8 +31,13 @@ run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py collectstatic --noinput -v 0
-	$(PY) manage.py demo_banner --host $(HOST) --port $(PORT)
-	$(PY) manage.py booking_sweep --every 60 & sweeper=$$!; trap 'kill $$sweeper' EXIT INT TERM; \
+	$(PY) -m line_standin --host $(HOST) --port $(LINE_STANDIN_PORT) --state-dir var/line-standin \
+	  --raksa-url http://$(HOST):$(PORT) & standin=$$!; \
+	$(PY) manage.py booking_sweep --every 60 & sweeper=$$!; \
+	$(PY) manage.py db_worker --queue-name '*' --no-reload --no-startup-delay -v 0 & worker=$$!; \
+	trap 'kill $$standin $$sweeper $$worker' EXIT INT TERM; \
+	$(PY) manage.py line_rich_menu --wait 10 || echo "make run: the rich menu was not set up (see above)" >&2; \
+	$(PY) manage.py demo_banner --host $(HOST) --port $(PORT) --line-standin-port $(LINE_STANDIN_PORT); \
 	$(VENV)/bin/granian --interface wsgi config.wsgi:application --host $(HOST) --port $(PORT) \
 	  --workers $(WORKERS) --blocking-threads 4 --log-level warning
 

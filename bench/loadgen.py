@@ -58,9 +58,18 @@ async def _client(host: str, port: int, queue: asyncio.Queue, latencies: list[fl
 
 
 def _request(item: dict, host: str, port: int) -> bytes:
-    body = json.dumps(item["body"]).encode()
-    return (f"POST {item['path']} HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\n"
-            f"Authorization: Bearer {item['key']}\r\nContent-Length: {len(body)}\r\n\r\n").encode() + body
+    """A booking plan's item: {"path", "body", "key"} (POST JSON with an API key). Other plans add "method",
+    "headers" (sent as given) and "raw" (a body sent byte for byte: a signed webhook must not be re-encoded)."""
+    body = item["raw"].encode() if "raw" in item else json.dumps(item["body"]).encode() if "body" in item else b""
+    headers = {"Host": f"{host}:{port}"}
+    if "body" in item or "raw" in item:
+        headers["Content-Type"] = "application/json"
+    if "key" in item:
+        headers["Authorization"] = f"Bearer {item['key']}"
+    headers.update(item.get("headers", {}))
+    headers["Content-Length"] = str(len(body))
+    head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+    return f"{item.get('method', 'POST')} {item['path']} HTTP/1.1\r\n{head}\r\n".encode() + body
 
 
 def percentile(values: list[float], p: float) -> float:

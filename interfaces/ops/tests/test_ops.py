@@ -71,18 +71,32 @@ def test_check_deploy_is_clean_under_production_settings():
            "RAKSA_PII_ENCRYPTION_KEY": "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWY=",
            "RAKSA_PII_HMAC_KEY": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
            "DATABASE_URL": os.environ.get("DATABASE_URL", "postgres://raksa@127.0.0.1:5432/raksa"),
-           "DJANGO_ALLOWED_HOSTS": "raksa.example.go.th"}
+           "DJANGO_ALLOWED_HOSTS": "raksa.example.go.th",
+           "LINE_CHANNEL_SECRET": "0123456789abcdef0123456789abcdef", "LINE_CHANNEL_ACCESS_TOKEN": "production-token",
+           "LINE_LOGIN_CHANNEL_ID": "2000000001", "LINE_LIFF_ID": "2000000001-AbCdEfGh"}
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                             cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_production_settings_refuse_to_start_without_keys():
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("RAKSA_PII", "DJANGO_SECRET"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("RAKSA_PII", "DJANGO_SECRET", "LINE_"))}
     env["DJANGO_SETTINGS_MODULE"] = "config.settings.production"
     result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode != 0
     assert "must be set in production" in result.stderr
+
+
+def test_production_settings_refuse_the_line_stand_in_defaults():
+    """Production never talks to the demo's LINE stand-in: without LINE's real channel it does not start."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.production",
+           "DJANGO_SECRET_KEY": "x" * 60, "RAKSA_PII_ENCRYPTION_KEY": "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWY=",
+           "RAKSA_PII_HMAC_KEY": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+           "DATABASE_URL": "postgres://raksa@127.0.0.1:5432/raksa"}
+    env = {k: v for k, v in env.items() if not k.startswith("LINE_")}
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "LINE_CHANNEL_SECRET must be set in production" in result.stderr
 
 
 @pytest.mark.django_db
