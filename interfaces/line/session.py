@@ -22,6 +22,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from raksa.integrations.line.errors import IdTokenInvalid
+from raksa.integrations.line.id_token import verify_id_token
+
 COOKIE = "raksa_liff"
 SALT = "raksa.liff.session"
 LIFF_ROOT = "/liff/"
@@ -122,8 +125,8 @@ def liff_citizen(view):
     return liff_signed_in(wrapper)
 
 
-def _refused(request, status: int, *, unavailable: bool = False):
-    response = render(request, "line/session_refused.html", {"unavailable": unavailable}, status=status)
+def _refused(request, status: int):
+    response = render(request, "line/session_refused.html", status=status)
     response["Cache-Control"] = "no-store"
     return frame_policy(response)
 
@@ -131,21 +134,15 @@ def _refused(request, status: int, *, unavailable: bool = False):
 @never_cache
 @require_POST
 def liff_session(request):
-    """POST ``id_token`` (and ``next``) → 303 to ``next`` with the cookie; a refused token → 401 page."""
+    """POST ``id_token`` (and ``next``) → 303 to ``next`` with the cookie; a refused token → 401 page.
+    (LINE's keys out of reach also refuse the token: the person reopens from LINE, as for an expired one.)"""
     token = request.POST.get("id_token", "").strip()
     if not token or len(token) > 4096:
         return _refused(request, 400)
     try:
-        from raksa.integrations.line.errors import IdTokenInvalid, LineApiError
-        from raksa.integrations.line.id_token import verify_id_token
-    except ImportError:  # the LINE client is not installed in this build
-        return _refused(request, 503, unavailable=True)
-    try:
         claims = verify_id_token(token)
     except IdTokenInvalid:
         return _refused(request, 401)
-    except (LineApiError, OSError):  # LINE's keys could not be fetched: not the user's fault, try again
-        return _refused(request, 503, unavailable=True)
     if not _LINE_USER_ID.match(str(claims.sub or "")):
         return _refused(request, 401)
     response = redirect(safe_next(request, request.POST.get("next")), permanent=False)

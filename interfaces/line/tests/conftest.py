@@ -1,7 +1,6 @@
 import pytest
 
-from interfaces.line import domain
-from interfaces.line.session import COOKIE, SALT
+from raksa.integrations.line.tests.test_id_token import ec_key, id_token, jwks  # noqa: F401 (jwks: a fixture)
 from raksa.testing.factories import (
     CitizenFactory,
     CoverageFactory,
@@ -11,37 +10,33 @@ from raksa.testing.factories import (
     make_national_id,
 )
 
-from .fakes import FakeLinking, FakeRightsQr, install_line_client
-
 LINE_USER = "U" + "a" * 32
 OTHER_LINE_USER = "U" + "b" * 32
+LASER = "ME0-1234567-89"
 ALL_DAY = {day: [["00:00", "24:00"]] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 
 
-@pytest.fixture
-def line_client(monkeypatch):
-    return install_line_client(monkeypatch)
+class LineLogin:
+    """LINE Login for a test: a P-256 key published in the JWKS the real verify_id_token reads."""
+
+    def __init__(self, server) -> None:
+        self.key = ec_key("liff-test")
+        server.publish(self.key)
+
+    def token(self, sub: str = LINE_USER, **changes) -> str:
+        return id_token(self.key, sub=sub, **changes)
 
 
 @pytest.fixture
-def linking(monkeypatch):
-    fake = FakeLinking()
-    for name in ("citizen_by_line_user", "citizen_line_link", "citizen_line_unlink"):
-        monkeypatch.setattr(domain, name, getattr(fake, name))
-    return fake
-
-
-@pytest.fixture
-def rights_qr(monkeypatch):
-    fake = FakeRightsQr()
-    monkeypatch.setattr(domain, "rights_qr_issue", fake.rights_qr_issue)
-    monkeypatch.setattr(domain, "rights_qr_resolve", fake.rights_qr_resolve)
-    return fake
+def line_login(jwks):  # noqa: F811
+    return LineLogin(jwks)
 
 
 def sign_in(client, line_user_id: str = LINE_USER):
     """The cookie /liff/session sets, made directly (the session tests go through the view)."""
     from django.http import HttpResponse
+
+    from interfaces.line.session import COOKIE, SALT
 
     response = HttpResponse()
     response.set_signed_cookie(COOKIE, line_user_id, salt=SALT)
@@ -56,17 +51,18 @@ def national_id(db):
 
 @pytest.fixture
 def citizen(national_id):
-    citizen = CitizenFactory(national_id=national_id, first_name_th="มาลี", last_name_th="ศรีสุข")
+    citizen = CitizenFactory(national_id=national_id, laser_code=LASER, first_name_th="มาลี", last_name_th="ศรีสุข")
     CoverageFactory(citizen=citizen)
     return citizen
 
 
 @pytest.fixture
-def linked(citizen, linking, client):
-    from raksa.people.models import Citizen
+def linked(citizen, national_id, client):
+    """The citizen, linked to LINE_USER by the linking service, and the client signed in as LINE_USER."""
+    from raksa.people.services import citizen_line_link
 
-    Citizen.objects.filter(pk=citizen.pk).update(line_user_id=LINE_USER)
-    citizen.line_user_id = LINE_USER
+    citizen_line_link(line_user_id=LINE_USER, national_id=national_id, birth_date=citizen.birth_date, laser_code=LASER)
+    citizen.refresh_from_db()
     sign_in(client)
     return citizen
 

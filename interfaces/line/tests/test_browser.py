@@ -2,9 +2,9 @@
 unit, book, see the rights QR, decode it from a screenshot (zxing-cpp) and resolve it; axe finds no serious
 or critical violation on any LIFF page.
 
-LINE's SDK is replaced by a small ``window.liff`` (``page.add_init_script``) whose ID token the faked
-``verify_id_token`` accepts (tests/fakes.py). The linking and rights-QR services are the real ones when
-they are installed with ``Citizen.laser_hash``, the fakes otherwise.
+LINE's SDK is replaced by a small ``window.liff`` (``page.add_init_script``) that hands over an ID token
+signed with a test P-256 key, which the real ``verify_id_token`` checks against a JWKS served by a real
+HTTP server (the LINE client's test fixture). Linking and the rights QR are the real services.
 """
 
 from __future__ import annotations
@@ -17,47 +17,31 @@ from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings as django_settings
 from playwright import sync_api as playwright_sync
 
-from interfaces.line import domain
+from raksa.booking.models import Booking
+from raksa.core.errors import DomainError
+from raksa.core.timeutil import service_day
 from raksa.people.models import Citizen
 from raksa.testing.browser import BROWSER_MARKS
+from raksa.verification.services import rights_qr_resolve
 
-from .conftest import LINE_USER
-from .fakes import FakeLinking, FakeRightsQr, real_part_present
+from .conftest import LASER, LINE_USER
 from .png import png_gray
 
 pytestmark = BROWSER_MARKS
 SCREENSHOTS = "/tmp/liff-{}.png"
-LASER = "ME0-1234567-89"
 
 
-def fake_liff(line_user_id: str) -> str:
-    token = json.dumps(f"good:{line_user_id}")
+def fake_liff(id_token: str) -> str:
     return ("window.liff = {init: function () { return Promise.resolve(); },"
             " isLoggedIn: function () { return true; }, login: function () {},"
-            " getIDToken: function () { return " + token + "; },"
+            " getIDToken: function () { return " + json.dumps(id_token) + "; },"
             " isInClient: function () { return true; }, closeWindow: function () {}};")
 
 
-def use_linking(monkeypatch, citizen) -> str:
-    """The real linking service if installed (the citizen gets a laser code), else the fake."""
-    if real_part_present("citizen_line_link", domain.PEOPLE) and hasattr(Citizen, "laser_hash"):
-        from raksa.people import laser_code
-
-        Citizen.objects.filter(pk=citizen.pk).update(laser_hash=laser_code.digest(laser_code.normalize(LASER)))
-        return "real"
-    fake = FakeLinking()
-    for name in ("citizen_by_line_user", "citizen_line_link", "citizen_line_unlink"):
-        monkeypatch.setattr(domain, name, getattr(fake, name))
-    return "fake"
-
-
-def use_rights_qr(monkeypatch) -> str:
-    if real_part_present("rights_qr_issue", domain.VERIFICATION):
-        return "real"
-    fake = FakeRightsQr(seconds=django_settings.RAKSA_RIGHTS_QR_SECONDS)
-    monkeypatch.setattr(domain, "rights_qr_issue", fake.rights_qr_issue)
-    monkeypatch.setattr(domain, "rights_qr_resolve", fake.rights_qr_resolve)
-    return "fake"
+def no_line_sdk(page) -> None:
+    """LINE's SDK (LINE_LIFF_SDK_URL: the stand-in's shim) is not fetched: window.liff is the test's."""
+    page.route(django_settings.LINE_LIFF_SDK_URL, lambda route: route.fulfill(status=200, body="",
+                                                                              content_type="text/javascript"))
 
 
 def axe_serious(page) -> list[str]:
@@ -81,15 +65,12 @@ def check(page, name: str, scanned: dict) -> None:
 
 
 def test_a_citizen_links_finds_a_unit_books_and_shows_a_qr_that_resolves(
-        phone, live_server, monkeypatch, settings, line_client, citizen, national_id, unit, service, schedule):
+        phone, live_server, settings, line_login, citizen, national_id, unit, service, schedule):
     expect = playwright_sync.expect
     page = phone
     settings.RAKSA_RIGHTS_QR_SECONDS = 12
-    linking = use_linking(monkeypatch, citizen)
-    qr = use_rights_qr(monkeypatch)
-    page.route(django_settings.LINE_LIFF_SDK_URL, lambda route: route.fulfill(status=200, body="",
-                                                                       content_type="text/javascript"))
-    page.add_init_script(fake_liff(LINE_USER))
+    no_line_sdk(page)
+    page.add_init_script(fake_liff(line_login.token()))
     scanned: dict[str, list[str]] = {}
 
     # Signing in: the little page, then the link page (not linked yet).
@@ -160,18 +141,14 @@ def test_a_citizen_links_finds_a_unit_books_and_shows_a_qr_that_resolves(
     page.wait_for_timeout(1100)
     assert int(page.locator("#qr-left").inner_text()) < left
 
-    resolved_citizen, booking = domain.rights_qr_resolve(token=token)
+    resolved_citizen, booking = rights_qr_resolve(token=token)
     assert resolved_citizen.pk == citizen.pk
-    if qr == "real":
-        from raksa.booking.models import Booking
-        from raksa.core.timeutil import service_day
-
-        today = Booking.objects.filter(citizen=citizen, day=service_day()).first()
-        assert (booking is None) == (today is None)  # bound to that day's booking, if any
-        assert booking is None or booking.pk == today.pk
-        with pytest.raises(Exception) as used:
-            domain.rights_qr_resolve(token=token)
-        assert getattr(used.value, "code", "") == "QR_USED"
+    today = Booking.objects.filter(citizen=citizen, day=service_day()).first()
+    assert (booking is None) == (today is None)  # bound to that day's booking (late at night it is tomorrow's)
+    assert booking is None or booking.pk == today.pk
+    with pytest.raises(DomainError) as used:
+        rights_qr_resolve(token=token)  # after use it is refused
+    assert used.value.code == "QR_USED"
 
     # The page renews the code by itself before it expires (codes live RAKSA_RIGHTS_QR_SECONDS: 12 here).
     before = page.locator("#qr svg").inner_html()
@@ -203,7 +180,7 @@ def test_a_citizen_links_finds_a_unit_books_and_shows_a_qr_that_resolves(
     expect(page.get_by_role("heading", level=1)).to_have_text("Unlink this LINE account?")
     check(page, "unlink-en", scanned)
 
-    print(f"linking: {linking}, rights QR: {qr}; axe: {scanned}")
+    print(f"axe (serious or critical): {scanned}")
     assert not any(scanned.values()), scanned
 
 
@@ -225,11 +202,10 @@ def decode_qr(page) -> str:
     return results[0].text
 
 
-def test_a_refused_sign_in_shows_the_thai_reopen_page(phone, live_server, line_client):
+def test_a_refused_sign_in_shows_the_thai_reopen_page(phone, live_server, line_login):
     page = phone
-    page.route(django_settings.LINE_LIFF_SDK_URL, lambda route: route.fulfill(status=200, body="",
-                                                                       content_type="text/javascript"))
-    page.add_init_script(fake_liff(LINE_USER).replace(f"good:{LINE_USER}", "expired"))
+    no_line_sdk(page)
+    page.add_init_script(fake_liff(line_login.token(aud="1999999999")))  # another channel's token
     page.goto(f"{live_server.url}/liff/bookings")
     expect = playwright_sync.expect
     expect(page.get_by_role("heading", level=1)).to_have_text("กรุณาปิดหน้านี้แล้วเปิดใหม่จาก LINE")
@@ -239,8 +215,7 @@ def test_a_refused_sign_in_shows_the_thai_reopen_page(phone, live_server, line_c
 
 def test_without_liff_the_sign_in_page_says_to_reopen_from_line(phone, live_server):
     page = phone
-    page.route(django_settings.LINE_LIFF_SDK_URL, lambda route: route.fulfill(status=200, body="",
-                                                                       content_type="text/javascript"))
+    no_line_sdk(page)
     page.goto(f"{live_server.url}/liff/")
     playwright_sync.expect(page.locator("#signin-failed")).to_be_visible()
     playwright_sync.expect(page.locator("#signin-failed")).to_contain_text("เปิดใหม่จากเมนู Raksa ใน LINE")

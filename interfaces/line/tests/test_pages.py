@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from raksa.booking.models import Booking, BookingChannel, BookingStatus, Slot
 from raksa.booking.services import booking_create
+from raksa.core.errors import DomainError
 from raksa.core.timeutil import service_day
 from raksa.people.models import Scheme
 from raksa.testing.factories import CitizenFactory, CoverageFactory, ProvinceFactory, UnitFactory, UnitServiceFactory
@@ -50,7 +51,7 @@ def test_my_rights_in_plain_thai_with_the_buddhist_year(client, linked, unit):
     assert "ได้โดยไม่เสียค่าใช้จ่าย" in body
 
 
-def test_my_rights_for_another_scheme_or_none(client, linking):
+def test_my_rights_for_another_scheme_or_none(client, db):
     other = CitizenFactory(line_user_id="U" + "e" * 32)
     CoverageFactory(citizen=other, scheme=Scheme.OFC)
     sign_in(client, other.line_user_id)
@@ -130,7 +131,7 @@ def test_booking_refusals_answer_in_thai_and_book_nothing(client, linked, unit, 
     assert 'href="/liff/book"' in unknown.content.decode()
 
 
-def test_a_citizen_without_the_gold_card_sees_why_not(client, linking, schedule):
+def test_a_citizen_without_the_gold_card_sees_why_not(client, schedule):
     other = CitizenFactory(line_user_id="U" + "e" * 32)
     CoverageFactory(citizen=other, scheme=Scheme.SSS)
     sign_in(client, other.line_user_id)
@@ -238,19 +239,45 @@ def test_every_post_needs_the_csrf_token(linked, schedule):
     assert Booking.objects.get(pk=booking.pk).status == BookingStatus.CONFIRMED
 
 
-def test_the_rights_qr_is_an_inline_svg_of_the_opaque_token_refreshed_by_post(client, linked, rights_qr, schedule):
-    booking = booking_create(actor=None, citizen=linked, slot_id=Slot.objects.filter(
-        schedule=schedule, day=service_day(), starts_at__gt=timezone.now()).order_by("starts_at").first().pk)
+@pytest.fixture
+def issued(monkeypatch):
+    """The codes the QR page asked the verification service for (the real one), in order."""
+    from interfaces.line import domain
+
+    codes = []
+    real = domain.rights_qr_issue
+
+    def spy(*, citizen):
+        codes.append(real(citizen=citizen))
+        return codes[-1]
+
+    monkeypatch.setattr(domain, "rights_qr_issue", spy)
+    return codes
+
+
+def test_the_rights_qr_is_an_inline_svg_of_the_opaque_token_refreshed_by_post(client, linked, schedule, issued,
+                                                                              settings):
+    from raksa.verification.services import rights_qr_resolve
+
+    slot = Slot.objects.filter(schedule=schedule, day=service_day(), starts_at__gt=timezone.now()).first()
+    booking = booking_create(actor=None, citizen=linked, slot_id=slot.pk) if slot else None
     response = client.get("/liff/qr")
     body = response.content.decode()
     assert "<svg" in body and 'class="segno"' in body
-    assert 'data-seconds="120"' in body or 'data-seconds="119"' in body
-    assert booking.unit.name in body  # the day's booking it is bound to
-    [token] = rights_qr.tokens
-    assert linked.cid_masked not in token and str(linked.pk) != token
+    assert f'data-seconds="{settings.RAKSA_RIGHTS_QR_SECONDS}"' in body or \
+        f'data-seconds="{settings.RAKSA_RIGHTS_QR_SECONDS - 1}"' in body
+    if booking:
+        assert booking.unit.name in body  # the day's booking it is bound to
+    [first] = issued
+    assert linked.cid_masked not in first.token and first.token.startswith("RQ1.")
     refreshed = client.post("/liff/qr", HTTP_ACCEPT="application/json").json()
-    assert refreshed["svg"].startswith("<svg") and 100 <= refreshed["seconds"] <= 120
-    assert len(rights_qr.tokens) == 1 and token not in rights_qr.tokens  # the older code was voided
+    assert refreshed["svg"].startswith("<svg") and refreshed["seconds"] >= settings.RAKSA_RIGHTS_QR_SECONDS - 1
+    second = issued[1]
+    with pytest.raises(DomainError) as voided:
+        rights_qr_resolve(token=first.token)  # the older code stopped working
+    assert voided.value.code == "QR_EXPIRED"
+    resolved, bound = rights_qr_resolve(token=second.token)
+    assert resolved.pk == linked.pk and (bound.pk if bound else None) == (booking.pk if booking else None)
 
 
 def test_without_the_verification_part_the_qr_page_says_so(client, linked, monkeypatch):

@@ -7,7 +7,7 @@ from django.test import Client, RequestFactory
 
 from interfaces.line.session import COOKIE, session_user_id
 
-from .conftest import LINE_USER, sign_in
+from .conftest import LINE_USER, ec_key, id_token, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -27,12 +27,12 @@ def test_without_the_cookie_a_page_answers_the_signing_in_page(client, settings)
     assert response["Cache-Control"] == "no-store"
 
 
-def test_a_verified_token_sets_a_signed_httponly_lax_cookie_and_goes_back(client, line_client, settings):
-    response = _post(client, f"good:{LINE_USER}")
+def test_a_verified_token_sets_a_signed_httponly_lax_cookie_and_goes_back(client, line_login, settings):
+    response = _post(client, line_login.token())
     assert response.status_code == 303
     assert response["Location"] == "/liff/bookings"
     cookie = response.cookies[COOKIE]
-    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert cookie["httponly"] and cookie["samesite"] == "Lax" and cookie["path"] == "/liff/"
     assert int(cookie["max-age"]) == settings.RAKSA_LIFF_SESSION_SECONDS
     assert not cookie["secure"]  # tests and the demo run over http; production sets SESSION_COOKIE_SECURE
     request = RequestFactory().get("/liff/")
@@ -41,14 +41,33 @@ def test_a_verified_token_sets_a_signed_httponly_lax_cookie_and_goes_back(client
     assert cookie.value.startswith(LINE_USER + ":")  # the id is signed, not hidden: it is no secret
 
 
-def test_the_cookie_is_secure_where_the_session_cookie_is(client, line_client, settings):
+def test_the_cookie_is_secure_where_the_session_cookie_is(client, line_login, settings):
     settings.SESSION_COOKIE_SECURE = True
-    assert _post(client, f"good:{LINE_USER}").cookies[COOKIE]["secure"]
+    assert _post(client, line_login.token()).cookies[COOKIE]["secure"]
 
 
-@pytest.mark.parametrize("token", ["expired", "audience", "issuer", "signature", "garbage"])
-def test_a_refused_token_is_a_thai_401_page_that_says_reopen_from_line(client, line_client, token):
-    response = _post(client, token)
+def _swap_payload(signed: str, other: str) -> str:
+    """``signed``'s header and signature around ``other``'s claims: a signature that does not match."""
+    header, _claims, signature = signed.split(".")
+    return ".".join([header, other.split(".")[1], signature])
+
+
+def _refusals(line_login):
+    other = ec_key("not-published")
+    now = int(time.time())
+    return {
+        "expired": line_login.token(exp=now - 120, iat=now - 3720),
+        "audience": line_login.token(aud="1999999999"),
+        "issuer": line_login.token(iss="https://evil.example"),
+        "signature": _swap_payload(line_login.token(), line_login.token(sub="U" + "9" * 32)),
+        "unknown_key": id_token(other, sub=LINE_USER),
+        "garbage": "not-a-token",
+    }
+
+
+@pytest.mark.parametrize("why", ["expired", "audience", "issuer", "signature", "unknown_key", "garbage"])
+def test_a_refused_token_is_a_thai_401_page_that_says_reopen_from_line(client, line_login, why):
+    response = _post(client, _refusals(line_login)[why])
     assert response.status_code == 401
     body = response.content.decode()
     assert "กรุณาปิดหน้านี้แล้วเปิดใหม่จาก LINE" in body
@@ -57,30 +76,24 @@ def test_a_refused_token_is_a_thai_401_page_that_says_reopen_from_line(client, l
     assert COOKIE not in response.cookies
 
 
-def test_no_token_is_refused_without_a_cookie(client, line_client):
+def test_no_token_is_refused_without_a_cookie(client):
     response = client.post("/liff/session", {"next": "/liff/"})
     assert response.status_code == 400
     assert COOKIE not in response.cookies
 
 
-def test_keys_not_reachable_is_a_503_saying_try_again(client, line_client):
-    response = _post(client, "unreachable")
-    assert response.status_code == 503
-    assert "ยังเข้าสู่ระบบไม่ได้ในขณะนี้" in response.content.decode()
+def test_next_never_leaves_the_liff_pages(client, line_login):
+    assert _post(client, line_login.token(), "https://evil.example/liff/")["Location"] == "/liff/"
+    assert _post(client, line_login.token(), "/portal/")["Location"] == "/liff/"
+    assert _post(client, line_login.token(), "//evil.example/liff/")["Location"] == "/liff/"
 
 
-def test_next_never_leaves_the_liff_pages(client, line_client):
-    assert _post(client, f"good:{LINE_USER}", "https://evil.example/liff/")["Location"] == "/liff/"
-    assert _post(client, f"good:{LINE_USER}", "/portal/")["Location"] == "/liff/"
-    assert _post(client, f"good:{LINE_USER}", "//evil.example/liff/")["Location"] == "/liff/"
-
-
-def test_session_post_needs_the_csrf_token(line_client):
+def test_session_post_needs_the_csrf_token(line_login):
     client = Client(enforce_csrf_checks=True)
-    assert _post(client, f"good:{LINE_USER}").status_code == 403
+    assert _post(client, line_login.token()).status_code == 403
     page = client.get("/liff/")
     token = page.cookies["csrftoken"].value
-    response = client.post("/liff/session", {"id_token": f"good:{LINE_USER}", "next": "/liff/",
+    response = client.post("/liff/session", {"id_token": line_login.token(), "next": "/liff/",
                                              "csrfmiddlewaretoken": token})
     assert response.status_code == 303
 
