@@ -88,23 +88,30 @@ def units_for_service(service: Service, *, lat: float | None = None, lon: float 
     """Units offering ``service``: nearest first when the citizen's location is known, else by name;
     only in ``province``/``district`` when given. At most UNITS_SHOWN, each with its next free time."""
     now = now or timezone.now()
-    rows = _schedules(service).select_related("unit", "unit__province")
+    rows = _schedules(service)
     if province:
         rows = rows.filter(unit__province__code=province)
     if district:
         rows = rows.filter(unit__district=district)
-    choices = []
-    for schedule in rows:
-        unit = schedule.unit
-        distance = None
-        if lat is not None and lon is not None and unit.latitude is not None and unit.longitude is not None:
-            distance = distance_km(lat, lon, float(unit.latitude), float(unit.longitude))
-        choices.append(UnitChoice(unit=unit, schedule=schedule, distance_km=distance,
-                                  open_now=is_open(unit.opening_hours, now), next_slot=None))
+    distances: dict[int, float] = {}
+    if lat is not None and lon is not None:
+        # Thousands of units: rank plain tuples first, then load only the nearest UNITS_SHOWN.
+        located = [(pk, distance_km(lat, lon, float(ulat), float(ulon)))
+                   for pk, ulat, ulon in rows.values_list("pk", "unit__latitude", "unit__longitude")
+                   if ulat is not None and ulon is not None]
+        located.sort(key=lambda item: item[1])
+        distances = dict(located[:UNITS_SHOWN])
+        chosen = list(rows.filter(pk__in=distances).select_related("unit", "unit__province"))
+        if len(chosen) < UNITS_SHOWN:  # units without a position come after, by name
+            chosen += list(rows.exclude(pk__in=distances).select_related("unit", "unit__province")
+                           .order_by("unit__name", "unit__hcode")[:UNITS_SHOWN - len(chosen)])
+    else:
+        chosen = list(rows.select_related("unit", "unit__province").order_by("unit__name", "unit__hcode")
+                      [:UNITS_SHOWN])
+    choices = [UnitChoice(unit=schedule.unit, schedule=schedule, distance_km=distances.get(schedule.pk),
+                          open_now=is_open(schedule.unit.opening_hours, now), next_slot=next_free_slot(schedule, now))
+               for schedule in chosen]
     choices.sort(key=lambda c: (c.distance_km is None, c.distance_km or 0.0, c.unit.name, c.unit.hcode))
-    choices = choices[:UNITS_SHOWN]
-    for choice in choices:
-        choice.next_slot = next_free_slot(choice.schedule, now)
     return choices
 
 

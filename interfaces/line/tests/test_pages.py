@@ -307,3 +307,19 @@ def test_my_bookings_with_20_bookings_costs_few_queries(client, linked, schedule
     with django_assert_max_num_queries(2):  # the citizen, the bookings (no session table)
         response = client.get("/liff/bookings")
     assert len(response.context["upcoming"]) == 20
+
+
+def test_only_the_nearest_twenty_units_are_shown(client, linked, unit, service, schedule):
+    from raksa.booking.services import schedule_set
+
+    for n in range(22):  # a line of units going north from Bangkok, 0.1° apart
+        other = UnitFactory(name=f"ร้านยา {n:02d}", latitude=f"{14 + n / 10:.6f}", longitude="100.500000",
+                            opening_hours=ALL_DAY)
+        UnitServiceFactory(unit=other, service=service)
+        schedule_set(actor=None, unit=other, service=service, weekly_hours=ALL_DAY, slot_minutes=60,
+                     seats_per_slot=1, book_ahead_days=2, min_notice_minutes=0)
+    far_north = client.get("/liff/book", {"service": "PH001", "lat": "16.2", "lon": "100.5"}).context["units"]
+    assert [u.unit.name for u in far_north][:3] == ["ร้านยา 21", "ร้านยา 20", "ร้านยา 19"]
+    assert len(far_north) == 20 and "ร้านยารักษ์สุขภาพ" not in [u.unit.name for u in far_north]
+    by_name = client.get("/liff/book", {"service": "PH001"}).context["units"]
+    assert len(by_name) == 20 and by_name[0].unit.name == "ร้านยา 00"
