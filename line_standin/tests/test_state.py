@@ -1,0 +1,45 @@
+"""The stand-in's state survives a restart (the benchmark stops it during pushes and counts what arrived),
+and it takes a burst of pushes from several clients at once."""
+
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+from line_standin.demo_users import DEMO_USERS
+
+PRASERT = DEMO_USERS[3].user_id
+
+
+def push(standin, text, key):
+    return standin.post("/v2/bot/message/push", {"to": PRASERT, "messages": [{"type": "text", "text": text}]},
+                        headers={**standin.bot_headers(), "X-Line-Retry-Key": key})
+
+
+def test_messages_keys_users_and_retry_keys_survive_a_restart(line_standin):
+    key = str(uuid.uuid4())
+    assert push(line_standin, "ก่อนหยุด", key).status == 200
+    added = line_standin.post("/_standin/users", {"display_name": "ลุงมี"}).json()
+    kid = line_standin.get("/oauth2/v2.1/certs").json()["keys"][0]["kid"]
+
+    line_standin.restart()
+
+    assert [m["message"]["text"] for m in line_standin.messages(PRASERT)] == ["ก่อนหยุด"]
+    assert push(line_standin, "ก่อนหยุด", key).status == 409
+    assert line_standin.stats()["pushesDelivered"] == 1
+    assert added["userId"] in {u["userId"] for u in line_standin.users()}
+    assert line_standin.get("/oauth2/v2.1/certs").json()["keys"][0]["kid"] == kid
+
+
+def test_a_thousand_pushes_from_eight_clients_each_delivered_once(line_standin):
+    keys = [str(uuid.uuid4()) for _ in range(1000)]
+    started = time.monotonic()
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(lambda k: push(line_standin, k, k).status, keys))
+        repeats = list(pool.map(lambda k: push(line_standin, k, k).status, keys[:100]))
+    elapsed = time.monotonic() - started
+
+    assert statuses == [200] * 1000 and repeats == [409] * 100
+    assert line_standin.stats()["pushesDelivered"] == 1000 == line_standin.stats()["retryKeys"]
+    assert sorted(m["message"]["text"] for m in line_standin.messages(PRASERT)) == sorted(keys)
+    print(f"1,100 pushes from 8 clients in {elapsed:.2f} s")
+    assert elapsed < 30  # a few seconds here; generous for a loaded 2-core machine
