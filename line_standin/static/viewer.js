@@ -449,6 +449,7 @@
 
   api("GET", "/_standin/config").then(function (result) {
     config = result.data;
+    $("target").textContent = "webhook → " + config.webhookUrl + " · LIFF → " + config.liffUrl;
     return loadUsers();
   }).then(function () {
     var wanted = (window.location.hash.match(/user=(U[0-9a-f]{32})/) || [])[1];
