@@ -117,6 +117,7 @@ class RequestHandler(BaseHTTPRequestHandler):
     server: StandinServer
     server_version = "line-standin"
     sys_version = ""
+    timeout = 120  # seconds a kept-alive connection may sit idle (its thread is freed then)
 
     def do_GET(self) -> None:
         self._handle()

@@ -12,8 +12,9 @@ import secrets
 import unicodedata
 from html import escape
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from line_standin.app import App
+from line_standin.app import LOCAL_HOSTS, App
 from line_standin.http import BadRequest, Request, Response, Router, json_response, line_error
 from line_standin.store import now_ms
 from line_standin.validate import USER_ID, object_body
@@ -27,7 +28,7 @@ AVATAR_COLOURS = ("#06c755", "#3d8bfd", "#f59f00", "#e8590c", "#ae3ec9", "#0ca67
 
 def routes(router: Router, app: App) -> None:
     api = StandinApi(app)
-    router.add("GET", "/", api.page("viewer.html"))
+    router.add("GET", "/", api.viewer)
     router.add("GET", "/liff-login", api.page("liff-login.html"))
     router.add("GET", "/static/{name}", api.static)
     router.add("GET", "/_standin/health", api.health)
@@ -65,6 +66,16 @@ class StandinApi:
             return Response(200, (STATIC / name).read_bytes(), CONTENT_TYPES[".html"],
                             {"Cache-Control": "no-cache"})
         return handler
+
+    def viewer(self, request: Request) -> Response:
+        """The chat viewer, on the host name of Raksa's URL: the phone frame's LIFF pages keep their session
+        cookie (SameSite=Lax) only when the viewer and Raksa are the same site (localhost ≠ 127.0.0.1)."""
+        raksa_host = urlsplit(self.app.config.raksa_url).hostname
+        asked = urlsplit(f"http://{request.header('Host') or ''}")
+        if asked.hostname in LOCAL_HOSTS and raksa_host in LOCAL_HOSTS and asked.hostname != raksa_host:
+            port = f":{asked.port}" if asked.port else ""
+            return Response(302, headers={"Location": f"http://{raksa_host}{port}/"})
+        return self.page("viewer.html")(request)
 
     def static(self, request: Request) -> Response:
         name = request.params["name"]
