@@ -9,13 +9,14 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+import sqlite3
 import unicodedata
 from html import escape
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from line_standin.app import LOCAL_HOSTS, App
-from line_standin.http import BadRequest, Request, Response, Router, json_response, line_error
+from line_standin.http import BadRequest, Handler, Request, Response, Router, json_response, line_error
 from line_standin.store import now_ms
 from line_standin.validate import USER_ID, object_body
 from line_standin.webhook import EVENT_TYPES, build_event
@@ -61,7 +62,7 @@ class StandinApi:
 
     # --- pages and files --------------------------------------------------------------------------
 
-    def page(self, name: str):  # noqa: ANN201 (a handler)
+    def page(self, name: str) -> Handler:
         def handler(request: Request) -> Response:
             return Response(200, (STATIC / name).read_bytes(), CONTENT_TYPES[".html"],
                             {"Cache-Control": "no-cache"})
@@ -94,7 +95,7 @@ class StandinApi:
 
     # --- users ------------------------------------------------------------------------------------
 
-    def _user_json(self, row) -> dict:  # noqa: ANN001 (sqlite3.Row)
+    def _user_json(self, row: sqlite3.Row) -> dict:
         return {**self.app.profile(row), "following": bool(row["following"]),
                 "hint": {"th": row["hint_th"], "en": row["hint_en"]}}
 

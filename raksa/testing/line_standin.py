@@ -29,6 +29,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -152,7 +153,7 @@ class LineStandin:
         body = {"user_id": user_id} if nonce is None else {"user_id": user_id, "nonce": nonce}
         return self.post("/_standin/id-token", body).json()["id_token"]
 
-    def webhook(self, user_id: str, type: str, *, text: str | None = None,  # noqa: A002 (the contract's name)
+    def webhook(self, user_id: str, type: str, *, text: str | None = None,
                 data: str | None = None) -> StandinAnswer:
         """The user follows / unfollows / sends ``text`` / taps a postback with ``data``: the stand-in signs the
         event and posts it to Raksa; the answer carries Raksa's status and the event."""
@@ -194,7 +195,7 @@ def line_standin_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[C
 
 @pytest.fixture
 def line_standin(request: pytest.FixtureRequest, line_standin_factory: Callable[..., LineStandin],
-                 settings) -> LineStandin:  # noqa: ANN001 (pytest-django's settings fixture)
+                 settings: Any) -> LineStandin:  # settings: pytest-django's fixture
     raksa_url = request.getfixturevalue("live_server").url if "live_server" in request.fixturenames else NOWHERE
     standin = line_standin_factory(raksa_url=raksa_url)
     settings.LINE_STANDIN_URL = standin.base_url
