@@ -1,6 +1,8 @@
 """The stand-in's state survives a restart (the benchmark stops it during pushes and counts what arrived),
 and it takes a burst of pushes from several clients at once."""
 
+import http.client
+import json
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -43,3 +45,21 @@ def test_a_thousand_pushes_from_eight_clients_each_delivered_once(line_standin):
     assert sorted(m["message"]["text"] for m in line_standin.messages(PRASERT)) == sorted(keys)
     print(f"1,100 pushes from 8 clients in {elapsed:.2f} s")
     assert elapsed < 30  # a few seconds here; generous for a loaded 2-core machine
+
+
+def test_pushes_on_one_kept_alive_connection_do_not_wait_for_delayed_acks(line_standin):
+    """Raksa's client keeps its connection: 200 pushes on it take well under a second (with Nagle's algorithm
+    on the server each would wait ~40 ms for the client's delayed ACK: 8 s)."""
+    connection = http.client.HTTPConnection("127.0.0.1", line_standin.port, timeout=10)
+    headers = {**line_standin.bot_headers(), "Content-Type": "application/json"}
+    body = json.dumps({"to": PRASERT, "messages": [{"type": "text", "text": "ping"}]})
+    started = time.monotonic()
+    for _ in range(200):
+        connection.request("POST", "/v2/bot/message/push", body, {**headers, "X-Line-Retry-Key": str(uuid.uuid4())})
+        answer = connection.getresponse()
+        answer.read()
+        assert answer.status == 200 and answer.getheader("Connection") != "close"
+    elapsed = time.monotonic() - started
+    connection.close()
+    print(f"200 pushes on one connection in {elapsed:.2f} s")
+    assert elapsed < 4
