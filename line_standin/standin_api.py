@@ -24,6 +24,7 @@ from line_standin.webhook import EVENT_TYPES, build_event
 STATIC = Path(__file__).parent / "static"
 CONTENT_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
                  ".html": "text/html; charset=utf-8", ".svg": "image/svg+xml"}
+CHAT_FIRST_ITEMS = 200
 AVATAR_COLOURS = ("#06c755", "#3d8bfd", "#f59f00", "#e8590c", "#ae3ec9", "#0ca678", "#d6336c", "#1c7ed6")
 
 
@@ -177,8 +178,12 @@ class StandinApi:
             user = db.execute("SELECT * FROM users WHERE user_id = ?", (user_id,)).fetchone()
             if user is None:
                 return line_error(404, "Not found")
-            rows = db.execute("SELECT * FROM chat WHERE user_id = ? AND id > ? ORDER BY id LIMIT 500",
-                              (user_id, after)).fetchall()
+            if after:
+                rows = db.execute("SELECT * FROM chat WHERE user_id = ? AND id > ? ORDER BY id LIMIT 500",
+                                  (user_id, after)).fetchall()
+            else:  # the first look at a chat: its latest items (a benchmark's user has thousands)
+                rows = db.execute("SELECT * FROM chat WHERE user_id = ? ORDER BY id DESC LIMIT ?",
+                                  (user_id, CHAT_FIRST_ITEMS)).fetchall()[::-1]
             rich_menu_id = self.store.meta_get(db, "default_rich_menu")
         return json_response(200, {
             "user": self._user_json(user), "richMenuId": rich_menu_id,
