@@ -47,12 +47,14 @@
     var id = Math.random().toString(36).slice(2);
     return new Promise(function (resolve, reject) {
       function listen(event) {
-        if (event.origin !== STANDIN || !event.data || event.data.id !== id) return;
+        if (event.source !== window.parent || !event.data || event.data.id !== id) return;
         window.removeEventListener("message", listen);
         if (event.data.error) reject(new Error(event.data.error)); else resolve(event.data.value);
       }
       window.addEventListener("message", listen);
-      window.parent.postMessage(Object.assign({ type: type, id: id }, payload || {}), STANDIN);
+      // Any origin: the viewer may be on localhost while this script came from 127.0.0.1 (or the reverse);
+      // the request carries nothing private, and only the parent's answer is taken.
+      window.parent.postMessage(Object.assign({ type: type, id: id }, payload || {}), "*");
     });
   }
 
@@ -119,7 +121,7 @@
     isApiAvailable: function (name) { return name === "scanCodeV2"; },
 
     closeWindow: function () {
-      if (inFrame) window.parent.postMessage({ type: "liff.closeWindow" }, STANDIN);
+      if (inFrame) window.parent.postMessage({ type: "liff.closeWindow" }, "*");
       else window.close();
     },
 

@@ -85,8 +85,11 @@ def test_the_viewer_lists_users_draws_a_pushed_bubble_and_its_postback_reaches_r
     expect(chat.get_by_text("นัดถัดไปของคุณ: พรุ่งนี้ 10:30 น.")).to_be_visible()
 
 
-def test_the_phone_frame_opens_liff_pages_as_the_user_with_the_shim(viewer, line_standin_factory, receiver):
+@pytest.mark.parametrize("raksa_host", ["127.0.0.1", "localhost"])  # pytest-django's live_server is localhost
+def test_the_phone_frame_opens_liff_pages_as_the_user_with_the_shim(viewer, line_standin_factory, receiver,
+                                                                    raksa_host):
     expect = playwright_sync.expect
+    receiver.url = receiver.url.replace("127.0.0.1", raksa_host)
     standin = line_standin_factory(raksa_url=receiver.url)
     receiver.standin_url = standin.base_url
     standin.webhook(SOMSRI.user_id, "follow")
