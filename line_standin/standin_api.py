@@ -101,9 +101,22 @@ class StandinApi:
                 "hint": {"th": row["hint_th"], "en": row["hint_en"]}}
 
     def users(self, request: Request) -> Response:
+        """The users, each with the bot's latest message to them (the viewer marks chats with news)."""
         with self.store.read() as db:
             rows = db.execute("SELECT * FROM users ORDER BY created_at, rowid").fetchall()
-        return json_response(200, {"users": [self._user_json(row) for row in rows]})
+            latest = {row["user_id"]: row for row in db.execute(
+                "SELECT chat.user_id, chat.id, chat.message FROM chat JOIN "
+                "(SELECT user_id, max(id) AS id FROM chat WHERE sender = 'bot' GROUP BY user_id) AS last "
+                "ON chat.id = last.id")}
+        users = []
+        for row in rows:
+            user = self._user_json(row)
+            last = latest.get(row["user_id"])
+            if last is not None:
+                message = json.loads(last["message"])
+                user["lastBotMessage"] = {"id": last["id"], "preview": _preview(message)}
+            users.append(user)
+        return json_response(200, {"users": users})
 
     def user_add(self, request: Request) -> Response:
         body = object_body(request.json())
@@ -278,3 +291,9 @@ class StandinApi:
         if row is None or row["image"] is None:
             return line_error(404, "Not found")
         return Response(200, bytes(row["image"]), row["image_type"], {"Cache-Control": "max-age=3600"})
+
+
+def _preview(message: dict) -> str:
+    """A short line for a message in the user list: its text or its alt text."""
+    text = message.get("text") or message.get("altText") or f"[{message.get('type', '?')}]"
+    return text if len(text) <= 60 else text[:59] + "…"

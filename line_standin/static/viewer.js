@@ -16,6 +16,14 @@
   var lastId = 0;
   var richMenuId; // undefined until the first poll, so that the first one draws the menu (or its absence)
   var richMenuOpen = true;
+  var seen = {}; // user ID → the last chat item seen (the list marks chats with news)
+  try { seen = JSON.parse(window.localStorage.getItem("standin-seen") || "{}"); } catch (e) { seen = {}; }
+
+  function markSeen() {
+    if (!current) return;
+    seen[current] = lastId;
+    try { window.localStorage.setItem("standin-seen", JSON.stringify(seen)); } catch (e) { /* not kept */ }
+  }
   var pollBusy = false;
 
   // --- small helpers ------------------------------------------------------------------------------
@@ -154,6 +162,16 @@
       var chip = el("span", "chip" + (u.following ? " chip-friend" : ""), u.following ? "เพื่อน" : "ยังไม่เป็นเพื่อน");
       name.appendChild(chip);
       text.appendChild(name);
+      if (u.lastBotMessage) {
+        var news = u.userId !== current && u.lastBotMessage.id > (seen[u.userId] || 0);
+        var preview = el("span", "user-preview" + (news ? " user-news" : ""), u.lastBotMessage.preview);
+        if (news) {
+          var dot = el("span", "news-dot", "ใหม่");
+          dot.title = "ข้อความใหม่ (new message)";
+          preview.prepend(dot);
+        }
+        text.appendChild(preview);
+      }
       if (u.hint && u.hint.th) text.appendChild(el("span", "user-meta", u.hint.th));
       button.append(img, text);
       button.addEventListener("click", function () { choose(u.userId); });
@@ -294,7 +312,10 @@
           var placeholder = chat.querySelector(".chat-empty");
           if (placeholder && chat.children.length > 1) placeholder.remove();
         }
-        if (result.data.items.length && stick) scrollChat(true);
+        if (result.data.items.length) {
+          if (stick) scrollChat(true);
+          markSeen();
+        }
         var u = user();
         if (u && u.following !== result.data.user.following) {
           u.following = result.data.user.following;

@@ -84,6 +84,17 @@ def test_the_viewer_lists_users_draws_a_pushed_bubble_and_its_postback_reaches_r
     assert replied.status == 200
     expect(chat.get_by_text("นัดถัดไปของคุณ: พรุ่งนี้ 10:30 น.")).to_be_visible()
 
+    # A message to another user marks that user's chat in the list (refreshed every few seconds).
+    somchai = DEMO_USERS[1]
+    standin.post("/v2/bot/message/push", {"to": somchai.user_id, "messages": [
+        {"type": "flex", "altText": "หน่วยบริการจองคิวให้คุณ: โปรดยืนยัน", "contents": BUBBLE}]},
+        headers=standin.bot_headers())
+    somchai_button = viewer.get_by_role("button", name=somchai.display_name)
+    expect(somchai_button.locator(".user-news")).to_have_text("ใหม่หน่วยบริการจองคิวให้คุณ: โปรดยืนยัน", timeout=10_000)
+    somchai_button.click()
+    expect(chat.locator(".flex-bubble")).to_have_count(1)
+    expect(viewer.get_by_role("button", name=SOMSRI.display_name).locator(".user-news")).to_have_count(0)
+
 
 @pytest.mark.parametrize("raksa_host", ["127.0.0.1", "localhost"])  # pytest-django's live_server is localhost
 def test_the_phone_frame_opens_liff_pages_as_the_user_with_the_shim(viewer, line_standin_factory, receiver,
