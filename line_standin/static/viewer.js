@@ -376,10 +376,18 @@
     frame.src = url;
     frame.hidden = false;
     $("liff-empty").hidden = true;
+    $("liff-down").hidden = true;
     $("liff-reload").disabled = $("liff-close").disabled = false;
     $("liff-open").hidden = false;
     $("liff-open").href = url;
     $("liff-url").textContent = url;
+    // Raksa not running: say so instead of the browser's error page in the frame.
+    fetch(url, { mode: "no-cors", cache: "no-store" }).catch(function () {
+      if (frame.src !== url) return;
+      frame.hidden = true;
+      $("liff-down-url").textContent = new URL(url).origin;
+      $("liff-down").hidden = false;
+    });
   }
 
   function closePhone() {
@@ -387,6 +395,7 @@
     frame.src = "about:blank";
     frame.hidden = true;
     $("liff-empty").hidden = false;
+    $("liff-down").hidden = true;
     $("liff-reload").disabled = $("liff-close").disabled = true;
     $("liff-open").hidden = true;
     $("liff-url").textContent = "";
@@ -464,6 +473,7 @@
   });
   $("liff-reload").addEventListener("click", function () {
     var frame = $("liff-frame");
+    if (!$("liff-down").hidden) { openPhone(frame.src); return; }
     try { frame.contentWindow.location.reload(); } catch (e) { frame.src = frame.src; }
   });
   $("liff-close").addEventListener("click", closePhone);

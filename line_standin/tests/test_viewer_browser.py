@@ -130,3 +130,12 @@ def test_the_phone_frame_opens_liff_pages_as_the_user_with_the_shim(viewer, line
     viewer.locator("#chat").get_by_role("button", name="QR ยืนยันสิทธิ์").click()
     expect(viewer.locator("#liff-frame")).to_have_attribute(
         "src", f"{receiver.url}/liff/qr?standin_user={SOMSRI.user_id}")
+
+
+def test_the_phone_says_when_raksa_does_not_answer(viewer, line_standin):
+    expect = playwright_sync.expect
+    viewer.goto(line_standin.base_url + f"/#user={SOMSRI.user_id}")  # the hash picks the user
+
+    expect(viewer.locator("#liff-down")).to_contain_text("ยังเปิดรักษาไม่ได้ที่ http://127.0.0.1:9")
+    expect(viewer.locator("#liff-frame")).to_be_hidden()
+    expect(viewer.locator("#chat-as")).to_contain_text(SOMSRI.display_name)
