@@ -53,7 +53,12 @@ def parse_args(argv: list[str] | None = None, environ: dict[str, str] | None = N
     def setting(name: str) -> str:
         return env.get(name, DEFAULTS[name])
 
-    parser = argparse.ArgumentParser(prog="python -m line_standin", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m line_standin",
+        description="A local stand-in for the LINE platform (Messaging API, LINE Login, webhooks) with a chat "
+                    "viewer at /. Each option also reads the environment variable named like Raksa's setting "
+                    "(LINE_CHANNEL_SECRET, LINE_CHANNEL_ACCESS_TOKEN, LINE_LOGIN_CHANNEL_ID, LINE_ID_TOKEN_ISSUER, "
+                    "RAKSA_URL, LINE_STANDIN_URL).")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8100)
     parser.add_argument("--state-dir", default="var/line-standin", help="SQLite state (survives a restart)")

@@ -11,6 +11,7 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
 import os
 import secrets
 import sqlite3
@@ -20,6 +21,8 @@ import urllib.request
 
 from line_standin.config import Config
 from line_standin.store import Store, now_ms
+
+log = logging.getLogger("line_standin")
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 EVENT_TYPES = ("follow", "unfollow", "message", "postback")
@@ -85,6 +88,9 @@ class Delivery:
 
     def deliver(self, event: dict) -> tuple[int | None, str]:
         status, answer = self.post(self.body_for([event]))
+        if status is None or not 200 <= status < 300:
+            log.warning("webhook %s (%s) to %s: %s %s", event["webhookEventId"], event["type"],
+                        self.config.webhook_url, status or "no answer", answer[:200])
         with self.store.write() as db:
             db.execute("UPDATE events SET deliveries = deliveries + 1, last_status = ? WHERE webhook_event_id = ?",
                        (status, event["webhookEventId"]))
