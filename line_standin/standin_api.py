@@ -167,7 +167,8 @@ class StandinApi:
     # --- what users received ----------------------------------------------------------------------
 
     def messages(self, request: Request) -> Response:
-        """What the user received from the bot, in order: [{id, via (push|reply), retryKey, timestamp, message}]."""
+        """What the user received from the bot, in order: [{id, via (push|reply), retry_key, timestamp,
+        message}]."""
         user_id = request.query.get("user_id", "")
         if not USER_ID.match(user_id):
             return line_error(400, "user_id must be a LINE user ID", [{"message": "invalid", "property": "user_id"}])
@@ -175,7 +176,7 @@ class StandinApi:
             rows = db.execute("SELECT * FROM chat WHERE user_id = ? AND sender = 'bot' ORDER BY id",
                               (user_id,)).fetchall()
         return json_response(200, {"user_id": user_id, "messages": [
-            {"id": row["id"], "via": row["via"], "retryKey": row["retry_key"], "timestamp": row["created_at"],
+            {"id": row["id"], "via": row["via"], "retry_key": row["retry_key"], "timestamp": row["created_at"],
              "message": json.loads(row["message"])} for row in rows]})
 
     def chat(self, request: Request) -> Response:
@@ -204,13 +205,13 @@ class StandinApi:
                        "message": json.loads(row["message"])} for row in rows]})
 
     def stats(self, request: Request) -> Response:
-        """pushesDelivered: accepted push requests (a retry key counts once); retryKeys: distinct keys."""
+        """pushes_delivered: accepted push requests (a retry key counts once); retry_keys: distinct keys."""
         with self.store.read() as db:
             pushes = db.execute("SELECT count(*) AS n, count(retry_key) AS keys FROM push_requests").fetchone()
             replies = db.execute("SELECT count(*) AS n FROM reply_tokens WHERE used_at IS NOT NULL").fetchone()
             events = db.execute("SELECT count(*) AS n FROM events").fetchone()
-        return json_response(200, {"pushesDelivered": pushes["n"], "retryKeys": pushes["keys"],
-                                   "repliesDelivered": replies["n"], "webhookEvents": events["n"]})
+        return json_response(200, {"pushes_delivered": pushes["n"], "retry_keys": pushes["keys"],
+                                   "replies_delivered": replies["n"], "webhook_events": events["n"]})
 
     # --- webhook events ---------------------------------------------------------------------------
 

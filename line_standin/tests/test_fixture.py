@@ -20,5 +20,9 @@ def test_with_a_live_server_the_stand_ins_webhooks_reach_it(live_server, line_st
     answer = line_standin.webhook(DEMO_USERS[0].user_id, "follow")
 
     assert line_standin.raksa_url == live_server.url
+    # The same host name as Raksa's (localhost here): the viewer, the phone frame and Raksa's frame-ancestors
+    # policy (settings.LINE_STANDIN_URL) name one site.
+    assert line_standin.base_url.split(":")[1] == live_server.url.split(":")[1]
+    assert settings.LINE_STANDIN_URL == line_standin.base_url
     assert answer.json()["status"] is not None  # Raksa answered (what it answers is the webhook's business)
     assert line_standin.get("/_standin/config").json()["liffUrl"] == f"{live_server.url}/liff/"

@@ -29,8 +29,8 @@ def test_a_push_with_a_retry_key_is_delivered_once_and_a_repeat_is_told_409(line
     assert again.json()["sentMessages"] == sent
     received = line_standin.messages(SOMSRI)
     assert [m["message"] for m in received] == [TEXT]
-    assert received[0]["via"] == "push" and received[0]["retryKey"] == key
-    assert line_standin.stats()["pushesDelivered"] == 1 and line_standin.stats()["retryKeys"] == 1
+    assert received[0]["via"] == "push" and received[0]["retry_key"] == key
+    assert line_standin.stats()["pushes_delivered"] == 1 and line_standin.stats()["retry_keys"] == 1
 
 
 def test_a_push_without_a_retry_key_is_delivered_each_time(line_standin):
@@ -67,7 +67,7 @@ def test_malformed_bodies_are_400_in_lines_shape_and_deliver_nothing(line_standi
                             "details": [{"message": "must be specified", "property": "to"}]}
     assert empty_text.json()["details"][0]["property"] == "messages[0].text"
     assert flex_without_alt.json()["details"][0]["property"] == "messages[0].altText"
-    assert line_standin.messages(SOMSRI) == [] and line_standin.stats()["pushesDelivered"] == 0
+    assert line_standin.messages(SOMSRI) == [] and line_standin.stats()["pushes_delivered"] == 0
 
 
 def test_profile_of_a_known_user_and_404_for_an_unknown_one(line_standin):

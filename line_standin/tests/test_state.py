@@ -27,7 +27,7 @@ def test_messages_keys_users_and_retry_keys_survive_a_restart(line_standin):
 
     assert [m["message"]["text"] for m in line_standin.messages(PRASERT)] == ["ก่อนหยุด"]
     assert push(line_standin, "ก่อนหยุด", key).status == 409
-    assert line_standin.stats()["pushesDelivered"] == 1
+    assert line_standin.stats()["pushes_delivered"] == 1
     assert added["userId"] in {u["userId"] for u in line_standin.users()}
     assert line_standin.get("/oauth2/v2.1/certs").json()["keys"][0]["kid"] == kid
 
@@ -41,7 +41,7 @@ def test_a_thousand_pushes_from_eight_clients_each_delivered_once(line_standin):
     elapsed = time.monotonic() - started
 
     assert statuses == [200] * 1000 and repeats == [409] * 100
-    assert line_standin.stats()["pushesDelivered"] == 1000 == line_standin.stats()["retryKeys"]
+    assert line_standin.stats()["pushes_delivered"] == 1000 == line_standin.stats()["retry_keys"]
     assert sorted(m["message"]["text"] for m in line_standin.messages(PRASERT)) == sorted(keys)
     print(f"1,100 pushes from 8 clients in {elapsed:.2f} s")
     assert elapsed < 30  # a few seconds here; generous for a loaded 2-core machine

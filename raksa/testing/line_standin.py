@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -67,8 +68,15 @@ class LineStandin:
     process: subprocess.Popen | None = None
 
     @property
+    def host(self) -> str:
+        """The host name browsers use for it: Raksa's own (localhost for pytest-django's live_server), so that
+        the viewer, its phone frame and Raksa's frame-ancestors policy all name the same site."""
+        raksa_host = urlsplit(self.raksa_url).hostname
+        return raksa_host if raksa_host in ("localhost", "127.0.0.1") else "127.0.0.1"
+
+    @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.host}:{self.port}"
 
     @property
     def log_path(self) -> Path:
@@ -146,7 +154,7 @@ class LineStandin:
         return self.get("/_standin/users").json()["users"]
 
     def messages(self, user_id: str) -> list[dict]:
-        """What the user received, in order: [{id, via, retryKey, timestamp, message}]."""
+        """What the user received, in order: [{id, via, retry_key, timestamp, message}]."""
         return self.get(f"/_standin/messages?user_id={user_id}").json()["messages"]
 
     def id_token(self, user_id: str, nonce: str | None = None) -> str:
