@@ -174,6 +174,9 @@
       }
       if (u.hint && u.hint.th) text.appendChild(el("span", "user-meta", u.hint.th));
       button.append(img, text);
+      // Its name is the user (and whether news waits), not the preview's words: "จองคิว" is the menu's button.
+      button.setAttribute("aria-label", u.displayName + (u.following ? " (เพื่อน)" : " (ยังไม่เป็นเพื่อน)") +
+        (u.lastBotMessage && u.userId !== current && u.lastBotMessage.id > (seen[u.userId] || 0) ? " ข้อความใหม่" : ""));
       button.addEventListener("click", function () { choose(u.userId); });
       item.appendChild(button);
       list.appendChild(item);
