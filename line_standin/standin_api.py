@@ -75,8 +75,9 @@ class StandinApi:
         raksa_host = urlsplit(self.app.config.raksa_url).hostname
         asked = urlsplit(f"http://{request.header('Host') or ''}")
         if asked.hostname in LOCAL_HOSTS and raksa_host in LOCAL_HOSTS and asked.hostname != raksa_host:
+            host = f"[{raksa_host}]" if ":" in raksa_host else raksa_host
             port = f":{asked.port}" if asked.port else ""
-            return Response(302, headers={"Location": f"http://{raksa_host}{port}/"})
+            return Response(302, headers={"Location": f"http://{host}{port}/"})
         return self.page("viewer.html")(request)
 
     def static(self, request: Request) -> Response:
