@@ -83,6 +83,18 @@ class DemoCitizen(NamedTuple):
     expect_th: str
     expect_en: str
 
+    @property
+    def laser_code(self) -> str:
+        """The laser code of the demo ID card (asked when linking LINE): ``ME`` and the ID's last 10 digits, a
+        rule of the demo only (real codes are unrelated to the ID), so it is deterministic and easy to find."""
+        return demo_laser_code(self.national_id)
+
+
+def demo_laser_code(national_id: str) -> str:
+    """``3109900000335`` -> ``ME9-9000003-35`` (see DemoCitizen.laser_code)."""
+    tail = national_id[3:]
+    return f"ME{tail[0]}-{tail[1:8]}-{tail[8:]}"
+
 
 # Registration office 1099/3099 is never generated for the bulk citizens, so these IDs cannot collide.
 DEMO_CITIZENS = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from raksa.core.thaidate import format_date
 from raksa.demo import accounts
 from raksa.people.national_id import format_full
 
@@ -20,6 +21,12 @@ def citizens_lines() -> list[str]:
     for person in accounts.DEMO_CITIZENS:
         name = f"{person.title_th}{person.first_name_th} {person.last_name_th}"
         lines.append(f"  {format_full(person.national_id)}  {name} — {person.expect_th} / {person.expect_en}")
+    lines.append("To link a demo citizen's LINE account / เชื่อมบัญชี LINE ของประชาชนตัวอย่าง "
+                 "(national ID, date of birth, laser code / เลขประจำตัวประชาชน วันเกิด เลขหลังบัตร):")
+    for person in accounts.DEMO_CITIZENS:
+        born = f"{person.birth_date.isoformat()} ({format_date(person.birth_date, short=True)})"
+        lines.append(f"  {format_full(person.national_id)}  {born}  {person.laser_code}  "
+                     f"{person.title_th}{person.first_name_th} {person.last_name_th}")
     units = ", ".join(f"{u.hcode} {u.name} ({u.status})" for u in accounts.DEMO_UNITS)
     lines.append(f"Demo units / หน่วยตัวอย่าง: {units}")
     return lines

@@ -234,7 +234,7 @@ def demo_citizens_create() -> int:
     for person in accounts.DEMO_CITIZENS:
         citizen = citizen_register(actor=None, national_id=person.national_id, first_name_th=person.first_name_th,
                                    last_name_th=person.last_name_th, birth_date=person.birth_date,
-                                   title_th=person.title_th, sex=person.sex)
+                                   title_th=person.title_th, sex=person.sex, laser_code=person.laser_code)
         for cover in person.coverages:
             coverage_change(actor=None, citizen=citizen, scheme=cover.scheme, subtype=cover.subtype,
                             valid_from=cover.valid_from, valid_to=cover.valid_to)

@@ -22,12 +22,21 @@ class Scheme(models.TextChoices):
     NRH = "NRH", "สิทธิคนต่างด้าว/อื่น ๆ (Other)"
 
 
+# One citizen per LINE account (and, since the column holds one value, one LINE account per citizen).
+LINE_USER_CONSTRAINT = "citizen_one_per_line_user"
+
+
 class Citizen(models.Model):
     """A person in the registry. The national ID is never stored in clear (PDPA):
 
     * ``cid_hash``: HMAC-SHA256 of the ID (keyed), unique: exact lookup;
     * ``cid_encrypted``: AES-GCM ciphertext, decrypted only by ``citizen_reveal_national_id`` (audited);
     * ``cid_masked``: ``1-2345-xxxxx-xx-3`` for display, so lists never need the key.
+
+    ``laser_hash``: HMAC of the laser code on the back of the ID card (raksa/people/laser_code.py), the proof
+    asked when a LINE account is linked; NULL when the registry has none (such a citizen cannot link).
+    ``line_user_id``: the LINE account linked to this citizen (citizen_line_link): one each way, by the
+    unique constraint ``citizen_one_per_line_user``.
     """
 
     cid_hash = models.BinaryField(max_length=32, unique=True, editable=False)
@@ -39,7 +48,9 @@ class Citizen(models.Model):
     birth_date = models.DateField("วันเกิด")
     sex = models.CharField("เพศ", max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
     phone = models.CharField("โทรศัพท์", max_length=20, blank=True)
-    line_user_id = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    laser_hash = models.BinaryField(max_length=32, null=True, editable=False)
+    # NULL: not linked (NULLs are distinct under the unique constraint below; "" would not be).
+    line_user_id = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001
     created_at = models.DateTimeField("บันทึกเมื่อ", auto_now_add=True)
 
     class Meta:
@@ -50,6 +61,7 @@ class Citizen(models.Model):
             models.CheckConstraint(condition=Q(sex__in=Sex.values), name="citizen_sex_valid"),
             models.CheckConstraint(condition=Q(cid_masked__regex=r"^[0-9]-[0-9]{4}-xxxxx-xx-[0-9]$"),
                                    name="citizen_cid_masked_shape"),
+            models.UniqueConstraint(fields=["line_user_id"], name=LINE_USER_CONSTRAINT),
         ]
 
     def __str__(self) -> str:
@@ -94,3 +106,32 @@ class Coverage(models.Model):
 
     def covers(self, day) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+class LinkAttemptKind(models.TextChoices):
+    LINE_USER = "line_user", "บัญชีไลน์ (LINE account)"
+    NATIONAL_ID = "national_id", "เลขประจำตัวประชาชน (National ID)"
+
+
+class LinkAttempt(models.Model):
+    """Failed attempts to link a LINE account, per LINE user and per national ID (``key``: the LINE user
+    id, or the hex of the ID's HMAC: never the ID). Counted in the database, under row locks, so the limit
+    holds across processes; see raksa/people/linking.py."""
+
+    kind = models.CharField(max_length=12, choices=LinkAttemptKind.choices)
+    key = models.CharField(max_length=64)
+    failures = models.PositiveIntegerField(default=0)
+    window_started_at = models.DateTimeField(null=True, blank=True, help_text="first failure counted")
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "ความพยายามเชื่อมบัญชี LINE"
+        verbose_name_plural = "ความพยายามเชื่อมบัญชี LINE"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key"], name="link_attempt_one_per_key"),
+            models.CheckConstraint(condition=Q(kind__in=LinkAttemptKind.values), name="link_attempt_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key[:12]}… {self.failures} failures"

@@ -51,3 +51,10 @@ def coverage_on(citizen: Citizen, day: dt.date) -> Coverage | None:
         .select_related("main_unit")
         .first()
     )
+
+
+def citizen_by_line_user(line_user_id: str) -> Citizen | None:
+    """The citizen linked to this LINE account (citizen_line_link), or None."""
+    if not line_user_id:
+        return None
+    return Citizen.objects.filter(line_user_id=line_user_id).first()

@@ -10,9 +10,14 @@ from django.db import IntegrityError, transaction
 from raksa.audit.services import audit_record
 from raksa.core import pii
 from raksa.core.errors import Conflict, InvalidInput
+from raksa.people import laser_code as laser
 from raksa.people import national_id as nid
+from raksa.people.linking import citizen_line_link, citizen_line_unlink
 from raksa.people.models import Citizen, Coverage, Scheme, Sex
 from raksa.units.models import Unit
+
+__all__ = ["citizen_fields_for_id", "citizen_laser_code_set", "citizen_line_link", "citizen_line_unlink",
+           "citizen_register", "citizen_reveal_national_id", "coverage_change"]
 
 
 def citizen_fields_for_id(national_id: str) -> dict[str, Any]:
@@ -55,8 +60,10 @@ def citizen_register(
     title_th: str = "",
     sex: str = Sex.UNKNOWN,
     phone: str = "",
+    laser_code: str | None = None,
 ) -> Citizen:
     national_id = nid.normalize(national_id)
+    laser_hash = laser.digest(laser.normalize(laser_code)) if laser_code else None
     if not first_name_th.strip() or not last_name_th.strip():
         raise InvalidInput("First and last name are required.", "ต้องระบุชื่อและนามสกุล",
                            code="NAME_REQUIRED", field="first_name_th")
@@ -69,6 +76,7 @@ def citizen_register(
         birth_date=birth_date,
         sex=sex,
         phone=phone.strip(),
+        laser_hash=laser_hash,
         **citizen_fields_for_id(national_id),
     )
     try:
@@ -80,8 +88,20 @@ def citizen_register(
                        code="CITIZEN_EXISTS", field="national_id") from None
     audit_record(actor=actor, action="citizen.register", obj=citizen,
                  after={"cid": citizen.cid_masked, "name": citizen.full_name,
-                        "birth_date": birth_date.isoformat(), "sex": sex})
+                        "birth_date": birth_date.isoformat(), "sex": sex, "laser_code": laser_hash is not None})
     return citizen
+
+
+@transaction.atomic
+def citizen_laser_code_set(*, actor: Any, citizen: Citizen, laser_code: str) -> None:
+    """Record the laser code of the citizen's current ID card (a new card has a new one). Stored as HMAC only;
+    the audit row says that it changed, not what it is."""
+    laser_hash = laser.digest(laser.normalize(laser_code))
+    had = Citizen.objects.filter(pk=citizen.pk).values_list("laser_hash", flat=True).first() is not None
+    Citizen.objects.filter(pk=citizen.pk).update(laser_hash=laser_hash)
+    citizen.laser_hash = laser_hash
+    audit_record(actor=actor, action="citizen.laser_code.set", obj=citizen, before={"laser_code": had},
+                 after={"laser_code": True})
 
 
 @transaction.atomic

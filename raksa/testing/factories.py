@@ -9,6 +9,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 
+from raksa.people import laser_code as laser
 from raksa.people import national_id as nid
 from raksa.people.models import Citizen, Coverage, Scheme, Sex
 from raksa.people.services import citizen_fields_for_id
@@ -23,6 +24,12 @@ def make_national_id(n: int | None = None) -> str:
     """A valid national ID, distinct for each call in a test run."""
     first12 = f"1{n if n is not None else next(_ids):011d}"
     return first12 + str(nid.check_digit(first12))
+
+
+def make_laser_code(n: int | None = None) -> str:
+    """A laser code as printed on the card (``JT1-0000042-07``), distinct for each call in a test run."""
+    digits = f"{n if n is not None else next(_ids):010d}"
+    return f"JT{digits[0]}-{digits[1:8]}-{digits[8:]}"
 
 
 class ProvinceFactory(factory.django.DjangoModelFactory):
@@ -81,6 +88,7 @@ class CitizenFactory(factory.django.DjangoModelFactory):
         model = Citizen
 
     national_id = factory.LazyFunction(make_national_id)  # turned into cid_hash/encrypted/masked below
+    laser_code = factory.LazyFunction(make_laser_code)  # turned into laser_hash below (None: no code on file)
     title_th = "นาง"
     first_name_th = "สมศรี"
     last_name_th = "ใจดี"
@@ -88,12 +96,17 @@ class CitizenFactory(factory.django.DjangoModelFactory):
     sex = Sex.FEMALE
 
     @classmethod
-    def _create(cls, model_class, *args, national_id, **kwargs):
-        return super()._create(model_class, *args, **kwargs, **citizen_fields_for_id(national_id))
+    def _create(cls, model_class, *args, national_id, laser_code, **kwargs):
+        return super()._create(model_class, *args, **kwargs, **_stored_ids(national_id, laser_code))
 
     @classmethod
-    def _build(cls, model_class, *args, national_id, **kwargs):
-        return super()._build(model_class, *args, **kwargs, **citizen_fields_for_id(national_id))
+    def _build(cls, model_class, *args, national_id, laser_code, **kwargs):
+        return super()._build(model_class, *args, **kwargs, **_stored_ids(national_id, laser_code))
+
+
+def _stored_ids(national_id: str, laser_code: str | None) -> dict:
+    laser_hash = laser.digest(laser.normalize(laser_code)) if laser_code else None
+    return {**citizen_fields_for_id(national_id), "laser_hash": laser_hash}
 
 
 class CoverageFactory(factory.django.DjangoModelFactory):

@@ -142,6 +142,19 @@ class TestSmallSeed:
         for login in accounts.DEMO_LOGINS:
             assert login.username in text
         assert accounts.DEMO_PASSWORD in text and "3-1099-00000-33-5" in text and "รหัสผ่าน" in text
+        assert "3-1099-00000-33-5  1956-03-14 (14 มี.ค. 2499)  ME9-9000003-35" in text  # what linking asks
+
+    def test_documented_citizens_link_a_line_account_with_the_banners_details(self):
+        from raksa.people.selectors import citizen_by_line_user
+        from raksa.people.services import citizen_line_link
+
+        for i, person in enumerate(accounts.DEMO_CITIZENS):
+            line_user_id = f"U{i:032x}"
+            citizen = citizen_line_link(line_user_id=line_user_id, national_id=nid.format_full(person.national_id),
+                                        birth_date=person.birth_date, laser_code=person.laser_code)
+            assert citizen_by_line_user(line_user_id) == citizen
+            assert citizen.cid_masked == nid.mask(person.national_id)
+        assert len({p.laser_code for p in accounts.DEMO_CITIZENS}) == len(accounts.DEMO_CITIZENS)
 
     def test_bench_prints_json_lines(self):
         out = StringIO()
@@ -231,3 +244,15 @@ def test_generator_ids_are_valid_unique_and_rebuildable_from_the_index():
     assert not {person.national_id for person in accounts.DEMO_CITIZENS} & set(generated)
     assert all(n[3:5] != "99" for n in generated)  # office 99 is kept for the documented citizens
     assert generated != [person.national_id for person in people(8, 2000)]
+
+
+def test_readme_lists_each_demo_citizen_with_what_linking_asks():
+    from pathlib import Path
+
+    from raksa.core.thaidate import format_date
+
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+    for person in accounts.DEMO_CITIZENS:
+        name = f"{person.title_th}{person.first_name_th} {person.last_name_th}"
+        born = f"{person.birth_date.isoformat()} ({format_date(person.birth_date, short=True)})"
+        assert f"| `{nid.format_full(person.national_id)}` | {name} | {born} | `{person.laser_code}` |" in readme

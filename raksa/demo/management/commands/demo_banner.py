@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError
 
@@ -25,6 +26,8 @@ class Command(BaseCommand):
             f"  Back office / สำนักงานหลังบ้าน:       {base}/backoffice/",
             f"  API docs / เอกสาร API:                {base}/api/v1/docs",
             f"  Health / ตรวจสถานะระบบ:               {base}/healthz",
+            f"  Citizens in LINE (chat viewer of the LINE stand-in) / ประชาชนผ่าน LINE (แชต LINE จำลอง): "
+            f"{settings.LINE_STANDIN_URL}/",
             "",
             *display.logins_lines(),
             "",

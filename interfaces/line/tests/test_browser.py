@@ -1,0 +1,222 @@
+"""The citizen's side in Debian Chromium on a 360 × 740 phone: sign in through (fake) LIFF, link, find a
+unit, book, see the rights QR, decode it from a screenshot (zxing-cpp) and resolve it; axe finds no serious
+or critical violation on any LIFF page.
+
+LINE's SDK is replaced by a small ``window.liff`` (``page.add_init_script``) that hands over an ID token
+signed with a test P-256 key, which the real ``verify_id_token`` checks against a JWKS served by a real
+HTTP server (the LINE client's test fixture). Linking and the rights QR are the real services.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import zxingcpp
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings as django_settings
+from playwright import sync_api as playwright_sync
+
+from raksa.booking.models import Booking
+from raksa.core.errors import DomainError
+from raksa.core.timeutil import service_day
+from raksa.people.models import Citizen
+from raksa.testing.browser import BROWSER_MARKS
+from raksa.verification.services import rights_qr_resolve
+
+from .conftest import LASER, LINE_USER
+from .png import png_gray
+
+pytestmark = BROWSER_MARKS
+SCREENSHOTS = "/tmp/liff-{}.png"
+
+
+def fake_liff(id_token: str) -> str:
+    return ("window.liff = {init: function () { return Promise.resolve(); },"
+            " isLoggedIn: function () { return true; }, login: function () {},"
+            " getIDToken: function () { return " + json.dumps(id_token) + "; },"
+            " isInClient: function () { return true; }, closeWindow: function () {}};")
+
+
+def no_line_sdk(page) -> None:
+    """LINE's SDK (LINE_LIFF_SDK_URL: the stand-in's shim) is not fetched: window.liff is the test's."""
+    page.route(django_settings.LINE_LIFF_SDK_URL, lambda route: route.fulfill(status=200, body="",
+                                                                              content_type="text/javascript"))
+
+
+def axe_serious(page) -> list[str]:
+    violations = Axe().run(page).response["violations"]
+    return [f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']]}" for v in violations
+            if v["impact"] in ("serious", "critical")]
+
+
+def check(page, name: str, scanned: dict) -> None:
+    """Usable at 360 px (nothing wider than the screen), and axe-clean."""
+    page.wait_for_load_state("load")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"{name} is {width}px wide"
+    small = page.evaluate("""[...document.querySelectorAll('a, button, input, select')]
+        .filter(e => e.offsetParent !== null && e.type !== 'hidden')
+        .map(e => [e.textContent.trim() || e.name, e.getBoundingClientRect().height])
+        .filter(([, h]) => h < 44)""")
+    assert not small, f"{name}: touch targets under 44px: {small}"
+    scanned[name] = axe_serious(page)
+    page.screenshot(path=SCREENSHOTS.format(name), full_page=True)
+
+
+def test_a_citizen_links_finds_a_unit_books_and_shows_a_qr_that_resolves(
+        phone, live_server, settings, line_login, citizen, national_id, unit, service, schedule):
+    expect = playwright_sync.expect
+    page = phone
+    settings.RAKSA_RIGHTS_QR_SECONDS = 12
+    no_line_sdk(page)
+    page.add_init_script(fake_liff(line_login.token()))
+    scanned: dict[str, list[str]] = {}
+
+    # Signing in: the little page, then the link page (not linked yet).
+    page.goto(f"{live_server.url}/liff/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("เชื่อมบัญชี LINE กับตัวตนของคุณ")
+    check(page, "link", scanned)
+
+    # A wrong laser code first: refused, in Thai, nothing linked.
+    page.get_by_label("เลขประจำตัวประชาชน (13 หลัก)").fill(national_id)
+    page.get_by_label("วันที่", exact=True).select_option("14")
+    page.get_by_label("เดือน").select_option("3")
+    page.get_by_label("ปี พ.ศ.").fill("2499")
+    page.get_by_label("เลขหลังบัตรประชาชน (Laser code)").fill("ME0-0000000-00")
+    page.get_by_role("button", name="เชื่อมบัญชี").click()
+    expect(page.get_by_role("alert")).to_contain_text("ข้อมูลไม่ตรงกับทะเบียน")
+    check(page, "link-refused", scanned)
+    page.get_by_label("เลขประจำตัวประชาชน (13 หลัก)").fill(national_id)
+    page.get_by_label("เลขหลังบัตรประชาชน (Laser code)").fill(LASER)
+    page.get_by_role("button", name="เชื่อมบัญชี").click()
+
+    # Home: the four destinations.
+    expect(page.get_by_role("status")).to_contain_text("เชื่อมบัญชี LINE เรียบร้อยแล้ว")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("สวัสดีคุณมาลี")
+    assert Citizen.objects.get(pk=citizen.pk).line_user_id == LINE_USER
+    check(page, "home", scanned)
+
+    page.get_by_role("link", name="สิทธิของฉัน").click()
+    expect(page.locator(".rights-valid")).to_contain_text("2563")
+    check(page, "rights", scanned)
+    page.get_by_role("link", name="เมนูรักษา").click()
+
+    # Find a unit, pick a time, confirm.
+    page.get_by_role("link", name="จองคิว").click()
+    expect(page.get_by_role("heading", name="หน่วยบริการสำหรับ PH001 — ไข้หวัด เจ็บคอ")).to_be_visible()
+    expect(page.locator(".unit")).to_contain_text("ร้านยารักษ์สุขภาพ")
+    expect(page.locator(".unit")).to_contain_text("เปิดอยู่ตอนนี้")
+    check(page, "find", scanned)
+    page.get_by_role("link", name="เลือกเวลา").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("เลือกเวลา")
+    check(page, "pick-time", scanned)
+    size = booking_page_size(page)
+    print(f"liff.page.kb (HTML+CSS+JS of the booking page, without LINE's SDK) = {size / 1024:.1f}")
+    assert size < 100 * 1024
+    first = page.locator("a.slot").first
+    chosen = first.inner_text()
+    first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("ยืนยันการจอง")
+    check(page, "book-confirm", scanned)
+    page.get_by_role("button", name="จองเวลานี้").click()
+    expect(page.get_by_role("status").first).to_contain_text("จองสำเร็จ")
+    expect(page.locator(".booking-time")).to_contain_text(chosen)
+    expect(page.get_by_role("link", name="เปิดแผนที่")).to_have_attribute(
+        "href", "https://www.google.com/maps/search/?api=1&query=13.756300,100.501800")
+    check(page, "booked", scanned)
+
+    # My bookings, then the QR.
+    page.get_by_role("link", name="นัดทั้งหมดของฉัน").click()
+    expect(page.locator(".booking")).to_have_count(1)
+    check(page, "bookings", scanned)
+    page.locator(".booking h3 a").click()
+    page.get_by_role("link", name="แสดง QR ยืนยันสิทธิ").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("QR ยืนยันสิทธิ์")
+    check(page, "qr", scanned)
+    token = decode_qr(page)
+    assert national_id not in token and citizen.cid_masked not in token
+    # The countdown runs.
+    left = int(page.locator("#qr-left").inner_text())
+    page.wait_for_timeout(1100)
+    assert int(page.locator("#qr-left").inner_text()) < left
+
+    resolved_citizen, booking = rights_qr_resolve(token=token)
+    assert resolved_citizen.pk == citizen.pk
+    today = Booking.objects.filter(citizen=citizen, day=service_day()).first()
+    assert (booking is None) == (today is None)  # bound to that day's booking (late at night it is tomorrow's)
+    assert booking is None or booking.pk == today.pk
+    with pytest.raises(DomainError) as used:
+        rights_qr_resolve(token=token)  # after use it is refused
+    assert used.value.code == "QR_USED"
+
+    # The page renews the code by itself before it expires (codes live RAKSA_RIGHTS_QR_SECONDS: 12 here).
+    before = page.locator("#qr svg").inner_html()
+    page.wait_for_function("(b) => document.querySelector('#qr svg').innerHTML !== b", arg=before, timeout=15_000)
+    assert int(page.locator("#qr-left").inner_text()) > 3
+    assert decode_qr(page) != token
+
+    # The pages that ask before they change something.
+    page.goto(f"{live_server.url}/liff/bookings")
+    page.locator(".booking h3 a").click()
+    page.get_by_role("link", name="เปลี่ยนเวลา").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("เลือกเวลาใหม่")
+    check(page, "move", scanned)
+    if not page.locator("a.slot").count():  # late in the evening: no other time left that day
+        page.locator(".days a").nth(1).click()
+    page.locator("a.slot").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("ย้ายการจองไปเวลานี้หรือไม่")
+    check(page, "move-confirm", scanned)
+    page.get_by_role("button", name="ใช่ ย้ายเวลา").click()
+    expect(page.get_by_role("status")).to_contain_text("ย้ายการจองไปเวลาใหม่แล้ว")
+    page.get_by_role("link", name="ยกเลิกการจอง").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("ยกเลิกการจองนี้หรือไม่")
+    check(page, "cancel", scanned)
+    page.get_by_role("button", name="ใช่ ยกเลิก").click()
+    expect(page.get_by_role("status")).to_contain_text("ยกเลิกการจองแล้ว")
+    page.goto(f"{live_server.url}/liff/unlink")
+    check(page, "unlink", scanned)
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Unlink this LINE account?")
+    check(page, "unlink-en", scanned)
+
+    print(f"axe (serious or critical): {scanned}")
+    assert not any(scanned.values()), scanned
+
+
+def booking_page_size(page) -> int:
+    """Bytes of the booking page's HTML, CSS and JS (LINE's SDK excluded), fetched as the phone would."""
+    return page.evaluate("""async () => {
+        const urls = [location.href,
+          ...[...document.querySelectorAll('link[rel=stylesheet]')].map(l => l.href),
+          ...[...document.querySelectorAll('script[src]')].map(s => s.src)];
+        let total = 0;
+        for (const url of urls) { const r = await fetch(url); total += (await r.arrayBuffer()).byteLength; }
+        return total;
+    }""")
+
+
+def decode_qr(page) -> str:
+    results = zxingcpp.read_barcodes(png_gray(page.locator("#qr").screenshot()))
+    assert len(results) == 1, "no QR code found in the screenshot"
+    return results[0].text
+
+
+def test_a_refused_sign_in_shows_the_thai_reopen_page(phone, live_server, line_login):
+    page = phone
+    no_line_sdk(page)
+    page.add_init_script(fake_liff(line_login.token(aud="1999999999")))  # another channel's token
+    page.goto(f"{live_server.url}/liff/bookings")
+    expect = playwright_sync.expect
+    expect(page.get_by_role("heading", level=1)).to_have_text("กรุณาปิดหน้านี้แล้วเปิดใหม่จาก LINE")
+    expect(page.get_by_role("heading", level=2)).to_have_text("Please close this page and open it again from LINE")
+    assert not axe_serious(page)
+
+
+def test_without_liff_the_sign_in_page_says_to_reopen_from_line(phone, live_server):
+    page = phone
+    no_line_sdk(page)
+    page.goto(f"{live_server.url}/liff/")
+    playwright_sync.expect(page.locator("#signin-failed")).to_be_visible()
+    playwright_sync.expect(page.locator("#signin-failed")).to_contain_text("เปิดใหม่จากเมนู Raksa ใน LINE")
+    assert not axe_serious(page)
