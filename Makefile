@@ -27,6 +27,7 @@ $(VENV)/.installed: pyproject.toml
 # granian (WSGI): measured faster than gunicorn gthread on the booking surge (README, "Benchmarks").
 # No access log: query strings may hold national IDs; Raksa logs each request itself, path only.
 ## run: the service with demo data on http://$(HOST):$(PORT) (embedded SQLite unless DATABASE_URL is set)
+run: export LINE_STANDIN_URL = http://$(HOST):$(LINE_STANDIN_PORT)
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py seed_demo --if-empty
@@ -37,7 +38,7 @@ run: $(VENV)/.installed
 	$(PY) manage.py db_worker --queue-name '*' --no-reload --no-startup-delay -v 0 & worker=$$!; \
 	trap 'kill $$standin $$sweeper $$worker' EXIT INT TERM; \
 	$(PY) manage.py line_rich_menu --wait 10 || echo "make run: the rich menu was not set up (see above)" >&2; \
-	$(PY) manage.py demo_banner --host $(HOST) --port $(PORT) --line-standin-port $(LINE_STANDIN_PORT); \
+	$(PY) manage.py demo_banner --host $(HOST) --port $(PORT); \
 	$(VENV)/bin/granian --interface wsgi config.wsgi:application --host $(HOST) --port $(PORT) \
 	  --workers $(WORKERS) --blocking-threads 4 --log-level warning
 
