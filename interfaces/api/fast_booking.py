@@ -60,8 +60,8 @@ class BookingFastLane:
         authorization = environ.get("HTTP_AUTHORIZATION", "")
         if (environ.get("PATH_INFO") != PATH or environ.get("REQUEST_METHOD") != "POST"
                 or not authorization.startswith("Bearer rk_")
-                or (settings.SECURE_SSL_REDIRECT and not _is_secure(environ))
-                or not _host_allowed(environ)):
+                or (settings.SECURE_SSL_REDIRECT and not is_secure(environ))
+                or not host_allowed(environ)):
             return self.app(environ, start_response)
         length = _content_length(environ)
         if not 0 < length <= _MAX_BODY:
@@ -110,7 +110,7 @@ class BookingFastLane:
                 headers.append(("Cross-Origin-Opener-Policy", settings.SECURE_CROSS_ORIGIN_OPENER_POLICY))
             headers.append(("X-Frame-Options", getattr(settings, "X_FRAME_OPTIONS", "DENY").upper()))
             self._headers = headers
-        if settings.SECURE_HSTS_SECONDS and _is_secure(environ):
+        if settings.SECURE_HSTS_SECONDS and is_secure(environ):
             hsts = f"max-age={settings.SECURE_HSTS_SECONDS}"
             if settings.SECURE_HSTS_INCLUDE_SUBDOMAINS:
                 hsts += "; includeSubDomains"
@@ -209,7 +209,7 @@ def _payload(body: bytes) -> tuple[str, int] | None:
     return national_id, slot_id
 
 
-def _is_secure(environ: dict) -> bool:
+def is_secure(environ: dict) -> bool:
     """As Django's ``HttpRequest.is_secure`` (with ``SECURE_PROXY_SSL_HEADER``)."""
     if settings.SECURE_PROXY_SSL_HEADER:
         header, secure_value = settings.SECURE_PROXY_SSL_HEADER
@@ -219,7 +219,7 @@ def _is_secure(environ: dict) -> bool:
     return environ.get("wsgi.url_scheme") == "https"
 
 
-def _host_allowed(environ: dict) -> bool:
+def host_allowed(environ: dict) -> bool:
     """As Django's ``HttpRequest.get_host`` checks ALLOWED_HOSTS; a refused host goes to Django (400)."""
     if settings.USE_X_FORWARDED_HOST:
         return False  # let Django read the forwarded host

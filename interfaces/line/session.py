@@ -43,6 +43,11 @@ class LiffUser:
     line_user_id: str
     citizen: object | None = None
 
+    @property
+    def actor_label(self) -> str:
+        """Who the audit rows name for what this citizen does here (LINE has no staff user)."""
+        return f"line:{self.line_user_id}"
+
 
 def standin_in_use() -> bool:
     """Raksa talks to the local LINE stand-in (the demo), not to LINE: its phone frame may switch users."""

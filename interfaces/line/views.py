@@ -230,7 +230,7 @@ def book_confirm(request, hcode: str, service_code: str):
     if request.method == "POST":
         try:
             booking = booking_create(actor=None, citizen=request.liff.citizen, slot_id=slot.pk,
-                                     channel=BookingChannel.LINE)
+                                     channel=BookingChannel.LINE, actor_label=request.liff.actor_label)
         except DomainError as exc:
             context["error"] = error_text(exc)
             return page(request, "line/book_confirm.html", context, status=exc.status)
@@ -299,7 +299,7 @@ def booking_end(request, reference: str, action: str):
     service_call, done = ACTIONS[action]
     if request.method == "POST":
         try:
-            service_call(actor=None, booking_id=booking.pk)
+            service_call(actor=None, booking_id=booking.pk, actor_label=request.liff.actor_label)
         except DomainError as exc:
             return page(request, "line/booking.html", _booking_context(request, booking, error_text(exc)),
                         status=exc.status)
@@ -314,7 +314,7 @@ def booking_accept(request, reference: str):
     """The citizen confirms a booking the unit made for them (seed 2.2)."""
     booking = _own_booking(request, reference)
     try:
-        booking_confirm(actor=None, booking_id=booking.pk, via="line")
+        booking_confirm(actor=None, booking_id=booking.pk, via="line", actor_label=request.liff.actor_label)
     except DomainError as exc:
         return page(request, "line/booking.html", _booking_context(request, booking, error_text(exc)),
                     status=exc.status)
@@ -353,7 +353,8 @@ def booking_move_confirm(request, reference: str):
     context = {"booking": booking, "slot": slot, "back": f"{back}?day={slot.day.isoformat()}"}
     if request.method == "POST":
         try:
-            booking_reschedule(actor=None, booking_id=booking.pk, new_slot_id=slot.pk)
+            booking_reschedule(actor=None, booking_id=booking.pk, new_slot_id=slot.pk,
+                               actor_label=request.liff.actor_label)
         except DomainError as exc:
             context["error"] = error_text(exc)
             return page(request, "line/move_confirm.html", context, status=exc.status)

@@ -24,6 +24,7 @@ from django.db import DatabaseError, close_old_connections
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from interfaces.api.fast_booking import host_allowed, is_secure
 from interfaces.api.group_commit import GroupCommit
 from raksa.core import db_outage
 from raksa.core.errors import DomainError
@@ -159,15 +160,8 @@ class WebhookFastLane:
 
 
 def _plain(environ: dict) -> bool:
-    """A request Django would not treat specially: its host allowed, HTTPS when required."""
-    from django.http.request import split_domain_port, validate_host
-
-    if settings.USE_X_FORWARDED_HOST or settings.SECURE_PROXY_SSL_HEADER:
-        return False  # let Django read the forwarded headers
-    if settings.SECURE_SSL_REDIRECT and environ.get("wsgi.url_scheme") != "https":
-        return False
-    domain, _ = split_domain_port(environ.get("HTTP_HOST") or environ.get("SERVER_NAME", ""))
-    allowed = settings.ALLOWED_HOSTS
-    if settings.DEBUG and not allowed:
-        allowed = [".localhost", "127.0.0.1", "[::1]"]
-    return bool(domain) and validate_host(domain, allowed)
+    """A request Django would not treat specially (the API lane's rules): its host allowed, HTTPS when required
+    (behind a proxy: by SECURE_PROXY_SSL_HEADER, as in production)."""
+    if settings.SECURE_SSL_REDIRECT and not is_secure(environ):
+        return False  # Django redirects it
+    return host_allowed(environ)

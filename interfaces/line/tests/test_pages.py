@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from raksa.audit.models import AuditEntry
 from raksa.booking.models import Booking, BookingChannel, BookingStatus, Slot
 from raksa.booking.services import booking_create
 from raksa.core.errors import DomainError
@@ -13,7 +14,7 @@ from raksa.core.timeutil import service_day
 from raksa.people.models import Scheme
 from raksa.testing.factories import CitizenFactory, CoverageFactory, ProvinceFactory, UnitFactory, UnitServiceFactory
 
-from .conftest import ALL_DAY, sign_in
+from .conftest import ALL_DAY, LINE_USER, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -107,6 +108,8 @@ def test_book_pick_a_time_confirm_and_see_the_confirmation(client, linked, unit,
     booking = Booking.objects.get()
     assert booking.channel == BookingChannel.LINE and booking.status == BookingStatus.CONFIRMED
     assert booking.citizen_id == linked.pk and booking.slot_id == slot.pk
+    audit = AuditEntry.objects.get(action="booking.create", object_id=str(booking.pk))
+    assert audit.actor_id is None and audit.actor_label == f"line:{LINE_USER}"  # the citizen, not "system"
     assert response["Location"] == f"/liff/bookings/{booking.reference}?ok=booked"
     body = client.get(response["Location"]).content.decode()
     assert "จองสำเร็จ" in body
@@ -220,6 +223,9 @@ def test_confirm_or_decline_a_booking_the_unit_made(client, linked, schedule):
     assert "ปฏิเสธการจองนี้หรือไม่" in client.get(f"/liff/bookings/{other.reference}/decline").content.decode()
     client.post(f"/liff/bookings/{other.reference}/decline")
     assert Booking.objects.get(pk=other.pk).status == BookingStatus.DECLINED
+    labels = dict(AuditEntry.objects.filter(action__in=("booking.confirm", "booking.decline"))
+                  .values_list("action", "actor_label"))
+    assert labels == {"booking.confirm": f"line:{LINE_USER}", "booking.decline": f"line:{LINE_USER}"}
 
 
 def test_confirming_too_late_is_explained(client, linked, schedule):

@@ -108,7 +108,8 @@ def booking_decline(*, actor: Any, booking_id: int, now: dt.datetime | None = No
 
 
 @transaction.atomic
-def booking_reschedule(*, actor: Any, booking_id: int, new_slot_id: int, now: dt.datetime | None = None) -> Booking:
+def booking_reschedule(*, actor: Any, booking_id: int, new_slot_id: int, now: dt.datetime | None = None,
+                       actor_label: str = "") -> Booking:
     """Move a booking to another slot of the same unit and service, atomically: the new seat is
     taken before the old one is freed, in one transaction; if the new slot is full nothing changes."""
     now = now or timezone.now()
@@ -146,7 +147,7 @@ def booking_reschedule(*, actor: Any, booking_id: int, new_slot_id: int, now: dt
             raise errors.already_booked() from None
         raise
     seat_free(old_slot_id, now)
-    audit_record(actor=actor, action="booking.reschedule", obj=booking, before=before,
+    audit_record(actor=actor, actor_label=actor_label, action="booking.reschedule", obj=booking, before=before,
                  after=booking_snapshot(booking))
     return booking
 

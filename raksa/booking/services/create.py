@@ -85,12 +85,14 @@ def booking_snapshot(booking: Booking | NewBooking) -> dict[str, Any]:
 def booking_create(
     *, actor: Any, citizen: Citizen | None = None, national_id: str | None = None, slot_id: int,
     channel: str = BookingChannel.LINE, now: dt.datetime | None = None, for_unit_id: int | None = None,
+    actor_label: str = "",
 ) -> Booking:
     """Book a seat for ``citizen``, or for the citizen with ``national_id`` (one of the two). Citizens
     booking for themselves get ``confirmed``; a unit booking for a citizen (``UNIT_MADE_CHANNELS``:
     the portal, the unit's software through the API) gets ``awaiting_citizen`` until the citizen
     confirms, and the seat is held until ``expires_at``. ``for_unit_id``: the caller acts for that unit
-    only (FORBIDDEN otherwise). Raises SLOT_NOT_FOUND, CITIZEN_NOT_FOUND, FORBIDDEN, SLOT_NOT_BOOKABLE,
+    only (FORBIDDEN otherwise). A citizen in LINE has no user: ``actor=None, actor_label="line:<userId>"``
+    names them in the audit row. Raises SLOT_NOT_FOUND, CITIZEN_NOT_FOUND, FORBIDDEN, SLOT_NOT_BOOKABLE,
     NOT_ELIGIBLE, ALREADY_BOOKED, SLOT_FULL."""
     now = now or timezone.now()
     if channel not in BookingChannel.values:
@@ -105,12 +107,12 @@ def booking_create(
             # Inside a caller's transaction a savepoint keeps a clash from aborting it; alone, the
             # statement is its own transaction (no BEGIN/COMMIT round trips).
             with transaction.atomic() if connection.in_atomic_block else nullcontext():
-                booked = _insert_in_one_statement(booking, actor)
+                booked = _insert_in_one_statement(booking, actor, actor_label)
             if booked:  # right after the statement (its own transaction when alone; see notify_booked)
                 notify_booked([booking])
         else:
             with transaction.atomic():
-                booked = _insert_in_transaction(booking, actor)
+                booked = _insert_in_transaction(booking, actor, actor_label)
                 if booked:
                     notify_booked([booking])
     except IntegrityError as exc:
@@ -228,10 +230,10 @@ def booking_insert_row(booking: Booking) -> None:
         booking.pk = cursor.fetchone()[0]
 
 
-def _insert_in_one_statement(booking: Booking, actor: Any) -> bool:
+def _insert_in_one_statement(booking: Booking, actor: Any, actor_label: str) -> bool:
     values = booking_values(booking)
-    audit = audit_insert_params(actor=actor, action="booking.create", object_type="booking.booking",
-                                after=booking_snapshot(booking), at=booking.created_at)
+    audit = audit_insert_params(actor=actor, actor_label=actor_label, action="booking.create",
+                                object_type="booking.booking", after=booking_snapshot(booking), at=booking.created_at)
     with prepared_cursor(sql.INSERT_IN_ONE_STATEMENT_SQL, [booking.slot_id, *values[:4], *values[5:], *audit]) as c:
         row = c.fetchone()
     if row is None:
@@ -240,12 +242,13 @@ def _insert_in_one_statement(booking: Booking, actor: Any) -> bool:
     return True
 
 
-def _insert_in_transaction(booking: Booking, actor: Any) -> bool:
+def _insert_in_transaction(booking: Booking, actor: Any, actor_label: str) -> bool:
     if not slot_take_seat(booking.slot_id):
         return False
     booking_insert_row(booking)
-    audit_record(actor=actor, action="booking.create", obj=booking, after=booking_snapshot(booking),
-                 at=booking.created_at)  # the booking's moment, as the batch stamps it: every path alike
+    # at: the booking's moment, as the batch stamps it: every path alike
+    audit_record(actor=actor, actor_label=actor_label, action="booking.create", obj=booking,
+                 after=booking_snapshot(booking), at=booking.created_at)
     return True
 
 

@@ -20,12 +20,13 @@ from raksa.messaging.tests.conftest import sign
 pytestmark = pytest.mark.django_db(transaction=True)  # the lane gives its connection back, as a server does
 
 
-def call(app, body: str, *, signature: str | None = "valid", method: str = "POST", host: str = "testserver"):
+def call(app, body: str, *, signature: str | None = "valid", method: str = "POST", host: str = "testserver",
+         **extra: str):
     data = body.encode()
     environ = {"REQUEST_METHOD": method, "PATH_INFO": "/line/webhook", "SCRIPT_NAME": "", "QUERY_STRING": "",
                "SERVER_NAME": host, "SERVER_PORT": "80", "HTTP_HOST": host, "wsgi.url_scheme": "http",
                "wsgi.input": io.BytesIO(data), "wsgi.errors": sys.stderr, "CONTENT_TYPE": "application/json",
-               "CONTENT_LENGTH": str(len(data))}
+               "CONTENT_LENGTH": str(len(data)), **extra}
     if signature == "valid":
         environ["HTTP_X_LINE_SIGNATURE"] = sign(body)
     elif signature:
@@ -84,6 +85,24 @@ def test_the_lane_leaves_other_methods_hosts_and_huge_bodies_to_django(webhook):
     huge = h.raw_body({"type": "x", "pad": "x" * 1_000_001})
     assert call(lane, huge)[0] == 418
     assert handed == ["GET", "POST", "POST"] and WebhookEvent.objects.count() == 1
+
+
+def test_behind_the_production_proxy_the_lane_serves_https_and_leaves_plain_http_to_django(webhook, settings):
+    """Production (SECURE_SSL_REDIRECT behind a proxy that says X-Forwarded-Proto): LINE's calls come over HTTPS
+    and take the lane; a plain-HTTP one is Django's to redirect."""
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    handed: list[str] = []
+
+    def django_stand_in(environ, start_response):
+        handed.append(environ.get("HTTP_X_FORWARDED_PROTO", ""))
+        start_response("301 Moved Permanently", [])
+        return [b""]
+    lane = WebhookFastLane(django_stand_in)
+    body = h.body(h.follow(h.user_id(1)))
+    assert call(lane, body, HTTP_X_FORWARDED_PROTO="https")[:2] == (200, {})
+    assert call(lane, body, HTTP_X_FORWARDED_PROTO="http")[0] == 301
+    assert handed == ["http"] and WebhookEvent.objects.count() == 1
 
 
 def test_a_failing_call_in_a_group_fails_alone(monkeypatch):
