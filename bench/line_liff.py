@@ -72,6 +72,8 @@ def citizen_with_bookings(count: int):
             units.add((slot.unit_id, slot.day))
             made += 1
     assert Booking.objects.filter(citizen=citizen).count() == made
+    if made < count:
+        raise SystemExit(f"liff bench: only {made} of {count} bookings could be made (too few bookable units?)")
     return citizen, made
 
 
