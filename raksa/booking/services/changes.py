@@ -90,11 +90,11 @@ def _end_booking(*, actor: Any, booking_id: int, status: str, action: str, now: 
 
 @transaction.atomic
 def booking_cancel(*, actor: Any, booking_id: int, now: dt.datetime | None = None, actor_label: str = "") -> Booking:
-    """Cancel a booking: the citizen (in LINE: ``actor=None, actor_label="line:<userId>"``) or the unit's
-    staff (a logged-in user: the citizen is told in LINE)."""
+    """Cancel a booking: the citizen (in LINE: ``actor=None, actor_label="line:<userId>"``) or the unit (its
+    staff, a logged-in user, or its software with an API key: ``actor=None``); then the citizen is told in LINE."""
     booking = _end_booking(actor=actor, booking_id=booking_id, status=BookingStatus.CANCELLED,
                            action="booking.cancel", now=now, allowed=CANCELLABLE_STATUSES, actor_label=actor_label)
-    if getattr(actor, "is_authenticated", False):  # staff cancelled it, not the citizen
+    if not actor_label.startswith("line:"):  # the unit cancelled it, not the citizen
         bookings_notify(kind=CANCELLED_BY_UNIT, booking_ids=[booking.pk])
     return booking
 

@@ -139,6 +139,11 @@ def test_cancelled_by_the_unit_tells_the_citizen_cancelled_by_the_citizen_does_n
     audit = AuditEntry.objects.get(action="booking.cancel", object_id=str(by_citizen.pk))
     assert audit.actor_id is None and audit.actor_label == f"line:{user_id}"
 
+    by_software = booking_create(actor=None, citizen=citizen, slot_id=slot_at(schedule, T10).pk, now=NOW)
+    run_tasks()
+    booking_cancel(actor=None, booking_id=by_software.pk, now=NOW)  # the unit's software, with its API key
+    assert notify_jobs() == [("cancelled_by_unit", [by_software.pk])]
+
 
 def test_a_waitlist_offer_is_sent_with_confirm_and_decline(pushed):
     schedule, citizen = make_schedule(seats=1)
