@@ -156,7 +156,7 @@ def test_a_line_user_links_books_gets_the_flex_bubble_and_a_qr_that_resolves_onc
                             latitude=None, longitude=None, service_name=service.name_th)
     bubble = chat.locator(".flex-bubble").last
     expect(bubble).to_contain_text("จองคิวสำเร็จ")
-    for seen in (view.date_th, view.time_th, unit.name, booking.reference):
+    for seen in (view.date_th, view.time_th, f"{chosen}–", unit.name, booking.reference):
         expect(bubble).to_contain_text(seen)
     assert str(service_day().year + 543) in view.date_th  # the Buddhist year
     expect(bubble.get_by_role("button", name="QR ยืนยันสิทธิ์")).to_be_visible()
