@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from interfaces.line import domain, finder
 from interfaces.line.session import frame_policy, liff_citizen
@@ -307,12 +307,15 @@ def booking_end(request, reference: str, action: str):
     return page(request, "line/booking_end.html", {"booking": booking, "action": action})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @liff_citizen
 @refusals_as_pages
 def booking_accept(request, reference: str):
-    """The citizen confirms a booking the unit made for them (seed 2.2)."""
+    """The citizen confirms a booking the unit made for them (seed 2.2). A GET (the sign-in page sends the
+    browser back here after a session expired under the confirm button's POST) shows the booking to tap again."""
     booking = _own_booking(request, reference)
+    if request.method == "GET":
+        return redirect(f"/liff/bookings/{booking.reference}")
     try:
         booking_confirm(actor=None, booking_id=booking.pk, via="line", actor_label=request.liff.actor_label)
     except DomainError as exc:

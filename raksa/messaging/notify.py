@@ -8,7 +8,8 @@ status still says what the message says, and queues one push each (``services.me
 
 Reminders: ``bookings_sweep`` calls :func:`reminders_queue` every minute; a confirmed booking gets one
 the day before (from 24 h before its start, if it was booked before that) and one an hour before
-(likewise), never twice (dedupe keys).
+(likewise), never twice for the same time (dedupe keys name the slot: a booking moved after its reminders
+is reminded of the new time).
 """
 
 from __future__ import annotations
@@ -80,6 +81,12 @@ def booking_messages(kind: str, view: flex.BookingView) -> list[dict]:
     raise ValueError(f"unknown booking message kind {kind!r}")
 
 
+def dedupe_key(kind: str, booking_id: int, slot_id: int) -> str:
+    """Each (kind, booking) goes once; a reminder once per (booking, slot): a booking moved to another time
+    after its reminders is reminded again of the new time."""
+    return f"{kind}:{booking_id}:{slot_id}" if kind in REMINDER_LEAD else f"{kind}:{booking_id}"
+
+
 def notify_run(*, kind: str, ids: list[int]) -> int:
     """The job's work (``tasks.notify_send``): one message per linked citizen; returns how many."""
     from raksa.booking.models import Booking
@@ -88,13 +95,13 @@ def notify_run(*, kind: str, ids: list[int]) -> int:
     if kind == YOUR_TURN:
         return _your_turn(ids)
     rows = (Booking.objects.filter(pk__in=ids, status=EXPECTED_STATUS[kind], citizen__line_user_id__isnull=False)
-            .values_list("pk", "citizen_id", "citizen__line_user_id"))
+            .values_list("pk", "citizen_id", "citizen__line_user_id", "slot_id"))
     rows = list(rows)
-    views = booking_views([pk for pk, _, _ in rows])
+    views = booking_views([pk for pk, _, _, _ in rows])
     sent = 0
-    for pk, citizen_id, line_user_id in rows:
+    for pk, citizen_id, line_user_id, slot_id in rows:
         message = message_send(line_user_id=line_user_id, kind=kind, messages=booking_messages(kind, views[pk]),
-                               citizen_id=citizen_id, dedupe_key=f"{kind}:{pk}")
+                               citizen_id=citizen_id, dedupe_key=dedupe_key(kind, pk, slot_id))
         sent += message is not None
     return sent
 
@@ -123,8 +130,9 @@ def reminders_due(*, kind: str, now: dt.datetime) -> list[int]:
     from raksa.booking.models import Booking
 
     lead = REMINDER_LEAD[kind]
-    sent = OutboundMessage.objects.filter(
-        dedupe_key=Concat(Value(f"{kind}:"), Cast(OuterRef("pk"), CharField())))
+    sent = OutboundMessage.objects.filter(  # dedupe_key(kind, booking, slot), in SQL
+        dedupe_key=Concat(Value(f"{kind}:"), Cast(OuterRef("pk"), CharField()), Value(":"),
+                          Cast(OuterRef("slot_id"), CharField())))
     earliest = now + (REMINDER_LEAD[REMINDER_HOUR] if kind == REMINDER_DAY else dt.timedelta(0))
     today = service_day(now)
     return list(Booking.objects

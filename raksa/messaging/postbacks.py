@@ -12,6 +12,7 @@ from raksa.messaging import flex
 from raksa.messaging.models import WebhookOutcome
 
 ACTIONS = ("confirm", "decline", "cancel")
+NEXT_STEP = "กรุณาดูนัดของคุณที่เมนู \"นัดของฉัน\" หรือจองเวลาใหม่ที่เมนู \"จองคิว\""
 
 
 def postback_act(*, user_id: str, action: str, reference: str) -> tuple[str, str, list[dict], int | None]:
@@ -41,9 +42,9 @@ def postback_act(*, user_id: str, action: str, reference: str) -> tuple[str, str
             booking_decline(actor=None, actor_label=label, booking_id=booking.pk)
         else:
             booking_cancel(actor=None, actor_label=label, booking_id=booking.pk)
-    except DomainError as exc:
-        return WebhookOutcome.REFUSED, f"{action} {booking.reference}: {exc.code}", flex.text(exc.message_th), \
-            citizen.pk
+    except DomainError as exc:  # the rule's reason, then where to go on (an old button: the booking moved on)
+        return (WebhookOutcome.REFUSED, f"{action} {booking.reference}: {exc.code}",
+                flex.text(f"{exc.message_th} {NEXT_STEP}"), citizen.pk)
     view = booking_views([booking.pk])[booking.pk]
     if action == "confirm":
         messages = flex.booking_confirmed(view)

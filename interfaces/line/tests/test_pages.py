@@ -329,3 +329,18 @@ def test_only_the_nearest_twenty_units_are_shown(client, linked, unit, service, 
     assert len(far_north) == 20 and "ร้านยารักษ์สุขภาพ" not in [u.unit.name for u in far_north]
     by_name = client.get("/liff/book", {"service": "PH001"}).context["units"]
     assert len(by_name) == 20 and by_name[0].unit.name == "ร้านยา 00"
+
+
+def test_confirming_after_the_sign_in_expired_lands_on_the_booking_not_a_405(linked, schedule, line_login):
+    """The page was left open past RAKSA_LIFF_SESSION_SECONDS: the confirm button's POST answers the sign-in
+    page, whose ``next`` is this address; after signing in the browser GETs it: the booking, to tap again."""
+    made = booking_create(actor=None, citizen=linked, slot_id=_free_slot(schedule).pk, channel=BookingChannel.PORTAL)
+    client = Client()  # no cookie: signed out
+    signin = client.post(f"/liff/bookings/{made.reference}/confirm")
+    assert "กำลังเข้าสู่ระบบ" in signin.content.decode()
+    assert f'name="next" value="/liff/bookings/{made.reference}/confirm"' in signin.content.decode()
+    next_url = f"/liff/bookings/{made.reference}/confirm"
+    back = client.post("/liff/session", {"id_token": line_login.token(), "next": next_url})
+    landed = client.get(back["Location"], follow=True)
+    assert landed.status_code == 200 and "ยืนยันการจองนี้" in landed.content.decode()
+    assert Booking.objects.get(pk=made.pk).status == BookingStatus.AWAITING_CITIZEN  # a GET changes nothing

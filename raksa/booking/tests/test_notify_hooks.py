@@ -193,7 +193,8 @@ def test_reminders_the_day_before_and_the_hour_before_each_once(pushed):
     assert [t.split(":")[0] for t in texts[1:]] == ["เตือนนัดพรุ่งนี้", "เตือนนัดอีกประมาณ 1 ชั่วโมง"]
     assert all("27 พฤศจิกายน 2569" in t and booking.reference in t for t in texts[1:])
     assert set(OutboundMessage.objects.values_list("dedupe_key", flat=True)) == {
-        f"booking_confirmed:{booking.pk}", f"reminder_day:{booking.pk}", f"reminder_hour:{booking.pk}"}
+        f"booking_confirmed:{booking.pk}", f"reminder_day:{booking.pk}:{booking.slot_id}",
+        f"reminder_hour:{booking.pk}:{booking.slot_id}"}
 
 
 def test_a_booking_made_within_the_hour_gets_no_reminder(pushed):
@@ -202,3 +203,25 @@ def test_a_booking_made_within_the_hour_gets_no_reminder(pushed):
     booking_create(actor=None, citizen=citizen, slot_id=slot_at(schedule, T10).pk,
                    now=T10 - dt.timedelta(minutes=50))
     assert bookings_sweep(now=T10 - dt.timedelta(minutes=40))["reminders"] == 0
+
+
+def test_a_booking_moved_after_its_reminders_is_reminded_again_for_the_new_time(pushed):
+    """The day-before reminder came; the citizen moved the booking to the next day: the new time gets its own
+    day-before and hour-before reminders (the ones sent were about the old time)."""
+    from raksa.booking.services import booking_reschedule
+
+    schedule, citizen = make_schedule()
+    user_id = link(citizen)
+    tomorrow_10, after_10 = T10 + dt.timedelta(days=1), T10 + dt.timedelta(days=2)
+    booking = booking_create(actor=None, citizen=citizen, slot_id=slot_at(schedule, tomorrow_10).pk, now=NOW)
+    assert bookings_sweep(now=tomorrow_10 - dt.timedelta(hours=24))["reminders"] == 1
+    run_tasks()
+    booking_reschedule(actor=None, booking_id=booking.pk, new_slot_id=slot_at(schedule, after_10).pk,
+                       now=tomorrow_10 - dt.timedelta(hours=23), actor_label=f"line:{user_id}")
+    assert bookings_sweep(now=after_10 - dt.timedelta(hours=24))["reminders"] == 1
+    assert bookings_sweep(now=after_10 - dt.timedelta(minutes=59))["reminders"] == 1
+    run_tasks()
+    reminders = [t for t in alt_texts(pushed, user_id) if t.startswith("เตือนนัด")]
+    assert len(reminders) == 3
+    assert "27 พฤศจิกายน 2569" in reminders[0]
+    assert all("28 พฤศจิกายน 2569" in t for t in reminders[1:])

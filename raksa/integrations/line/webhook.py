@@ -10,6 +10,7 @@ and deduplicates on the other.
 
 import json
 import logging
+import math
 
 from django.conf import settings
 from linebot.v3 import SignatureValidator
@@ -27,6 +28,17 @@ def _signed(body: str, signature: str) -> bool:
         return False
 
 
+def _not_json(name: str) -> float:
+    raise ValueError(f"{name} is not JSON")  # Python's json reads NaN and Infinity; jsonb (and LINE) do not
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):  # 1e400: valid JSON, but no float (nor jsonb) holds it
+        raise ValueError(f"number {text[:40]} out of range")
+    return number
+
+
 def parse_webhook(*, body: str, signature: str | None) -> list[dict]:
     """The events of a webhook request whose X-Line-Signature (``signature``) is the channel secret's
     HMAC-SHA256 of ``body`` (the raw request body, decoded as UTF-8). Raises WebhookSignatureInvalid
@@ -34,7 +46,7 @@ def parse_webhook(*, body: str, signature: str | None) -> list[dict]:
     if not signature or not _signed(body, signature):
         raise WebhookSignatureInvalid("X-Line-Signature missing or wrong")
     try:
-        payload = json.loads(body)
+        payload = json.loads(body, parse_constant=_not_json, parse_float=_finite)
     except ValueError as error:
         raise WebhookMalformed(f"not JSON: {error}") from error
     events = payload.get("events") if isinstance(payload, dict) else None

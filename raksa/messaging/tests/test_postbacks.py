@@ -107,7 +107,19 @@ def test_a_refusal_by_the_booking_rules_is_told_in_thai(webhook, line, unit_made
     Booking.objects.filter(pk=unit_made.pk).update(expires_at=timezone.now() - dt.timedelta(minutes=1))
     event = tap(webhook, ALICE, "confirm", unit_made.reference)
     assert event.outcome == "refused" and "BOOKING_EXPIRED" in event.detail
-    assert reply_texts(line) == ["หมดเวลายืนยันการจองนี้แล้ว ที่นั่งถูกปล่อยคืน"]
+    assert reply_texts(line) == ["หมดเวลายืนยันการจองนี้แล้ว ที่นั่งถูกปล่อยคืน "
+                                 "กรุณาดูนัดของคุณที่เมนู \"นัดของฉัน\" หรือจองเวลาใหม่ที่เมนู \"จองคิว\""]
+
+
+def test_a_tap_on_an_old_button_says_what_to_do_next(webhook, line, unit_made):
+    """Declining from the request after having confirmed it: the rule's reason, then where to go."""
+    tap(webhook, ALICE, "confirm", unit_made.reference)
+    line.replies.clear()
+    event = tap(webhook, ALICE, "decline", unit_made.reference)
+    assert event.outcome == "refused" and Booking.objects.get(pk=unit_made.pk).status == BookingStatus.CONFIRMED
+    (text,) = reply_texts(line)
+    assert text.startswith("การจองนี้เปลี่ยนแปลงไม่ได้แล้ว") and text.endswith("ที่เมนู \"จองคิว\"")
+    assert "นัดของฉัน" in text
 
 
 @pytest.mark.parametrize("data", ["action=delete&booking=ABC", "hello", "action=confirm"])
