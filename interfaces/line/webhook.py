@@ -36,7 +36,7 @@ from raksa.messaging.services import webhook_events_accept, webhook_events_check
 logger = logging.getLogger(__name__)
 
 PATH = "/line/webhook"
-MAX_BODY = 1_000_000  # LINE sends at most a few hundred events a call; a bigger body goes to Django (413 there)
+MAX_BODY = 1_000_000  # LINE sends at most a few hundred events a call; a bigger one goes to Django (its limits answer)
 
 BAD_SIGNATURE = {"code": "INVALID_SIGNATURE", "message": "ลายเซ็น X-Line-Signature ไม่ถูกต้องหรือไม่มี",
                  "message_en": "The X-Line-Signature header is missing or does not match the body.", "field": None}

@@ -203,5 +203,16 @@ def help_text() -> list[dict]:
         "บัญชีนี้ตอบข้อความอัตโนมัติ หากต้องการคุยกับเจ้าหน้าที่ โทร 1330")}]
 
 
+def are_you_sure(b: BookingView, *, action: str) -> list[dict]:
+    """Before a decline or a cancel (neither can be undone): the booking, and "yes" as a second tap."""
+    verb = "ยกเลิกนัด" if action == "cancel" else "ปฏิเสธนัด"
+    question = f"{verb}นี้ใช่หรือไม่? ทำแล้วย้อนกลับไม่ได้"
+    yes = _postback_button(f"ใช่ {verb}", postback_data(f"{action}_yes", b.reference), f"ใช่ {verb} {b.reference}",
+                           style="primary") | {"color": RED}
+    footer = [yes, _uri_button("ไม่ใช่ ดูนัดของฉัน", liff_url(f"bookings/{b.reference}"))]
+    return [_flex(f"{question} {b.date_th} เวลา {b.time_th} ที่ {b.unit_name} (เลขที่จอง {b.reference})",
+                  _bubble(question, _booking_rows(b), footer, color=RED))]
+
+
 def text(message: str) -> list[dict]:
     return [{"type": "text", "text": message}]

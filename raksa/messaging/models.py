@@ -53,6 +53,11 @@ class WebhookEvent(models.Model):
     handled_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=16, blank=True, default="", choices=WebhookOutcome.choices)
     detail = models.CharField(max_length=300, blank=True, default="")
+    # Tries that failed (an error, not a refusal); the event is tried again until EVENT_MAX_ATTEMPTS. A database
+    # default: the webhook's own INSERT (services.webhook_events_accept) does not name it.
+    attempts = models.PositiveSmallIntegerField(db_default=0)
+    # When a job last took it up (received_at before): the sweep queues again one untouched for a while.
+    tried_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "เหตุการณ์จาก LINE"

@@ -21,7 +21,7 @@ from raksa.audit.services import audit_record
 from raksa.core.db import prepared_cursor
 from raksa.core.errors import InvalidInput
 from raksa.messaging.jobs import JOB_COLUMNS, JOB_TABLE, jobs_enqueue, uses_job_table
-from raksa.messaging.models import LineContact, MessageStatus, OutboundMessage
+from raksa.messaging.models import LineContact, MessageStatus, OutboundMessage, WebhookEvent
 
 logger = logging.getLogger(__name__)
 
@@ -184,4 +184,25 @@ def outbound_requeue_stale(*, now: dt.datetime | None = None) -> int:
         OutboundMessage.objects.filter(pk__in=stale).update(updated_at=now)
     if stale:
         logger.warning("line.push.requeued", extra={"messages": len(stale)})
+    return len(stale)
+
+
+def webhook_events_requeue_stale(*, now: dt.datetime | None = None) -> int:
+    """Queue again the webhook events not handled and untouched for ``STALE_AFTER`` (their job was lost: a
+    worker killed in the middle), so that a citizen's tap is never dropped. Run by ``manage.py booking_sweep``
+    every minute. Returns how many."""
+    from django.db.models import Q
+
+    from raksa.messaging.tasks import webhook_event_handle
+
+    now = now or timezone.now()
+    cutoff = now - STALE_AFTER
+    stale = list(WebhookEvent.objects.filter(handled_at__isnull=True)
+                 .filter(Q(tried_at__lt=cutoff) | Q(tried_at__isnull=True, received_at__lt=cutoff))
+                 .order_by("pk").values_list("pk", flat=True)[:500])
+    with transaction.atomic():
+        jobs_enqueue(webhook_event_handle, [{"event_id": pk} for pk in stale])
+        WebhookEvent.objects.filter(pk__in=stale).update(tried_at=now)
+    if stale:
+        logger.warning("line.webhook.requeued", extra={"events": len(stale)})
     return len(stale)

@@ -24,6 +24,9 @@ logger = logging.getLogger(__name__)
 
 FIRST_RETRY_SECONDS = 0.5
 MAX_RETRY_SECONDS = 30.0
+# A webhook event whose handling fails (the database away a moment, a bug) is tried again this many times
+# in all, with the pushes' backoff; its changes roll back with the failure, so a retry starts clean.
+EVENT_MAX_ATTEMPTS = 5
 
 
 def retry_delay(attempts: int) -> dt.timedelta:
@@ -78,17 +81,32 @@ def _push_failed(message_id: int, exc: Exception, *, retryable: bool) -> str:
 @task()
 def webhook_event_handle(event_id: int) -> str:
     """Handle one stored webhook event (follow, unfollow, postback, message; others are ignored and
-    logged); returns the outcome recorded on the event."""
+    logged); returns the outcome recorded on the event. The handling is one transaction: a failure rolls
+    its changes back and the event is tried again later (``EVENT_MAX_ATTEMPTS``), then recorded as failed."""
     from raksa.messaging.events import event_handle
 
     event = WebhookEvent.objects.filter(pk=event_id).first()
     if event is None or event.handled_at is not None:
         return "missing" if event is None else event.outcome
+    WebhookEvent.objects.filter(pk=event_id).update(tried_at=timezone.now())
     try:
-        outcome, detail = event_handle(event.type, event.payload)
+        with transaction.atomic():
+            outcome, detail = event_handle(event.type, event.payload)
     except Exception as exc:
+        attempts = event.attempts + 1
+        detail = f"{type(exc).__name__}: {exc}"[:300]
+        if attempts < EVENT_MAX_ATTEMPTS:
+            logger.warning("line.webhook.event_retry", extra={"event_id": event_id, "type": event.type,
+                                                              "attempts": attempts, "error": detail})
+            with transaction.atomic():
+                WebhookEvent.objects.filter(pk=event_id).update(attempts=attempts, detail=detail)
+                jobs_enqueue(webhook_event_handle, [{"event_id": event_id}],
+                             run_after=timezone.now() + retry_delay(attempts))
+            return "retrying"
         logger.exception("line.webhook.event_failed", extra={"event_id": event_id, "type": event.type})
-        outcome, detail = WebhookOutcome.FAILED, f"{type(exc).__name__}: {exc}"
+        WebhookEvent.objects.filter(pk=event_id).update(handled_at=timezone.now(), outcome=WebhookOutcome.FAILED,
+                                                        attempts=attempts, detail=detail)
+        return WebhookOutcome.FAILED
     WebhookEvent.objects.filter(pk=event_id).update(handled_at=timezone.now(), outcome=outcome, detail=detail[:300])
     return outcome
 

@@ -26,6 +26,7 @@ ALL = {
     "reminder_hour": flex.reminder(VIEW, hour_before=True), "cancelled": flex.cancelled_by_unit(VIEW),
     "your_turn": flex.your_turn(ticket_label="B-007", unit_name="ร้านยารักษ์สุขภาพ"),
     "greeting": flex.greeting(), "help": flex.help_text(), "link": flex.link_invitation("ยังไม่ได้ยืนยันตัวตน"),
+    "sure_cancel": flex.are_you_sure(VIEW, action="cancel"), "sure_decline": flex.are_you_sure(VIEW, action="decline"),
 }
 
 

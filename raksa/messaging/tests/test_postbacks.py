@@ -69,20 +69,39 @@ def test_confirming_twice_is_harmless(webhook, line, unit_made):
     assert AuditEntry.objects.filter(action="booking.confirm").count() == 1
 
 
-def test_the_linked_citizen_declines(webhook, line, unit_made):
+def yes_button(line) -> dict:
+    """The "yes" of the last "are you sure?" bubble replied."""
+    return line.replies[-1]["messages"][0]["contents"]["footer"]["contents"][0]["action"]
+
+
+def test_the_linked_citizen_declines_after_saying_yes(webhook, line, unit_made):
     tap(webhook, ALICE, "decline", unit_made.reference)
+    unit_made.refresh_from_db()
+    assert unit_made.status == BookingStatus.AWAITING_CITIZEN  # asked first: a decline cannot be undone
+    assert reply_texts(line)[0].startswith("ปฏิเสธนัดนี้ใช่หรือไม่?")
+    assert yes_button(line)["data"] == f"action=decline_yes&booking={unit_made.reference}"
+    tap(webhook, ALICE, "decline_yes", unit_made.reference)
     unit_made.refresh_from_db()
     assert unit_made.status == BookingStatus.DECLINED
     assert AuditEntry.objects.get(action="booking.decline").actor_label == f"line:{ALICE}"
-    assert reply_texts(line)[0].startswith("ปฏิเสธนัด")
+    assert reply_texts(line)[-1].startswith("ปฏิเสธนัด")
 
 
-def test_the_linked_citizen_cancels_and_is_not_told_it_was_the_unit(webhook, line, unit_made):
+def test_the_linked_citizen_cancels_after_saying_yes_and_is_not_told_it_was_the_unit(webhook, line, unit_made):
     tap(webhook, ALICE, "cancel", unit_made.reference)
+    unit_made.refresh_from_db()
+    assert unit_made.status == BookingStatus.AWAITING_CITIZEN and "ยกเลิกนัดนี้ใช่หรือไม่?" in reply_texts(line)[0]
+    tap(webhook, ALICE, yes_button(line)["data"].split("&")[0].removeprefix("action="), unit_made.reference)
     unit_made.refresh_from_db()
     assert unit_made.status == BookingStatus.CANCELLED
     run_tasks()
-    assert reply_texts(line)[0].startswith("ยกเลิกนัด") and line.pushes == []
+    assert reply_texts(line)[-1].startswith("ยกเลิกนัด") and line.pushes == []
+
+
+def test_an_old_cancel_button_says_why_at_once_without_asking(webhook, line, unit_made):
+    Booking.objects.filter(pk=unit_made.pk).update(status=BookingStatus.CANCELLED)
+    event = tap(webhook, ALICE, "cancel", unit_made.reference)
+    assert event.outcome == "refused" and "ใช่หรือไม่" not in reply_texts(line)[0]
 
 
 def test_a_line_user_not_linked_is_invited_to_link_and_nothing_changes(webhook, line, unit_made):

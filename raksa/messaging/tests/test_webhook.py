@@ -167,3 +167,54 @@ def test_a_message_with_nul_or_a_lone_surrogate_is_stored_with_a_replacement_cha
     assert WebhookEvent.objects.get().payload["message"]["text"] == "a\ufffdb\ufffdc 😀"
     run_tasks()
     assert len(line.replies) == 1
+
+
+def test_an_event_whose_handling_fails_is_rolled_back_and_tried_again_then_recorded_failed(webhook, line,
+                                                                                          monkeypatch):
+    """A citizen's tap is not dropped by a passing failure: the try's changes roll back, the event is tried again
+    with a backoff, and only after EVENT_MAX_ATTEMPTS is it recorded as failed."""
+    from raksa.messaging import events as events_module
+    from raksa.messaging.tasks import EVENT_MAX_ATTEMPTS
+
+    failures = {"left": 2}
+    real = events_module.HANDLERS["follow"]
+
+    def flaky(user_id, event):
+        outcome = real(user_id, event)  # changes made, then a failure: all of it must roll back
+        if failures["left"]:
+            failures["left"] -= 1
+            raise RuntimeError("the database went away for a moment")
+        return outcome
+    monkeypatch.setitem(events_module.HANDLERS, "follow", flaky)
+    webhook(h.body(h.follow(ALICE)))
+    run_tasks()  # the first try fails and is queued again for later
+    event = WebhookEvent.objects.get()
+    assert event.handled_at is None and event.attempts == 1 and "went away" in event.detail
+    assert not LineContact.objects.exists()  # rolled back
+    run_tasks(include_later=True)
+    event.refresh_from_db()
+    assert event.outcome == "handled" and event.attempts == 2
+    assert LineContact.objects.get(line_user_id=ALICE).following
+
+    failures["left"] = EVENT_MAX_ATTEMPTS
+    webhook(h.body(h.follow(h.user_id(2))))
+    run_tasks(include_later=True)
+    failed = WebhookEvent.objects.get(payload__source__userId=h.user_id(2))
+    assert failed.outcome == "failed" and failed.attempts == EVENT_MAX_ATTEMPTS and failed.handled_at is not None
+
+
+def test_an_event_whose_job_was_lost_is_queued_again_by_the_sweep(webhook, line):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from raksa.messaging.services import webhook_events_requeue_stale
+
+    webhook(h.body(h.follow(ALICE)))
+    DBTaskResult.objects.all().delete()  # the worker died with the job
+    assert webhook_events_requeue_stale() == 0  # not stale yet
+    later = timezone.now() + dt.timedelta(minutes=11)
+    assert webhook_events_requeue_stale(now=later) == 1
+    assert webhook_events_requeue_stale(now=later) == 0  # once per stale period
+    run_tasks()
+    assert WebhookEvent.objects.get().outcome == "handled"

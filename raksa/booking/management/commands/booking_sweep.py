@@ -15,7 +15,7 @@ from django.db import DatabaseError, close_old_connections
 from raksa.booking.services import bookings_sweep
 from raksa.booking.slots import slots_roll_forward
 from raksa.core.timeutil import service_day
-from raksa.messaging.services import outbound_requeue_stale
+from raksa.messaging.services import outbound_requeue_stale, webhook_events_requeue_stale
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +49,7 @@ class Command(BaseCommand):
             rolled_on = today
         counts = bookings_sweep()
         counts["line_requeued"] = outbound_requeue_stale()  # LINE pushes whose job was lost
-        if counts["expired"] or counts["no_show"] or counts["line_requeued"] or report_always:
+        counts["line_events_requeued"] = webhook_events_requeue_stale()  # LINE events whose job was lost
+        if any(counts.values()) or report_always:
             self.stdout.write(json.dumps({"booking_sweep": counts}))
         return rolled_on
