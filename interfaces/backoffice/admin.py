@@ -33,7 +33,7 @@ from interfaces.backoffice.opening_hours import WeeklyHoursField
 from interfaces.backoffice.site import backoffice_site
 from raksa.audit.models import AuditEntry
 from raksa.core.errors import DomainError
-from raksa.messaging.models import OutboundMessage
+from raksa.messaging.models import OutboundMessage, WebhookEvent
 from raksa.people import national_id as nid
 from raksa.people.models import Citizen, Coverage
 from raksa.people.selectors import citizen_get_by_national_id
@@ -448,3 +448,22 @@ class OutboundMessageAdmin(ReadOnlyAdmin):
     @admin.display(description="กุญแจส่งซ้ำของ LINE")
     def retry_key_code(self, obj):
         return format_html("<code>{}</code>", obj.retry_key)
+
+
+@admin.register(WebhookEvent, site=backoffice_site)
+class WebhookEventAdmin(ReadOnlyAdmin):
+    """What LINE sent Raksa (follows, taps, messages), newest first, with what came of each; one that failed
+    after its tries (outcome "ผิดพลาด") is a citizen's action to follow up. Read-only: the jobs write these rows."""
+
+    list_display = ("received_at", "type", "outcome", "attempts", "sender", "detail")
+    list_filter = ("outcome", "type")
+    search_fields = ("webhook_event_id",)
+    search_help_text = "ค้นหาด้วยรหัสเหตุการณ์ของ LINE"
+    fields = ("received_at", "type", "outcome", "attempts", "handled_at", "sender", "detail", "webhook_event_id")
+    readonly_fields = fields
+    show_full_result_count = False
+    ordering = ("-received_at",)
+
+    @admin.display(description="ผู้ส่ง (LINE)")
+    def sender(self, obj):
+        return format_html("<code>{}</code>", (obj.payload.get("source") or {}).get("userId", "-"))

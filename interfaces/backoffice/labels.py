@@ -56,6 +56,7 @@ OBJECT_TYPES = {
     "booking.waitlistentry": "รายชื่อรอที่ว่าง",
     "booking.queueticket": "บัตรคิว",
     "messaging.linecontact": "ผู้ติดต่อ LINE",
+    "messaging.webhookevent": "เหตุการณ์จาก LINE",
     "auth.user": "บัญชีผู้ใช้",
 }
 

@@ -46,25 +46,25 @@ class WebhookEvent(models.Model):
     """One event of a webhook call, stored in the call's request and handled by a job
     (``tasks.webhook_event_handle``)."""
 
-    webhook_event_id = models.CharField(max_length=64, unique=True)
-    type = models.CharField(max_length=32)
-    payload = models.JSONField()
-    received_at = models.DateTimeField()
-    handled_at = models.DateTimeField(null=True, blank=True)
-    outcome = models.CharField(max_length=16, blank=True, default="", choices=WebhookOutcome.choices)
-    detail = models.CharField(max_length=300, blank=True, default="")
+    webhook_event_id = models.CharField("รหัสเหตุการณ์ของ LINE", max_length=64, unique=True)
+    type = models.CharField("ประเภท", max_length=32)
+    payload = models.JSONField("ข้อมูลที่ LINE ส่งมา")
+    received_at = models.DateTimeField("ได้รับเมื่อ")
+    handled_at = models.DateTimeField("ดำเนินการเมื่อ", null=True, blank=True)
+    outcome = models.CharField("ผล", max_length=16, blank=True, default="", choices=WebhookOutcome.choices)
+    detail = models.CharField("รายละเอียด", max_length=300, blank=True, default="")
     # Tries that failed (an error, not a refusal); the event is tried again until EVENT_MAX_ATTEMPTS. A database
     # default: the webhook's own INSERT (services.webhook_events_accept) does not name it.
-    attempts = models.PositiveSmallIntegerField(db_default=0)
+    attempts = models.PositiveSmallIntegerField("ครั้งที่ลองแล้วไม่สำเร็จ", db_default=0)
     # When a job last took it up (received_at before): the sweep queues again one untouched for a while.
-    tried_at = models.DateTimeField(null=True, blank=True)
+    tried_at = models.DateTimeField("ลองล่าสุดเมื่อ", null=True, blank=True)
 
     class Meta:
         verbose_name = "เหตุการณ์จาก LINE"
         verbose_name_plural = "เหตุการณ์จาก LINE"
 
     def __str__(self) -> str:
-        return f"{self.webhook_event_id} {self.type} {self.outcome or 'pending'}"
+        return f"เหตุการณ์ {self.webhook_event_id}"  # type and outcome have their own columns
 
 
 class MessageStatus(models.TextChoices):

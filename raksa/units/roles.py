@@ -13,7 +13,7 @@ OFFICER_PERMISSIONS = {
               "add_staffmembership", "change_staffmembership"],
     "people": ["view_citizen", "view_coverage", "reveal_national_id"],
     "audit": ["view_auditentry"],
-    "messaging": ["view_outboundmessage"],  # LINE messages, the failed ones to follow up
+    "messaging": ["view_outboundmessage", "view_webhookevent"],  # LINE messages and events: the failed ones
 }
 
 

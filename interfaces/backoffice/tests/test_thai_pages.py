@@ -11,7 +11,7 @@ from django.urls import reverse
 from interfaces.backoffice.site import backoffice_site
 from interfaces.backoffice.tests.helpers import form_data
 from interfaces.backoffice.tests.thai_check import english_words, forbidden_english, problems
-from raksa.messaging.models import OutboundMessage
+from raksa.messaging.models import OutboundMessage, WebhookEvent
 from raksa.testing.factories import (
     CitizenFactory,
     CoverageFactory,
@@ -67,6 +67,10 @@ def records():
     OutboundMessage.objects.create(kind="booking_confirmed", line_user_id="U" + "a" * 32, citizen=citizen,
                                    messages=[{"type": "text", "text": "จองคิวสำเร็จ"}], status="failed", attempts=8,
                                    last_error="LineApiError 500: upstream error")
+    WebhookEvent.objects.create(webhook_event_id="01JRAKSATHAIPAGES000000001", type="postback",
+                                payload={"type": "postback", "source": {"type": "user", "userId": "U" + "a" * 32}},
+                                received_at=dt.datetime(2026, 11, 29, 3, 0, tzinfo=dt.UTC), outcome="failed",
+                                attempts=5, detail="OperationalError: the database went away")
     superuser = get_user_model().objects.create_superuser("ผู้ดูแล", password="x", first_name="ผู้ดูแล")
     return {"officer": officer, "superuser": superuser, "unit": unit, "citizen": citizen}
 
