@@ -81,34 +81,40 @@ def _push_failed(message_id: int, exc: Exception, *, retryable: bool) -> str:
 @task()
 def webhook_event_handle(event_id: int) -> str:
     """Handle one stored webhook event (follow, unfollow, postback, message; others are ignored and
-    logged); returns the outcome recorded on the event. The handling is one transaction: a failure rolls
-    its changes back and the event is tried again later (``EVENT_MAX_ATTEMPTS``), then recorded as failed."""
+    logged); returns the outcome recorded on the event. The handling and its outcome are one transaction,
+    under the event's row lock (a second job for it, queued again by the sweep, waits and then finds it
+    handled): a failure rolls its changes back and the event is tried again later (``EVENT_MAX_ATTEMPTS``),
+    then recorded as failed."""
     from raksa.messaging.events import event_handle
 
-    event = WebhookEvent.objects.filter(pk=event_id).first()
-    if event is None or event.handled_at is not None:
-        return "missing" if event is None else event.outcome
-    WebhookEvent.objects.filter(pk=event_id).update(tried_at=timezone.now())
+    WebhookEvent.objects.filter(pk=event_id, handled_at__isnull=True).update(tried_at=timezone.now())
+    attempts = 0
     try:
         with transaction.atomic():
+            event = WebhookEvent.objects.select_for_update().filter(pk=event_id).first()
+            if event is None or event.handled_at is not None:
+                return "missing" if event is None else event.outcome
+            attempts = event.attempts + 1
             outcome, detail = event_handle(event.type, event.payload)
+            WebhookEvent.objects.filter(pk=event_id).update(handled_at=timezone.now(), outcome=outcome,
+                                                            detail=detail[:300])
+            return outcome
     except Exception as exc:
-        attempts = event.attempts + 1
         detail = f"{type(exc).__name__}: {exc}"[:300]
+        if not attempts:  # failed before the event was read: count this try all the same
+            attempts = (WebhookEvent.objects.filter(pk=event_id).values_list("attempts", flat=True).first() or 0) + 1
         if attempts < EVENT_MAX_ATTEMPTS:
-            logger.warning("line.webhook.event_retry", extra={"event_id": event_id, "type": event.type,
-                                                              "attempts": attempts, "error": detail})
+            logger.warning("line.webhook.event_retry", extra={"event_id": event_id, "attempts": attempts,
+                                                              "error": detail})
             with transaction.atomic():
                 WebhookEvent.objects.filter(pk=event_id).update(attempts=attempts, detail=detail)
                 jobs_enqueue(webhook_event_handle, [{"event_id": event_id}],
                              run_after=timezone.now() + retry_delay(attempts))
             return "retrying"
-        logger.exception("line.webhook.event_failed", extra={"event_id": event_id, "type": event.type})
+        logger.exception("line.webhook.event_failed", extra={"event_id": event_id})
         WebhookEvent.objects.filter(pk=event_id).update(handled_at=timezone.now(), outcome=WebhookOutcome.FAILED,
                                                         attempts=attempts, detail=detail)
         return WebhookOutcome.FAILED
-    WebhookEvent.objects.filter(pk=event_id).update(handled_at=timezone.now(), outcome=outcome, detail=detail[:300])
-    return outcome
 
 
 @task()
