@@ -78,6 +78,7 @@ MIDDLEWARE = [
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 ROOT_URLCONF = "config.urls"
+CSRF_FAILURE_VIEW = "interfaces.csrf_failure.csrf_failure"  # Thai and English, with what to do next
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [

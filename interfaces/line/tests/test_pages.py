@@ -241,7 +241,11 @@ def test_every_post_needs_the_csrf_token(linked, schedule):
     for path in ("cancel", "confirm", "decline", "move/confirm"):
         assert client.post(f"/liff/bookings/{booking.reference}/{path}", {"slot": "1"}).status_code == 403
     assert client.post("/liff/unlink").status_code == 403
-    assert client.post("/liff/qr").status_code == 403
+    refused = client.post("/liff/qr")
+    assert refused.status_code == 403
+    page = refused.content.decode()  # what to do next, in Thai and English: not Django's English page
+    assert "ยังไม่ได้บันทึกอะไร" in page and "แตะเมนู Raksa ในห้องแชต LINE" in page
+    assert "nothing was changed" in page and "CSRF" not in page
     assert Booking.objects.get(pk=booking.pk).status == BookingStatus.CONFIRMED
 
 
