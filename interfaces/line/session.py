@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from raksa.integrations.line.errors import IdTokenInvalid
 from raksa.integrations.line.id_token import verify_id_token
+from raksa.people.selectors import citizen_by_line_user
 
 COOKIE = "raksa_liff"
 SALT = "raksa.liff.session"
@@ -119,9 +120,7 @@ def liff_citizen(view):
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        from interfaces.line import domain
-
-        citizen = domain.citizen_by_line_user(request.liff.line_user_id)
+        citizen = citizen_by_line_user(request.liff.line_user_id)
         if citizen is None:
             return redirect(f"{LIFF_ROOT}link?next={request.path}")
         request.liff = LiffUser(line_user_id=request.liff.line_user_id, citizen=citizen)

@@ -1,8 +1,8 @@
 """The citizen's LIFF pages: home, my rights, find a unit, book, my bookings, rights QR.
 
 Thin: reads through selectors (``finder``, ``raksa.people.selectors``, ``raksa.booking.slots``), every
-change through the same services the portal calls (``raksa.booking.services``), linking and the QR
-through ``interfaces.line.domain``. Every refusal answers in the page's language with what to do next.
+change through the same services the portal calls (``raksa.booking.services``), the QR through
+``raksa.verification.services``. Every refusal answers in the page's language with what to do next.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from interfaces.line import domain, finder
+from interfaces.line import finder
 from interfaces.line.session import frame_policy, liff_citizen
 from raksa.booking.models import ACTIVE_STATUSES, MOVABLE_STATUSES, Booking, BookingChannel, BookingStatus
 from raksa.booking.selectors import slot_for_unit
@@ -35,6 +35,7 @@ from raksa.eligibility.services import eligibility_check
 from raksa.people.models import Scheme
 from raksa.people.selectors import coverage_history, coverage_on
 from raksa.units.models import Service
+from raksa.verification.services import rights_qr_issue
 
 DAYS_SHOWN = 14
 PAST_SHOWN = 20
@@ -85,7 +86,7 @@ BACK = {"BOOKING_NOT_FOUND": "/liff/bookings", "NOT_BOOKABLE": "/liff/book"}
 
 
 def refusals_as_pages(view):
-    """A domain refusal raised by the view (not found, not available) answers a page saying what to do."""
+    """A domain refusal raised by the view (not found) answers a page saying what to do."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -380,7 +381,7 @@ def rights_qr(request):
     """GET: the page with a fresh code; POST (the page's script, before the code expires): a new code as
     JSON ``{svg, expires_at, seconds}``. A new code voids the older ones (the verification service)."""
     try:
-        issued = domain.rights_qr_issue(citizen=request.liff.citizen)
+        issued = rights_qr_issue(citizen=request.liff.citizen)
     except DomainError as exc:
         if request.method == "POST":
             return JsonResponse({**exc.as_dict(), "message": error_text(exc)}, status=exc.status)

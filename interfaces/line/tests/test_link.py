@@ -116,16 +116,6 @@ def test_linking_needs_the_csrf_token(citizen, national_id):
     assert _linked_to(citizen) is None
 
 
-def test_without_the_linking_part_the_page_says_it_is_not_available(client, citizen, national_id, monkeypatch):
-    from interfaces.line import domain
-
-    monkeypatch.setattr(domain, "PEOPLE", ("raksa.people.nowhere",))
-    sign_in(client)
-    response = client.post("/liff/link", _form(national_id))
-    assert response.status_code == 503
-    assert "ยังไม่พร้อมใช้งาน" in response.content.decode()
-
-
 def test_a_linked_user_sees_who_they_are_linked_to_and_can_unlink_after_confirming(client, linked):
     body = client.get("/liff/link").content.decode()
     assert "เชื่อมบัญชี LINE แล้ว" in body and linked.cid_masked in body

@@ -252,16 +252,16 @@ def test_every_post_needs_the_csrf_token(linked, schedule):
 @pytest.fixture
 def issued(monkeypatch):
     """The codes the QR page asked the verification service for (the real one), in order."""
-    from interfaces.line import domain
+    from interfaces.line import views
 
     codes = []
-    real = domain.rights_qr_issue
+    real = views.rights_qr_issue
 
     def spy(*, citizen):
         codes.append(real(citizen=citizen))
         return codes[-1]
 
-    monkeypatch.setattr(domain, "rights_qr_issue", spy)
+    monkeypatch.setattr(views, "rights_qr_issue", spy)
     return codes
 
 
@@ -288,15 +288,6 @@ def test_the_rights_qr_is_an_inline_svg_of_the_opaque_token_refreshed_by_post(cl
     assert voided.value.code == "QR_EXPIRED"
     resolved, bound = rights_qr_resolve(token=second.token)
     assert resolved.pk == linked.pk and (bound.pk if bound else None) == (booking.pk if booking else None)
-
-
-def test_without_the_verification_part_the_qr_page_says_so(client, linked, monkeypatch):
-    from interfaces.line import domain
-
-    monkeypatch.setattr(domain, "VERIFICATION", ("raksa.verification.nowhere",))
-    response = client.get("/liff/qr")
-    assert response.status_code == 503 and "ยังไม่พร้อมใช้งาน" in response.content.decode()
-    assert client.post("/liff/qr").json()["code"] == "SERVICE_UNAVAILABLE"
 
 
 def test_my_bookings_with_20_bookings_costs_few_queries(client, linked, schedule, django_assert_max_num_queries):
