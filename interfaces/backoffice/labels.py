@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from raksa.audit.services import LINE_ACTOR_PREFIX
+
 AUDIT_ACTIONS = {
     "booking.create": "สร้างการจอง",
     "booking.confirm": "ประชาชนยืนยันการจอง",
@@ -72,6 +74,6 @@ def object_type_label(code: str) -> str:
 
 
 def actor_label(label: str) -> str:
-    if label.startswith("line:"):  # a citizen acting in LINE (confirm, decline, cancel; follow, block)
-        return f"ประชาชนทาง LINE ({label[5:]})"
+    if label.startswith(LINE_ACTOR_PREFIX):  # a citizen acting in LINE (confirm, decline, cancel; follow, block)
+        return f"ประชาชนทาง LINE ({label.removeprefix(LINE_ACTOR_PREFIX)})"
     return ACTORS.get(label, label)

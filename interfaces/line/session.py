@@ -22,6 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from raksa.audit.services import line_actor
 from raksa.integrations.line.errors import IdTokenInvalid
 from raksa.integrations.line.id_token import verify_id_token
 from raksa.people.selectors import citizen_by_line_user
@@ -47,7 +48,7 @@ class LiffUser:
     @property
     def actor_label(self) -> str:
         """Who the audit rows name for what this citizen does here (LINE has no staff user)."""
-        return f"line:{self.line_user_id}"
+        return line_actor(self.line_user_id)
 
 
 def standin_in_use() -> bool:

@@ -47,6 +47,14 @@ def audit_record(
     return entry
 
 
+LINE_ACTOR_PREFIX = "line:"
+
+
+def line_actor(line_user_id: str) -> str:
+    """The ``actor_label`` of a citizen acting for themself in LINE (no staff user): ``line:<userId>``."""
+    return f"{LINE_ACTOR_PREFIX}{line_user_id}"
+
+
 def _actor(actor: Any | None, actor_label: str) -> tuple[Any | None, str]:
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     return user, actor_label or (user.get_username() if user else "system")

@@ -10,6 +10,7 @@ audit row says who acted.
 
 from __future__ import annotations
 
+from raksa.audit.services import line_actor
 from raksa.core.errors import DomainError
 from raksa.messaging import flex
 from raksa.messaging.models import WebhookOutcome
@@ -39,7 +40,7 @@ def postback_act(*, user_id: str, action: str, reference: str) -> tuple[str, str
         return (WebhookOutcome.REFUSED, f"booking {reference!r} not this citizen's",
                 flex.text(f"ไม่พบนัดเลขที่ {reference[:12]} ในบัญชีของคุณ กรุณาดูที่เมนู \"นัดของฉัน\""),
                 citizen.pk)
-    label = f"line:{user_id}"
+    label = line_actor(user_id)
     try:
         if action in ASKED_FIRST:  # ask only what could still be done; an old button hears why not at once
             allowed = CANCELLABLE_STATUSES if action == "cancel" else (BookingStatus.AWAITING_CITIZEN,)

@@ -17,7 +17,7 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from raksa.audit.services import audit_record
+from raksa.audit.services import audit_record, line_actor
 from raksa.core.db import prepared_cursor
 from raksa.core.errors import InvalidInput
 from raksa.messaging.jobs import JOB_COLUMNS, JOB_TABLE, jobs_enqueue, uses_job_table
@@ -149,7 +149,7 @@ def line_contact_follow(*, line_user_id: str, now: dt.datetime | None = None) ->
     contact, _ = LineContact.objects.select_for_update().get_or_create(line_user_id=line_user_id)
     contact.following, contact.followed_at = True, now
     contact.save(update_fields=["following", "followed_at"])
-    audit_record(actor=None, actor_label=f"line:{line_user_id}", action="line.follow", obj=contact,
+    audit_record(actor=None, actor_label=line_actor(line_user_id), action="line.follow", obj=contact,
                  after={"following": True})
     return contact
 
@@ -161,7 +161,7 @@ def line_contact_unfollow(*, line_user_id: str, now: dt.datetime | None = None) 
     contact, _ = LineContact.objects.select_for_update().get_or_create(line_user_id=line_user_id)
     contact.following, contact.unfollowed_at = False, now
     contact.save(update_fields=["following", "unfollowed_at"])
-    audit_record(actor=None, actor_label=f"line:{line_user_id}", action="line.unfollow", obj=contact,
+    audit_record(actor=None, actor_label=line_actor(line_user_id), action="line.unfollow", obj=contact,
                  after={"following": False})
     return contact
 

@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from raksa.audit.services import audit_record
+from raksa.audit.services import audit_record, line_actor
 from raksa.core import pii
 from raksa.core.db import is_violation_of
 from raksa.core.errors import DomainError, InvalidInput
@@ -41,11 +41,6 @@ def line_user_id_check(line_user_id: str) -> str:
         raise InvalidInput("The LINE user id is missing or not valid.", "รหัสผู้ใช้ LINE ไม่ถูกต้อง",
                            field="line_user_id")
     return line_user_id
-
-
-def actor_label(line_user_id: str) -> str:
-    """How audit rows name a LINE user acting for themself."""
-    return f"line:{line_user_id}"
 
 
 def citizen_line_link(*, line_user_id: str, national_id: str, birth_date: dt.date, laser_code: str,
@@ -92,7 +87,7 @@ def citizen_line_unlink(*, line_user_id: str) -> None:
         if citizen is None:
             raise errors.line_not_linked()
         Citizen.objects.filter(pk=citizen.pk).update(line_user_id=None)
-        audit_record(actor=None, actor_label=actor_label(line_user_id), action="citizen.line_unlink", obj=citizen,
+        audit_record(actor=None, actor_label=line_actor(line_user_id), action="citizen.line_unlink", obj=citizen,
                      before={"line_user_id": line_user_id}, after={"line_user_id": None})
 
 
@@ -133,7 +128,7 @@ def _failure_count(attempts: dict[str, LinkAttempt], now: dt.datetime, *, line_u
             attempt.locked_until = now + window
             locked_until = max(locked_until or attempt.locked_until, attempt.locked_until)
         attempt.save(update_fields=["failures", "window_started_at", "last_failure_at", "locked_until"])
-    audit_record(actor=None, actor_label=actor_label(line_user_id), action="citizen.line_link.refused",
+    audit_record(actor=None, actor_label=line_actor(line_user_id), action="citizen.line_link.refused",
                  object_type=Citizen._meta.label_lower, object_id=citizen.pk if citizen else "",
                  after={"cid": cid_masked, "line_user_id": line_user_id,
                         "failures": {kind: a.failures for kind, a in attempts.items()},
@@ -159,7 +154,7 @@ def _link(citizen: Citizen, line_user_id: str, line_attempt: LinkAttempt, now: d
     if line_attempt.failures or line_attempt.locked_until:
         line_attempt.failures, line_attempt.window_started_at, line_attempt.locked_until = 0, None, None
         line_attempt.save(update_fields=["failures", "window_started_at", "locked_until"])
-    audit_record(actor=None, actor_label=actor_label(line_user_id), action="citizen.line_link", obj=citizen,
+    audit_record(actor=None, actor_label=line_actor(line_user_id), action="citizen.line_link", obj=citizen,
                  before={"line_user_id": None}, after={"line_user_id": line_user_id, "cid": citizen.cid_masked},
                  at=now)
     return citizen

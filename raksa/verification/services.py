@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from raksa.audit.services import audit_record
+from raksa.audit.services import audit_record, line_actor
 from raksa.booking.models import ACTIVE_STATUSES, Booking
 from raksa.core.errors import DomainError
 from raksa.core.timeutil import service_day
@@ -105,4 +105,4 @@ def _booking_of_the_day(citizen: Citizen, now: dt.datetime) -> Booking | None:
 def _label(actor: Any | None, citizen: Citizen) -> str:
     if actor is not None or not citizen.line_user_id:
         return ""
-    return f"line:{citizen.line_user_id}"
+    return line_actor(citizen.line_user_id)

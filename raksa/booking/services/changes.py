@@ -11,7 +11,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from raksa.audit.services import audit_record
+from raksa.audit.services import LINE_ACTOR_PREFIX, audit_record
 from raksa.booking import errors
 from raksa.booking.locks import lock_bookings, lock_slots, slot_take_seat
 from raksa.booking.models import (
@@ -94,7 +94,7 @@ def booking_cancel(*, actor: Any, booking_id: int, now: dt.datetime | None = Non
     staff, a logged-in user, or its software with an API key: ``actor=None``); then the citizen is told in LINE."""
     booking = _end_booking(actor=actor, booking_id=booking_id, status=BookingStatus.CANCELLED,
                            action="booking.cancel", now=now, allowed=CANCELLABLE_STATUSES, actor_label=actor_label)
-    if not actor_label.startswith("line:"):  # the unit cancelled it, not the citizen
+    if not actor_label.startswith(LINE_ACTOR_PREFIX):  # the unit cancelled it, not the citizen
         bookings_notify(kind=CANCELLED_BY_UNIT, booking_ids=[booking.pk])
     return booking
 
