@@ -6,7 +6,6 @@ Each lock in raksa/booking/locks.py has a test here that makes transactions comp
 import datetime as dt
 import threading
 from collections import Counter
-from collections.abc import Callable
 
 import pytest
 from django.db import connection, connections, transaction
@@ -19,38 +18,12 @@ from raksa.booking.services import booking_cancel, booking_create, booking_resch
 from raksa.booking.tests.helpers import NOW, make_schedule, slot_at, ucs_citizens
 from raksa.core.errors import DomainError
 from raksa.core.timeutil import BANGKOK
+from raksa.testing.races import codes, race
 
 pytestmark = [pytest.mark.django_db(transaction=True),
               pytest.mark.skipif("connection.vendor != 'postgresql'", reason="races need PostgreSQL")]
 T10 = dt.datetime(2026, 11, 26, 10, 0, tzinfo=BANGKOK)
 T11 = dt.datetime(2026, 11, 26, 11, 0, tzinfo=BANGKOK)
-
-
-def race(calls: list[Callable[[], object]]) -> list[object]:
-    """Run the calls at the same moment, one thread (and DB connection) each; return results or errors."""
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = [None] * len(calls)
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = calls[i]()
-        except Exception as exc:  # collected and asserted by the test
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
-
-
-def codes(results: list[object]) -> Counter:
-    return Counter(r.code if isinstance(r, DomainError) else ("ok" if not isinstance(r, Exception) else repr(r))
-                   for r in results)
 
 
 def test_last_seats_of_a_slot_go_to_exactly_capacity_bookers(write_path):

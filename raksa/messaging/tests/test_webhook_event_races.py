@@ -2,15 +2,14 @@
 once: the event's row lock makes the second wait, and it then finds the event handled. Real PostgreSQL, threads
 with their own connections, released together."""
 
-import threading
-
 import pytest
-from django.db import connection, connections  # noqa: F401 (connection: the skipif below)
+from django.db import connection  # noqa: F401 (connection: the skipif below)
 
 from raksa.messaging.models import WebhookEvent
 from raksa.messaging.services import webhook_events_accept
 from raksa.messaging.tasks import webhook_event_handle
 from raksa.messaging.tests import helpers as h
+from raksa.testing.races import race
 
 pytestmark = [pytest.mark.django_db(transaction=True),
               pytest.mark.skipif("connection.vendor != 'postgresql'", reason="races need PostgreSQL")]
@@ -19,21 +18,7 @@ pytestmark = [pytest.mark.django_db(transaction=True),
 def test_two_jobs_for_one_event_answer_the_citizen_once(line):
     webhook_events_accept(events=[h.text_message(h.user_id(1), "สวัสดี").to_dict()])
     event_id = WebhookEvent.objects.get().pk
-    barrier = threading.Barrier(4)
-    outcomes: list[str] = []
-
-    def run() -> None:
-        try:
-            barrier.wait()
-            outcomes.append(webhook_event_handle.call(event_id))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    outcomes = race([lambda: webhook_event_handle.call(event_id)] * 4)
     assert outcomes == ["handled"] * 4  # each job reports the event's outcome
     assert len(line.replies) + len(line.pushes) == 1  # but the help went out once
     assert WebhookEvent.objects.get().outcome == "handled"

@@ -4,12 +4,10 @@ The failure counts must be exact (no lost update) and the lock must hold for att
 """
 
 import datetime as dt
-import threading
 from collections import Counter
-from collections.abc import Callable
 
 import pytest
-from django.db import connection, connections, transaction  # noqa: F401 (connection: the skipif below)
+from django.db import connection, transaction  # noqa: F401 (connection: the skipif below)
 from django.utils import timezone
 
 from raksa.audit.models import AuditEntry
@@ -18,6 +16,7 @@ from raksa.people.linking import _link
 from raksa.people.models import Citizen, LinkAttempt, LinkAttemptKind
 from raksa.people.services import citizen_line_link
 from raksa.testing.factories import CitizenFactory, make_national_id
+from raksa.testing.races import codes, race
 
 pytestmark = [pytest.mark.django_db(transaction=True),
               pytest.mark.skipif("connection.vendor != 'postgresql'", reason="races need PostgreSQL")]
@@ -29,32 +28,6 @@ WRONG = "AB1-2345678-99"
 
 def user(i: int) -> str:
     return f"U{i:032x}"
-
-
-def race(calls: list[Callable[[], object]]) -> list[object]:
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = [None] * len(calls)
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = calls[i]()
-        except Exception as exc:  # collected and asserted by the test
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
-
-
-def codes(results: list[object]) -> Counter:
-    return Counter(r.code if isinstance(r, DomainError) else ("ok" if not isinstance(r, Exception) else repr(r))
-                   for r in results)
 
 
 def link(line_user_id: str, national_id: str, laser: str = LASER) -> Citizen:

@@ -1,12 +1,11 @@
 """Scanners racing for one code against real PostgreSQL (threads with their own connections): exactly one wins."""
 
-import threading
-
 import pytest
-from django.db import connection, connections  # noqa: F401 (connection: the skipif below)
+from django.db import connection  # noqa: F401 (connection: the skipif below)
 
 from raksa.core.errors import DomainError
 from raksa.testing.factories import CitizenFactory
+from raksa.testing.races import race
 from raksa.verification.models import RightsQrToken
 from raksa.verification.services import rights_qr_issue, rights_qr_resolve
 
@@ -16,24 +15,9 @@ SCANNERS = 6
 
 
 def scan_together(token: str) -> list[object]:
-    barrier = threading.Barrier(SCANNERS)
-    results: list[object] = [None] * SCANNERS
-
-    def scan(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = rights_qr_resolve(token=token)
-        except DomainError as exc:
-            results[i] = exc.code
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=scan, args=(i,)) for i in range(SCANNERS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
+    """Each scanner's result: (citizen, booking) for the winner, the refusal's code for the others."""
+    return [r.code if isinstance(r, DomainError) else r
+            for r in race([lambda: rights_qr_resolve(token=token)] * SCANNERS)]
 
 
 def test_racing_scanners_use_a_code_exactly_once():
