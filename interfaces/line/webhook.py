@@ -30,6 +30,7 @@ from raksa.core import db_outage
 from raksa.core.errors import DomainError
 from raksa.core.middleware import log_request, request_id_from
 from raksa.core.request_context import reset_request_id, set_request_id
+from raksa.integrations.line.errors import WebhookMalformed, WebhookSignatureInvalid
 from raksa.messaging import line_api
 from raksa.messaging.services import webhook_events_accept, webhook_events_check
 
@@ -85,7 +86,6 @@ def _accept_alone(events: list[dict[str, Any]]) -> None:
 def webhook_answer(body: bytes, signature: str | None, *,
                    accept: Callable[[list[dict[str, Any]]], None] = _accept_alone) -> tuple[int, dict[str, Any]]:
     """(status, JSON answer) for a webhook call; the events are stored (``accept``) when the answer is 200."""
-    errors = line_api.errors()
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
@@ -93,10 +93,10 @@ def webhook_answer(body: bytes, signature: str | None, *,
     try:
         events = line_api.parse_webhook(body=text, signature=signature)
         webhook_events_check(events=events)
-    except errors.WebhookSignatureInvalid:
+    except WebhookSignatureInvalid:
         logger.warning("line.webhook.bad_signature")
         return 400, BAD_SIGNATURE
-    except errors.WebhookMalformed:
+    except WebhookMalformed:
         return 400, MALFORMED
     except DomainError as exc:
         return 400, exc.as_dict()

@@ -25,13 +25,6 @@ def parse_webhook(*, body: str, signature: str | None) -> list[dict[str, Any]]:
     return webhook.parse_webhook(body=body, signature=signature)
 
 
-def errors() -> Any:
-    """The client's errors module (LineApiError, WebhookSignatureInvalid, WebhookMalformed)."""
-    from raksa.integrations.line import errors as line_errors
-
-    return line_errors
-
-
 def rich_menu_setup(*, menu: dict, image_png: bytes) -> str:
     from raksa.integrations.line import client
 
