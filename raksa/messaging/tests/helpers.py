@@ -64,7 +64,7 @@ def raw_body(*events: dict) -> str:
 
 
 def link(citizen: Citizen, user_id: str) -> Citizen:
-    """Link a citizen to a LINE user as linking (part D) leaves it: Citizen.line_user_id set."""
+    """Link a citizen to a LINE user as citizen_line_link leaves it: Citizen.line_user_id set."""
     Citizen.objects.filter(pk=citizen.pk).update(line_user_id=user_id)
     citizen.line_user_id = user_id
     return citizen

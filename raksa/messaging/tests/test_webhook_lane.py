@@ -41,7 +41,7 @@ def call(app, body: str, *, signature: str | None = "valid", method: str = "POST
 
 
 @pytest.fixture
-def both(webhook):  # `webhook` installs the parse_webhook stand-in when part A's is not on this branch
+def both():
     return {"lane": application, "django": django_application}
 
 
@@ -70,7 +70,7 @@ def test_both_doors_refuse_alike_and_write_nothing(both, case):
     assert WebhookEvent.objects.count() == 0 and DBTaskResult.objects.count() == 0
 
 
-def test_the_lane_leaves_other_methods_hosts_and_huge_bodies_to_django(webhook):
+def test_the_lane_leaves_other_methods_hosts_and_huge_bodies_to_django():
     handed: list[str] = []
 
     def django_stand_in(environ, start_response):
@@ -87,7 +87,7 @@ def test_the_lane_leaves_other_methods_hosts_and_huge_bodies_to_django(webhook):
     assert handed == ["GET", "POST", "POST"] and WebhookEvent.objects.count() == 1
 
 
-def test_behind_the_production_proxy_the_lane_serves_https_and_leaves_plain_http_to_django(webhook, settings):
+def test_behind_the_production_proxy_the_lane_serves_https_and_leaves_plain_http_to_django(settings):
     """Production (SECURE_SSL_REDIRECT behind a proxy that says X-Forwarded-Proto): LINE's calls come over HTTPS
     and take the lane; a plain-HTTP one is Django's to redirect."""
     settings.SECURE_SSL_REDIRECT = True
