@@ -12,13 +12,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import django
@@ -26,27 +23,9 @@ import django
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_standin(port: int, state: str, log) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-m", "line_standin", "--host", "127.0.0.1", "--port", str(port),
-                             "--state-dir", state], cwd=ROOT, stdout=log, stderr=log)
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/_standin/stats", timeout=1).read()
-            return proc
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit("the LINE stand-in did not start")
-
-
-def delivered(port: int) -> int:
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/_standin/stats", timeout=2) as answer:
-        return int(json.load(answer)["pushes_delivered"])
+def delivered(standin) -> int:
+    """Distinct pushes the stand-in accepted (a retried one counts once: its retry key)."""
+    return int(standin.stats()["pushes_delivered"])
 
 
 def line(name: str, value, unit: str) -> None:
@@ -60,9 +39,19 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--max-seconds", type=float, default=150.0)
     args = parser.parse_args()
-    port = free_port()
-    os.environ["LINE_API_BASE_URL"] = os.environ["LINE_API_DATA_BASE_URL"] = f"http://127.0.0.1:{port}"
     django.setup()
+    from django.conf import settings
+
+    from raksa.testing.line_standin import LineStandin
+
+    work = tempfile.mkdtemp(prefix="raksa-bench-push.")
+    standin = LineStandin(state_dir=Path(work) / "state", raksa_url="http://127.0.0.1:9",  # no webhooks here
+                          channel_secret=settings.LINE_CHANNEL_SECRET,
+                          channel_access_token=settings.LINE_CHANNEL_ACCESS_TOKEN,
+                          login_channel_id=settings.LINE_LOGIN_CHANNEL_ID,
+                          id_token_issuer=settings.LINE_ID_TOKEN_ISSUER)
+    # the workers (their own processes) send to it
+    os.environ["LINE_API_BASE_URL"] = os.environ["LINE_API_DATA_BASE_URL"] = standin.base_url
     from django_tasks_db.models import DBTaskResult
 
     from raksa.messaging.models import OutboundMessage
@@ -73,9 +62,8 @@ def main() -> None:
     left = DBTaskResult.objects.filter(status="READY").delete()[0]
     print(f"push bench: removed {left} jobs left by earlier benchmark phases", file=sys.stderr)
 
-    work = tempfile.mkdtemp(prefix="raksa-bench-push.")
-    log = open(Path(work) / "processes.log", "ab")
-    standin = start_standin(port, work, log)
+    log = open(Path(work) / "workers.log", "ab")
+    standin.start()
     workers = [subprocess.Popen([sys.executable, "manage.py", "db_worker", "--queue-name", "*", "--no-reload",
                                  "--no-startup-delay", "--interval", "0.1", "-v", "0"], cwd=ROOT, stdout=log,
                                 stderr=log, env=os.environ.copy()) for _ in range(args.workers)]
@@ -91,30 +79,31 @@ def main() -> None:
                          for i in range(start, min(start + 100, args.pushes))]
         ours = OutboundMessage.objects.filter(pk__in=sent)
         accepted = len(sent)
-        while delivered(port) < accepted // 5 and time.monotonic() - started < 30:
+        while delivered(standin) < accepted // 5 and time.monotonic() - started < 30:
             time.sleep(0.05)
-        print(f"push bench: {delivered(port)} of {accepted} delivered; stopping the stand-in for {args.outage} s",
+        print(f"push bench: {delivered(standin)} of {accepted} delivered; stopping the stand-in for {args.outage} s",
               file=sys.stderr)
-        standin.send_signal(signal.SIGKILL)
-        standin.wait()
+        standin.process.kill()  # SIGKILL: no goodbye, as a crash
+        standin.process.wait()
         time.sleep(args.outage)
-        standin = start_standin(port, work, log)
+        standin.start()  # same port, same state
         print("push bench: stand-in back", file=sys.stderr)
         while time.monotonic() - started < args.max_seconds:
             if not ours.filter(status="queued").exists():
                 break
             time.sleep(0.2)
         seconds = time.monotonic() - started
-        got = delivered(port)
+        got = delivered(standin)
         statuses = dict(ours.values_list("status").annotate(n=django.db.models.Count("pk")).order_by())
         print(f"push bench: {statuses} in {seconds:.1f} s; the stand-in holds {got} distinct pushes", file=sys.stderr)
         line("line.push.lost", accepted - got, "pushes")
         line("line.push.failed", statuses.get("failed", 0), "pushes")
         line("line.push.seconds", round(seconds, 1), "s")
     finally:
-        for proc in [standin, *workers]:
+        standin.stop()
+        for proc in workers:
             proc.terminate()
-        for proc in [standin, *workers]:
+        for proc in workers:
             proc.wait(timeout=10)
 
 
