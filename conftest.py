@@ -3,8 +3,9 @@ import os
 import pytest
 from django.conf import settings
 
-# Fixtures shared by the apps' tests: the LINE stand-in as a subprocess (line_standin, line_standin_factory).
-pytest_plugins = ["raksa.testing.line_standin"]
+# Fixtures shared by the apps' tests: the LINE stand-in as a subprocess (line_standin, line_standin_factory),
+# a fixed morning hour in Bangkok (bangkok_morning).
+pytest_plugins = ["raksa.testing.line_standin", "raksa.testing.clock"]
 
 # Django's backend, or raksa.core.postgresql (its subclass that answers at once while the database is down).
 POSTGRESQL = ("django.db.backends.postgresql", "raksa.core.postgresql")

@@ -64,7 +64,7 @@ def test_check_in_gives_a_ticket_in_todays_queue(client, counter):
     assert AuditEntry.objects.filter(action="booking.check_in", object_id=str(booking.pk)).count() == 1
 
 
-def test_a_booking_awaiting_the_citizen_is_confirmed_in_person_on_request(client, counter):
+def test_a_booking_awaiting_the_citizen_is_confirmed_in_person_on_request(bangkok_morning, client, counter):
     slot = Slot.objects.filter(unit=counter["unit"], day=service_day()).order_by("-starts_at").first()
     made = post(client, "/api/v1/bookings", {"national_id": counter["national_id"], "slot_id": slot.pk},
                 **counter["auth"]).json()

@@ -135,8 +135,8 @@ def test_a_walk_in_with_a_stale_person_reference_issues_nothing(staff_client, un
     assert "ยังไม่ได้ออกบัตรคิว" in content and state() == before
 
 
-def test_an_unconfirmed_booking_is_confirmed_and_checked_in_from_the_queue_in_one_click(staff_client, unit,
-                                                                                         schedule, citizen):
+def test_an_unconfirmed_booking_is_confirmed_and_checked_in_from_the_queue_in_one_click(bangkok_morning, staff_client,
+                                                                                         unit, schedule, citizen):
     from raksa.audit.models import AuditEntry
     from raksa.booking.models import BookingStatus
     from raksa.core.timeutil import service_day
