@@ -237,6 +237,21 @@ RAKSA_LINK_LOCK_MINUTES = int(os.environ.get("RAKSA_LINK_LOCK_MINUTES", "30"))
 # A rights QR code on the citizen's screen is good for this long (seconds) and once.
 RAKSA_RIGHTS_QR_SECONDS = int(os.environ.get("RAKSA_RIGHTS_QR_SECONDS", "120"))
 
+# Verification at the unit (raksa/verification; docs/verification.md).
+# The LINE confirmation QR the portal shows (fallback and "I received the service") is good this long, once.
+RAKSA_LINE_CONFIRM_SECONDS = int(os.environ.get("RAKSA_LINE_CONFIRM_SECONDS", "180"))
+# After this many failed face tries (same person, unit and day) the portal offers the LINE fallback; people
+# under RAKSA_FACE_EXEMPT_UNDER or aged RAKSA_FACE_EXEMPT_FROM and over may use it at once.
+RAKSA_FACE_MAX_TRIES = int(os.environ.get("RAKSA_FACE_MAX_TRIES", "3"))
+RAKSA_FACE_EXEMPT_UNDER = int(os.environ.get("RAKSA_FACE_EXEMPT_UNDER", "15"))
+RAKSA_FACE_EXEMPT_FROM = int(os.environ.get("RAKSA_FACE_EXEMPT_FROM", "60"))
+# Frames per face check, and the size of each (bytes and pixels: a decompression bomb is refused).
+RAKSA_FACE_MAX_FRAMES = int(os.environ.get("RAKSA_FACE_MAX_FRAMES", "8"))
+RAKSA_FACE_MAX_FRAME_BYTES = int(os.environ.get("RAKSA_FACE_MAX_FRAME_BYTES", str(2 * 1024 * 1024)))
+RAKSA_FACE_MAX_FRAME_PIXELS = int(os.environ.get("RAKSA_FACE_MAX_FRAME_PIXELS", str(4096 * 4096)))
+# Face images are never stored unless this names a directory (e.g. for a dispute process the unit runs).
+RAKSA_FACE_KEEP_IMAGES_DIR = os.environ.get("RAKSA_FACE_KEEP_IMAGES_DIR", "")
+
 # Background jobs (LINE pushes, webhook events, reminders): Django's Tasks framework (django-tasks
 # backport) on the database, so the demo runs them on SQLite and production on PostgreSQL. A job is a row
 # written in the transaction of the change that asked for it: rolled back with it, never lost after it.

@@ -50,15 +50,24 @@ def reset_key_cache() -> None:
 
 
 def encrypt(plaintext: str, *, context: bytes = b"") -> bytes:
-    nonce = os.urandom(12)
-    return bytes([_VERSION]) + nonce + _aead().encrypt(nonce, plaintext.encode(), context)
+    return encrypt_bytes(plaintext.encode(), context=context)
 
 
 def decrypt(token: bytes, *, context: bytes = b"") -> str:
+    return decrypt_bytes(token, context=context).decode()
+
+
+def encrypt_bytes(plaintext: bytes, *, context: bytes = b"") -> bytes:
+    """As :func:`encrypt`, for binary values (a face encoding)."""
+    nonce = os.urandom(12)
+    return bytes([_VERSION]) + nonce + _aead().encrypt(nonce, plaintext, context)
+
+
+def decrypt_bytes(token: bytes, *, context: bytes = b"") -> bytes:
     token = bytes(token)
     if token[0] != _VERSION:
         raise ValueError(f"unknown PII encryption version {token[0]}")
-    return _aead().decrypt(token[1:13], token[13:], context).decode()
+    return _aead().decrypt(token[1:13], token[13:], context)
 
 
 def lookup_hash(value: str) -> bytes:

@@ -135,3 +135,22 @@ class LinkAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.key[:12]}… {self.failures} failures"
+
+
+class FaceTemplate(models.Model):
+    """A citizen's reference face as the face engine's encoding (128 numbers), never a photo. Biometric data
+    is sensitive under the PDPA: the encoding is AES-GCM encrypted like the national ID (raksa/core/pii.py,
+    bound to the citizen by the associated data) and read only by raksa/people/faces.py."""
+
+    citizen = models.OneToOneField(Citizen, on_delete=models.CASCADE, related_name="face_template",
+                                   verbose_name="ประชาชน")
+    encoding_encrypted = models.BinaryField(editable=False)
+    source = models.CharField("ที่มา", max_length=40, help_text="civil_registry, demo_photo…")
+    enrolled_at = models.DateTimeField("บันทึกเมื่อ")
+
+    class Meta:
+        verbose_name = "ใบหน้าอ้างอิง"
+        verbose_name_plural = "ใบหน้าอ้างอิง"
+
+    def __str__(self) -> str:
+        return f"face template of citizen {self.citizen_id} ({self.source})"

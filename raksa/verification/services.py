@@ -17,7 +17,7 @@ from raksa.booking.models import ACTIVE_STATUSES, Booking
 from raksa.core.errors import DomainError
 from raksa.core.timeutil import service_day
 from raksa.people.models import Citizen
-from raksa.verification import errors
+from raksa.verification import errors, sql
 from raksa.verification.models import RightsQrToken
 
 TOKEN_PREFIX = "RQ1."  # version 1: 32 random bytes, URL-safe base64 without padding
@@ -69,12 +69,10 @@ def rights_qr_resolve(*, token: str, now: dt.datetime | None = None,
     digest = token_digest(token)
     if digest is None:
         raise errors.qr_unknown()
-    table, at = RightsQrToken._meta.db_table, connection.ops.adapt_datetimefield_value(now)
+    at = connection.ops.adapt_datetimefield_value(now)
     with transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute(f"UPDATE {table} SET used_at = %s WHERE digest = %s AND used_at IS NULL"
-                           " AND voided_at IS NULL AND expires_at > %s RETURNING id, citizen_id, booking_id",
-                           [at, digest, at])
+            cursor.execute(sql.RIGHTS_QR_USE_SQL, [at, digest, at])
             row = cursor.fetchone()
         if row is None:
             raise _refusal(digest)

@@ -1,5 +1,5 @@
-"""Open each day's new slots, expire unconfirmed bookings (freeing their seats for the waiting list)
-and mark no-shows.
+"""Open each day's new slots, expire unconfirmed bookings (freeing their seats for the waiting list),
+mark no-shows and lapse the open visits of days that have ended.
 
 Run every minute in production (cron or a small service): ``manage.py booking_sweep``;
 ``--every 60`` keeps running and sweeps each minute (``make run`` starts it beside the web server).
@@ -16,6 +16,7 @@ from raksa.booking.services import bookings_sweep
 from raksa.booking.slots import slots_roll_forward
 from raksa.core.timeutil import service_day
 from raksa.messaging.services import outbound_requeue_stale, webhook_events_requeue_stale
+from raksa.verification.visits import visits_lapse
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +51,7 @@ class Command(BaseCommand):
         counts = bookings_sweep()
         counts["line_requeued"] = outbound_requeue_stale()  # LINE pushes whose job was lost
         counts["line_events_requeued"] = webhook_events_requeue_stale()  # LINE events whose job was lost
+        counts["visits_lapsed"] = visits_lapse()  # open visits of a Bangkok day that has ended
         if any(counts.values()) or report_always:
             self.stdout.write(json.dumps({"booking_sweep": counts}))
         return rolled_on
