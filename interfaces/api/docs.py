@@ -55,11 +55,13 @@ curl -X POST https://<host>/api/v1/eligibility \\
 | 403 | `CSRF_FAILED` | เซสชันเบราว์เซอร์ไม่มีโทเคน CSRF · a browser session without its CSRF token |
 | 403 | `UNIT_NOT_VERIFIED`, `UNIT_SUSPENDED` | หน่วยยังไม่ได้รับการยืนยันหรือถูกระงับ: ใช้คิวไม่ได้ · the unit is pending or \
 suspended: no queue |
-| 404 | `UNKNOWN_UNIT`, `BOOKING_NOT_FOUND`, `TICKET_NOT_FOUND`, … | ไม่พบสิ่งที่ขอ · not found |
+| 404 | `UNKNOWN_UNIT`, `UNKNOWN_SERVICE`, `CITIZEN_NOT_FOUND`, `BOOKING_NOT_FOUND`, `TICKET_NOT_FOUND`, \
+`VISIT_NOT_FOUND`, `QR_UNKNOWN`, … | ไม่พบสิ่งที่ขอ · not found |
 | 404 | `NOT_FOUND` | ไม่มีบริการของ API ที่ที่อยู่นี้ · no operation at this address |
 | 405 | `METHOD_NOT_ALLOWED` | ที่อยู่นี้ไม่รับเมธอดนี้ (ดูส่วนหัว `Allow`) · the address does not take this method \
 (see the `Allow` header) |
-| 409 | `SLOT_FULL`, `ALREADY_BOOKED`, `NOT_ELIGIBLE`, `BOOKING_NOT_ACTIVE`, `TICKET_STATE`, `QUEUE_EMPTY`, … \
+| 409 | `SLOT_FULL`, `ALREADY_BOOKED`, `NOT_ELIGIBLE`, `BOOKING_NOT_ACTIVE`, `TICKET_STATE`, `QUEUE_EMPTY`, \
+`QR_USED`, `QR_EXPIRED`, `QR_OTHER_UNIT`, `VISIT_OPEN_ELSEWHERE`, `VISIT_NOT_OPEN`, … \
 | สถานะปัจจุบันไม่เปิดให้ทำ · the current state does not allow it |
 | 413 | `BODY_TOO_LARGE` | เนื้อหาคำขอเกิน {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} ไบต์ · the body is over \
 {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes |
@@ -80,6 +82,7 @@ TAGS = {
     "units": "หน่วยบริการ · Units",
     "booking": "การจอง · Bookings",
     "queue": "คิวหน้าร้าน · Counter queue",
+    "visits": "ยืนยันตัวตนและรหัส Authen · Verification and authen codes",
 }
 
 # name: (tag, summary Thai, summary English, description Thai, description English)
@@ -164,6 +167,42 @@ _OPERATIONS: dict[str, tuple[str, str, str, str, str]] = {
         "status: called (call again), in_service (start serving), done (finish), left (left the queue). The "
         "ticket is named by today's number, e.g. A-001. A change its state does not allow answers TICKET_STATE "
         "(409). A booked citizen who leaves counts as a no-show."),
+    "visit_rights_qr": (
+        "visits", "สแกน QR ยืนยันสิทธิ", "Redeem a rights QR",
+        "ประชาชนแสดง QR ยืนยันสิทธิจาก LINE หน่วยสแกนแล้วส่งข้อความใน QR (token) มา: ถ้ามีการจองที่หน่วยนี้วันนี้ "
+        "ระบบรับเข้าคิว (การจองที่หน่วยจองให้ถือว่ายืนยันต่อหน้า) ตรวจสิทธิ เปิดการเข้ารับบริการ และออกรหัส Authen "
+        "ในคราวเดียว (201) ถ้าเป็น QR ที่ไม่มีการจอง (มาเอง) ต้องระบุ service ถ้าหน่วยนี้เปิดการเข้ารับบริการของบุคคลนี้ไว้แล้ว "
+        "ตอบ 200 พร้อมรหัสเดิม QR ใช้ได้ครั้งเดียว ข้อผิดพลาด (ไม่มีอะไรถูกบันทึกนอกจากความพยายามที่ถูกปฏิเสธ): "
+        "QR_UNKNOWN (404: ไม่ใช่ QR ของระบบหรือถูกแก้ไข), QR_USED, QR_EXPIRED, QR_OTHER_UNIT, BOOKING_NOT_ACTIVE, "
+        "NOT_TODAY, VISIT_OPEN_ELSEWHERE, NOT_ELIGIBLE (409), SERVICE_REQUIRED (422), UNKNOWN_SERVICE (404), "
+        "UNIT_NOT_VERIFIED, UNIT_SUSPENDED (403)",
+        "The citizen shows the rights QR from LINE; the unit scans it and sends its text (token). With a booking at "
+        "this unit today the booking is checked in (a booking the unit made counts as confirmed in person), the "
+        "rights are checked, the visit opens and its authen code is issued, all at once (201). A walk-in's code "
+        "(no booking) needs service. If this unit already has the person's open visit, the answer is 200 with the "
+        "same code. A code works once. Errors (nothing is recorded but the refused attempt): QR_UNKNOWN (404: not "
+        "a Raksa code, or altered), QR_USED, QR_EXPIRED, QR_OTHER_UNIT, BOOKING_NOT_ACTIVE, NOT_TODAY, "
+        "VISIT_OPEN_ELSEWHERE, NOT_ELIGIBLE (409), SERVICE_REQUIRED (422), UNKNOWN_SERVICE (404), "
+        "UNIT_NOT_VERIFIED, UNIT_SUSPENDED (403)."),
+    "visit_detail": (
+        "visits", "ดูการเข้ารับบริการ", "A visit",
+        "การเข้ารับบริการหนึ่งครั้งของหน่วยตามรหัส Authen (PP + 10 หลัก) ของหน่วยอื่นตอบ VISIT_NOT_FOUND (404)",
+        "One of the unit's visits by its authen code (PP + 10 digits). Another unit's answers VISIT_NOT_FOUND (404)."),
+    "visit_close": (
+        "visits", "ปิดโดยไม่ได้ให้บริการ", "Close without service",
+        "ปิดการเข้ารับบริการที่ยังเปิดอยู่โดยไม่ได้ให้บริการ พร้อมเหตุผล (reason) แล้วบุคคลนี้ยืนยันตัวตนที่หน่วยอื่นได้ "
+        "ที่ปิดแล้วตอบ VISIT_NOT_OPEN (409) ของหน่วยอื่นตอบ VISIT_NOT_FOUND (404)",
+        "Close an open visit without service, with a reason; the person may then be verified at another unit. A "
+        "closed visit answers VISIT_NOT_OPEN (409); another unit's, VISIT_NOT_FOUND (404)."),
+    "authen_status": (
+        "visits", "สถานะการยืนยันตัวตน", "Authen status",
+        "เหมือนบริการ authen-status ของ สปสช.: บุคคลนี้มีการเข้ารับบริการที่ยังเปิดอยู่หรือไม่ (และที่หน่วยใด) และการเข้ารับบริการ"
+        "ทั้งหมดของวันที่ระบุ (on ค่าเริ่มต้นคือวันนี้ตามเวลากรุงเทพฯ): หน่วย เวลา ช่องทาง สถานะ รหัส Authen แสดงเฉพาะของหน่วยที่ถาม "
+        "ใช้ POST ไม่ใช่ GET เพราะเลขประจำตัวประชาชนต้องอยู่ในเนื้อหาคำขอ ไม่อยู่ใน URL (URL ถูกบันทึกในล็อก)",
+        "Like NHSO's authen-status service: whether the person has an open visit now (and at which unit), and "
+        "their visits on a date (on; today, Bangkok, by default): unit, time, channel, status. Authen codes are "
+        "shown for the asking unit's own visits only. POST, not GET: the national ID travels in the body, never in "
+        "a URL (URLs are logged)."),
 }
 
 

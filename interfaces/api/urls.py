@@ -25,6 +25,7 @@ from interfaces.api.schemas import (
     HcodePath,
     UnitOut,
 )
+from interfaces.api.visits import router as visits_router
 from raksa.core.timeutil import parse_date
 from raksa.eligibility.selectors import eligibility_check_by_ids
 from raksa.people.selectors import citizen_get_by_national_id
@@ -36,6 +37,7 @@ install_error_handlers(api)
 install_outage_handler(api)
 api.add_router("/", booking_router)
 api.add_router("/", queue_router)
+api.add_router("/", visits_router)
 
 
 @api.post("/eligibility", response={200: EligibilityOut, **ERRORS}, auth=unit_or_staff, **doc("eligibility"))

@@ -9,7 +9,7 @@ from raksa.units.services import unit_api_key_issue, unit_api_key_revoke
 
 pytestmark = pytest.mark.django_db
 
-PATH_VALUES = {"{hcode}": "12345", "{reference}": "ABCD1234", "{label}": "A-001"}
+PATH_VALUES = {"{hcode}": "12345", "{reference}": "ABCD1234", "{label}": "A-001", "{authen_code}": "PP0123456789"}
 
 
 def _protected_operations() -> list[tuple[str, str]]:

@@ -7,7 +7,7 @@ import re
 import pytest
 from ninja import Schema
 
-from interfaces.api import booking, queue, schemas
+from interfaces.api import booking, queue, schemas, visits
 from interfaces.api import urls as api_module
 
 THAI = re.compile("[\u0e00-\u0e7f]")
@@ -37,7 +37,7 @@ def test_every_operation_has_a_thai_and_english_summary_and_description(spec):
 def _docstrings() -> list[str]:
     """Docstrings of the API's views and schemas: notes for developers."""
     found = []
-    for module in (api_module, booking, queue, schemas):
+    for module in (api_module, booking, queue, schemas, visits):
         for value in vars(module).values():
             if (inspect.isfunction(value) or (inspect.isclass(value) and issubclass(value, Schema))) \
                     and value.__module__ == module.__name__ and value.__doc__:
@@ -58,7 +58,7 @@ def test_the_documentation_says_how_to_get_and_use_a_key(spec, client):
     assert "Authorization: Bearer rk_" in description and "API keys" in description and "กุญแจ API" in description
     for code in ("INVALID_JSON", "AUTH_REQUIRED", "INVALID_API_KEY", "CSRF_FAILED", "QUEUE_EMPTY", "TICKET_STATE",
                  "NOT_FOUND", "METHOD_NOT_ALLOWED", "BODY_TOO_LARGE", "INTERNAL_ERROR", "UNIT_SUSPENDED",
-                 "DATABASE_UNAVAILABLE"):
+                 "DATABASE_UNAVAILABLE", "QR_UNKNOWN", "QR_USED", "VISIT_NOT_FOUND", "VISIT_OPEN_ELSEWHERE"):
         assert code in description
     schemes = spec["components"]["securitySchemes"]
     assert any("rk_" in s.get("description", "") for s in schemes.values())
@@ -89,7 +89,7 @@ def _properties_named(spec, name):
 def test_the_document_states_the_formats_the_server_holds_to(spec):
     """National ID: 13 digits, the last a check digit; hcode: 5 digits; dates: YYYY-MM-DD, 1900-2199."""
     national_ids = dict(_properties_named(spec, "national_id"))
-    assert set(national_ids) == {"EligibilityIn", "CitizenIn", "CoverageIn", "BookingIn"}
+    assert set(national_ids) == {"EligibilityIn", "CitizenIn", "CoverageIn", "BookingIn", "AuthenStatusIn"}
     for where, schema in national_ids.items():
         assert schema["pattern"] == "^[0-9]{13}$" and schema["format"] == "thai-national-id", where
         assert "check digit" in schema["description"] and "เลขตรวจสอบ" in schema["description"], where
