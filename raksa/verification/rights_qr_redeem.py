@@ -6,21 +6,25 @@ as a refused attempt in a transaction of its own."""
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import nullcontext
 from typing import Any
 
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from raksa.booking.models import BookingStatus
+from raksa.booking.models import Booking, BookingStatus, QueueTicket, TicketKind, TicketStatus
 from raksa.booking.queue import booking_check_in, unit_may_serve
+from raksa.core.db import prepared_cursor
 from raksa.core.errors import DomainError
+from raksa.core.request_context import get_request_id
 from raksa.core.timeutil import service_day
+from raksa.eligibility.services import Facts, as_date, coverage_from_row, decide
 from raksa.units.models import Service, Unit
-from raksa.verification import errors
+from raksa.verification import errors, sql
 from raksa.verification.attempts import attempt_record
-from raksa.verification.models import AttemptOutcome, VerifyMethod
-from raksa.verification.services import rights_qr_resolve
-from raksa.verification.visits import Opened, check_not_open_elsewhere, visit_open
+from raksa.verification.models import AttemptOutcome, VerifyMethod, Visit, VisitStatus
+from raksa.verification.services import rights_qr_resolve, token_digest
+from raksa.verification.visits import Opened, check_not_open_elsewhere, new_authen_code, rights_snapshot, visit_open
 
 
 def visit_open_by_rights_qr(*, actor: Any | None, unit: Unit, token: str, service: Service | None = None,
@@ -31,6 +35,10 @@ def visit_open_by_rights_qr(*, actor: Any | None, unit: Unit, token: str, servic
     now = now or timezone.now()
     unit_may_serve(unit.status)
     token = (token or "").strip()
+    if service is None and connection.vendor == "postgresql":
+        opened = _booked_in_two_statements(actor=actor, unit=unit, token=token, actor_label=actor_label, now=now)
+        if opened is not None:
+            return opened
     try:
         with transaction.atomic():
             citizen, booking = rights_qr_resolve(token=token, now=now, actor=actor)
@@ -59,3 +67,70 @@ def visit_open_by_rights_qr(*, actor: Any | None, unit: Unit, token: str, servic
                        outcome=AttemptOutcome.REFUSED, code=refusal.code, now=now)
         raise
     return opened
+
+
+def _booked_in_two_statements(*, actor: Any | None, unit: Unit, token: str, actor_label: str,
+                              now: dt.datetime) -> Opened | None:
+    """The common case (a fresh code, its booking confirmed for today at this unit, no open visit, eligible) in two
+    statements instead of some thirty: the facts, then every write behind a gate (sql.REDEEM_BOOKED_SQL), the same
+    rows as the ordinary way. None when the case is not that one, or a race or constraint stopped the writes: the
+    ordinary way then decides (and refuses) as always, from the start. (A surge of redemptions measured 76/s the
+    ordinary way on the benchmark's machine: ``make bench``, verify.qr.rate.)"""
+    digest = token_digest(token)
+    if digest is None:
+        return None
+    day = service_day(now)
+    at, d = connection.ops.adapt_datetimefield_value(now), connection.ops.adapt_datefield_value(day)
+    with prepared_cursor(sql.REDEEM_FACTS_SQL, [at, d, unit.pk, d, d, d, digest]) as cursor:
+        row = cursor.fetchone()
+    cols = sql.REDEEM_FACTS_COLUMNS.at
+    if (row is None or not row[cols["usable"]] or row[cols["booking_unit_id"]] != unit.pk
+            or as_date(row[cols["booking_day"]]) != day or row[cols["booking_status"]] != BookingStatus.CONFIRMED
+            or row[cols["open_visit_unit_id"]] is not None):
+        return None
+    citizen_id, booking_id, reference = row[cols["citizen_id"]], row[cols["booking_id"]], row[cols["reference"]]
+    service = Service(pk=row[cols["service_id"]], code=row[cols["service_code"]], active=row[cols["service_active"]],
+                      unit_type=row[cols["service_unit_type"]])
+    decision = decide(Facts(day=day, coverage=coverage_from_row(citizen_id, row, cols),
+                            later_coverage=bool(row[cols["later_coverage"]]), unit_status=unit.status,
+                            unit_type=unit.unit_type, service_active=service.active,
+                            service_unit_type=service.unit_type, contracted=bool(row[cols["contracted"]])))
+    if not decision.eligible:
+        return None
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    visit = Visit(authen_code=new_authen_code(), citizen_id=citizen_id, unit=unit, service=service, day=day,
+                  booking_id=booking_id, method=VerifyMethod.RIGHTS_QR, verified_by=user,
+                  verified_by_label=actor_label or (user.get_username() if user else "system"),
+                  rights=rights_snapshot(decision), status=VisitStatus.OPEN, opened_at=now)
+    audit_label = actor_label or (user.get_username() if user else "system")  # as audit_record names the actor
+    plain_label = user.get_username() if user else "system"  # rows the ordinary way writes without actor_label
+    json = connection.ops.adapt_json_value
+    params = {
+        "token": row[cols["token_id"]], "booking": booking_id, "now": at, "unit": unit.pk, "day": d,
+        "citizen": citizen_id, "starts_at": connection.ops.adapt_datetimefield_value(row[cols["starts_at"]]),
+        "authen_code": visit.authen_code, "service": service.pk, "staff": user.pk if user else None,
+        "verified_by_label": visit.verified_by_label, "rights": json(visit.rights, None),
+        "attempt_label": actor_label, "resolve_label": plain_label, "check_in_label": plain_label,
+        "visit_label": audit_label, "request_id": get_request_id(),
+        "resolve_after": json({"citizen": citizen_id, "booking": reference}, None),
+        "visit_after": json({"authen_code": visit.authen_code, "citizen": citizen_id, "unit": unit.hcode,
+                             "method": VerifyMethod.RIGHTS_QR, "booking": reference, "face_distance": None}, None),
+        "attempt_after": json({"unit": unit.hcode, "citizen": citizen_id, "outcome": AttemptOutcome.VERIFIED,
+                               "code": "", "face_distance": None, "visit": visit.authen_code}, None),
+    }
+    # One statement is its own transaction; inside a caller's, a savepoint keeps a refused insert from breaking it.
+    statement = transaction.atomic() if connection.in_atomic_block else nullcontext()
+    try:
+        with statement, prepared_cursor(sql.REDEEM_BOOKED_SQL, params) as cursor:
+            written = cursor.fetchone()
+    except DatabaseError:  # a constraint said no (a race lost, a code drawn twice): the ordinary way decides
+        return None
+    if written is None:
+        return None
+    visit.pk, ticket_id, number = written
+    visit.booking = Booking(pk=booking_id, reference=reference, citizen_id=citizen_id, unit_id=unit.pk,
+                            service_id=service.pk, day=day, status=BookingStatus.CHECKED_IN, status_changed_at=now)
+    visit.ticket = QueueTicket(pk=ticket_id, unit_id=unit.pk, day=day, kind=TicketKind.BOOKING, number=number,
+                               booking_id=booking_id, citizen_id=citizen_id, status=TicketStatus.WAITING,
+                               priority_at=row[cols["starts_at"]], created_at=now)
+    return Opened(visit, created=True)

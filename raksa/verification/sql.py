@@ -1,6 +1,8 @@
 """The verification app's raw SQL (the rest is the ORM). Parameters are listed beside each statement."""
 
 from raksa.audit.services import audit_insert_sql
+from raksa.core.db import Columns
+from raksa.eligibility.sql import COVERAGE_JOIN_SQL, fact_columns
 
 # [closed_at, today] -> ids of the open visits of days before today, now lapsed
 LAPSE_SQL = ("UPDATE verification_visit SET status = 'lapsed', closed_at = %s, close_reason = 'end of day'"
@@ -12,3 +14,74 @@ LAPSE_AUDITED_SQL = f"WITH lapsed AS ({LAPSE_SQL}) {audit_insert_sql('lapsed')}"
 # [used_at, digest, now] -> (id, citizen_id, booking_id) of the rights QR code used up by this statement
 RIGHTS_QR_USE_SQL = ("UPDATE verification_rightsqrtoken SET used_at = %s WHERE digest = %s AND used_at IS NULL"
                      " AND voided_at IS NULL AND expires_at > %s RETURNING id, citizen_id, booking_id")
+
+# --- A booked citizen's rights QR at the counter in two statements (rights_qr_redeem.py) ----------------------
+# The common case of flow 2.1: a fresh code, its booking confirmed for today at the scanning unit, no open visit.
+# First the facts (one read), then every write in one statement behind a gate; anything else (a refusal, a
+# booking awaiting the citizen, a walk-in's code, a race lost) goes the ordinary way, which decides it.
+
+# [now, today (later right), unit, today x2 (contract), today (right in force), digest]
+REDEEM_FACTS_COLUMNS = Columns(
+    ("t.id", "token_id"), ("t.citizen_id", "citizen_id"), ("t.booking_id", "booking_id"),
+    ("(t.used_at IS NULL AND t.voided_at IS NULL AND t.expires_at > %s)", "usable"),
+    ("b.reference", "reference"), ("b.unit_id", "booking_unit_id"), ("b.day", "booking_day"),
+    ("b.status", "booking_status"), ("b.service_id", "service_id"), ("s.starts_at", "starts_at"),
+    ("sv.code", "service_code"), ("sv.active", "service_active"), ("sv.unit_type", "service_unit_type"),
+    ("(SELECT ov.unit_id FROM verification_visit ov WHERE ov.citizen_id = t.citizen_id AND ov.status = 'open'"
+     " LIMIT 1)", "open_visit_unit_id"),
+    *fact_columns(citizen="t.citizen_id", day="%s", unit="%s", service="b.service_id"),
+)
+REDEEM_FACTS_SQL = (
+    "SELECT " + REDEEM_FACTS_COLUMNS.sql + " FROM verification_rightsqrtoken t"
+    " JOIN booking_booking b ON b.id = t.booking_id JOIN booking_slot s ON s.id = b.slot_id"
+    " JOIN units_service sv ON sv.id = b.service_id "
+    + COVERAGE_JOIN_SQL.format(citizen="t.citizen_id", day="%s") + " WHERE t.digest = %s"
+)
+
+# The writes of visit_open_by_rights_qr for such a code, in the order and with the rows the ordinary way writes:
+# the code used, the booking checked in with its B- ticket, the visit with its authen code, the verified
+# attempt, and their five audit rows. ``gate`` locks the code and the booking (that order, as the ordinary way)
+# and re-reads them after any wait: a code used or a booking changed meanwhile lets nothing through; an insert
+# refused by a constraint (one open visit per person, one open ticket, an authen code drawn twice) fails the
+# whole statement. Either way the caller goes the ordinary way. Returns (visit id, ticket id, ticket number).
+_TICKET_LABEL = "'B-' || lpad(n.last_number::text, 3, '0')"
+REDEEM_BOOKED_SQL = (
+    "WITH gate AS (SELECT t.id AS token_id, b.id AS booking_id FROM verification_rightsqrtoken t"
+    "  JOIN booking_booking b ON b.id = t.booking_id"
+    "  WHERE t.id = %(token)s::bigint AND t.used_at IS NULL AND t.voided_at IS NULL"
+    "  AND t.expires_at > %(now)s::timestamptz AND b.id = %(booking)s::bigint AND b.status = 'confirmed'"
+    "  FOR UPDATE OF t, b),"
+    " tok AS (UPDATE verification_rightsqrtoken SET used_at = %(now)s::timestamptz FROM gate"
+    "  WHERE verification_rightsqrtoken.id = gate.token_id RETURNING verification_rightsqrtoken.id),"
+    " bk AS (UPDATE booking_booking SET status = 'checked_in', status_changed_at = %(now)s::timestamptz"
+    "  FROM gate WHERE booking_booking.id = gate.booking_id RETURNING booking_booking.id),"
+    " n AS (INSERT INTO booking_queuecounter (unit_id, day, kind, last_number)"
+    "  SELECT %(unit)s::bigint, %(day)s::date, 'B', 1 FROM bk"
+    "  ON CONFLICT (unit_id, day, kind) DO UPDATE SET last_number = booking_queuecounter.last_number + 1"
+    "  RETURNING last_number),"
+    " tk AS (INSERT INTO booking_queueticket (unit_id, day, kind, number, booking_id, citizen_id, status,"
+    "  priority_at, created_at)"
+    "  SELECT %(unit)s::bigint, %(day)s::date, 'B', n.last_number, %(booking)s::bigint, %(citizen)s::bigint,"
+    "  'waiting', %(starts_at)s::timestamptz, %(now)s::timestamptz FROM n RETURNING id, number),"
+    " v AS (INSERT INTO verification_visit (authen_code, citizen_id, unit_id, service_id, day, booking_id,"
+    "  ticket_id, method, verified_by_id, verified_by_label, rights, status, opened_at, close_reason)"
+    "  SELECT %(authen_code)s::text, %(citizen)s::bigint, %(unit)s::bigint, %(service)s::bigint, %(day)s::date,"
+    "  %(booking)s::bigint, tk.id, 'rights_qr', %(staff)s::integer, %(verified_by_label)s::text,"
+    "  %(rights)s::jsonb, 'open', %(now)s::timestamptz, '' FROM tk RETURNING id),"
+    " att AS (INSERT INTO verification_verificationattempt (at, unit_id, citizen_id, staff_id, actor_label,"
+    "  method, outcome, code, visit_id)"
+    "  SELECT %(now)s::timestamptz, %(unit)s::bigint, %(citizen)s::bigint, %(staff)s::integer,"
+    "  %(attempt_label)s::text, 'rights_qr', 'verified', '', v.id FROM v RETURNING id),"
+    " audit AS (INSERT INTO audit_auditentry (at, actor_id, actor_label, action, object_type, object_id, after,"
+    "  request_id)"
+    "  SELECT %(now)s::timestamptz, %(staff)s::integer, %(resolve_label)s::text, 'rights_qr.resolve',"
+    "   'verification.rightsqrtoken', tok.id::text, %(resolve_after)s::jsonb, %(request_id)s::text FROM tok"
+    "  UNION ALL SELECT %(now)s::timestamptz, %(staff)s::integer, %(check_in_label)s::text, 'booking.check_in',"
+    "   'booking.booking', bk.id::text, jsonb_build_object('ticket', " + _TICKET_LABEL + "),"
+    "   %(request_id)s::text FROM bk, n"
+    "  UNION ALL SELECT %(now)s::timestamptz, %(staff)s::integer, %(visit_label)s::text, 'visit.open',"
+    "   'verification.visit', v.id::text, %(visit_after)s::jsonb, %(request_id)s::text FROM v"
+    "  UNION ALL SELECT %(now)s::timestamptz, %(staff)s::integer, %(visit_label)s::text, 'verification.rights_qr',"
+    "   'verification.verificationattempt', att.id::text, %(attempt_after)s::jsonb, %(request_id)s::text FROM att)"
+    " SELECT v.id, tk.id, tk.number FROM v, tk"
+)

@@ -54,7 +54,7 @@ def _bilingual(decision: Decision) -> list[dict[str, str]]:
     return [{"message": a["message"], "message_en": b["message"]} for a, b in zip(th, en, strict=True)]
 
 
-def _rights_snapshot(decision: Decision) -> dict[str, Any]:
+def rights_snapshot(decision: Decision) -> dict[str, Any]:
     coverage = decision.coverage
     return {"eligible": decision.eligible, "scheme": coverage.scheme if coverage else None,
             "main_unit_id": coverage.main_unit_id if coverage else None,
@@ -92,7 +92,7 @@ def visit_open(*, actor: Any | None, unit: Unit, citizen: Citizen, service: Serv
                       method=method, verified_by=actor if getattr(actor, "is_authenticated", False) else None,
                       verified_by_label=actor_label or (actor.get_username() if getattr(actor, "is_authenticated",
                                                                                          False) else "system"),
-                      rights=_rights_snapshot(decision), face_distance=face_distance, opened_at=now)
+                      rights=rights_snapshot(decision), face_distance=face_distance, opened_at=now)
         for _ in range(5):  # a code collision (1 in 10^10 per open visit) draws again
             visit.authen_code = new_authen_code()
             try:
