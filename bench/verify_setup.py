@@ -101,6 +101,8 @@ def main() -> None:
     parser.add_argument("--race-units", type=int, default=8)
     parser.add_argument("--race-people", type=int, default=200)
     parser.add_argument("--hcode-base", type=int, default=60000, help="surge units from here, warm +1000, race +2000")
+    parser.add_argument("--citizen-offset", type=int, default=CITIZEN_OFFSET, help="bench citizens' numbers from here"
+                        " (another run on the same database needs citizens of its own)")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -110,7 +112,7 @@ def main() -> None:
     warm = make_units(args.warm_units, SEATS, service, province, args.hcode_base + 1000)
     race = make_units(args.race_units, SEATS, service, province, args.hcode_base + 2000)
     n_surge, n_warm = args.units * args.per_unit, args.warm_units * args.warm_per_unit
-    ids = make_citizens(n_surge + n_warm + args.race_people, CITIZEN_OFFSET)
+    ids = make_citizens(n_surge + n_warm + args.race_people, args.citizen_offset)
     day = service_day()
     rng = random.Random(11)
     for name, units, people in (("surge", surge, ids[:n_surge]), ("warm", warm, ids[n_surge:n_surge + n_warm])):

@@ -22,7 +22,7 @@ trap 'exit 143' INT TERM
 
 echo "verify bench: units, citizens booked today, their rights QR codes, request plans" >&2
 RAKSA_RIGHTS_QR_SECONDS=900 .venv/bin/python bench/verify_setup.py --out "$work" \
-  --units "${BENCH_VERIFY_UNITS:-200}" --per-unit "${BENCH_VERIFY_PER_UNIT:-50}" >&2
+  --units "${BENCH_VERIFY_UNITS:-200}" --per-unit "${BENCH_VERIFY_PER_UNIT:-50}" ${BENCH_VERIFY_SETUP_ARGS:-} >&2
 export DATABASE_POOL_MAX=${BENCH_POOL:-8} DATABASE_POOL_MIN=${BENCH_POOL:-8}
 .venv/bin/granian --interface wsgi config.wsgi:application --host 127.0.0.1 --port "$port" \
   --workers "${BENCH_WORKERS:-2}" --blocking-threads "${BENCH_THREADS:-32}" --log-level warning 2> "$work/server.log" &

@@ -20,13 +20,14 @@ RIGHTS_QR_USE_SQL = ("UPDATE verification_rightsqrtoken SET used_at = %s WHERE d
 # First the facts (one read), then every write in one statement behind a gate; anything else (a refusal, a
 # booking awaiting the citizen, a walk-in's code, a race lost) goes the ordinary way, which decides it.
 
-# [now, today (later right), unit, today x2 (contract), today (right in force), digest]
+# [now, today (later right), unit, today x2 (contract), today (right in force), unit, digest]
 REDEEM_FACTS_COLUMNS = Columns(
     ("t.id", "token_id"), ("t.citizen_id", "citizen_id"), ("t.booking_id", "booking_id"),
     ("(t.used_at IS NULL AND t.voided_at IS NULL AND t.expires_at > %s)", "usable"),
     ("b.reference", "reference"), ("b.unit_id", "booking_unit_id"), ("b.day", "booking_day"),
     ("b.status", "booking_status"), ("b.service_id", "service_id"), ("s.starts_at", "starts_at"),
     ("sv.code", "service_code"), ("sv.active", "service_active"), ("sv.unit_type", "service_unit_type"),
+    ("u.hcode", "hcode"), ("u.name", "unit_name"), ("u.status", "unit_status"), ("u.unit_type", "unit_type"),
     ("(SELECT ov.unit_id FROM verification_visit ov WHERE ov.citizen_id = t.citizen_id AND ov.status = 'open'"
      " LIMIT 1)", "open_visit_unit_id"),
     *fact_columns(citizen="t.citizen_id", day="%s", unit="%s", service="b.service_id"),
@@ -35,7 +36,8 @@ REDEEM_FACTS_SQL = (
     "SELECT " + REDEEM_FACTS_COLUMNS.sql + " FROM verification_rightsqrtoken t"
     " JOIN booking_booking b ON b.id = t.booking_id JOIN booking_slot s ON s.id = b.slot_id"
     " JOIN units_service sv ON sv.id = b.service_id "
-    + COVERAGE_JOIN_SQL.format(citizen="t.citizen_id", day="%s") + " WHERE t.digest = %s"
+    + COVERAGE_JOIN_SQL.format(citizen="t.citizen_id", day="%s") + " JOIN units_unit u ON u.id = %s"
+    " WHERE t.digest = %s"
 )
 
 # The writes of visit_open_by_rights_qr for such a code, in the order and with the rows the ordinary way writes:

@@ -1,4 +1,4 @@
-"""A booked citizen's rights QR is redeemed in two statements (rights_qr_redeem._booked_in_two_statements): the
+"""A booked citizen's rights QR is redeemed in two statements (rights_qr_redeem.visit_open_by_booked_rights_qr): the
 same rows as the ordinary way, field for field; a code used or a booking changed between the two statements lets
 nothing through (the ordinary way then refuses); many scanners racing for one booked code open one visit."""
 
@@ -73,7 +73,7 @@ def test_two_statements_write_what_the_ordinary_way_writes(monkeypatch, django_a
         unit, booking, token = booked_code()
         if way == "ordinary":
             with monkeypatch.context() as m:
-                m.setattr(rights_qr_redeem, "_booked_in_two_statements", lambda **kwargs: None)
+                m.setattr(rights_qr_redeem, "visit_open_by_booked_rights_qr", lambda **kwargs: None)
                 opened = visit_open_by_rights_qr(actor=staff, unit=unit, token=token, actor_label=label, now=AT_UNIT)
         else:
             # the facts, the writes, and the savepoint around them (inside the test's transaction)
