@@ -54,7 +54,6 @@ class BookingFastLane:
 
     def __init__(self, app: Callable) -> None:
         self.app = app
-        self._headers: list[tuple[str, str]] | None = None
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         authorization = environ.get("HTTP_AUTHORIZATION", "")
@@ -88,7 +87,7 @@ class BookingFastLane:
                 retry = [("Retry-After", str(db_outage.RETRY_AFTER_SECONDS))] if status == 503 else []
                 start_response(f"{status} {http.HTTPStatus(status).phrase}", [
                     ("Content-Type", "application/json; charset=utf-8"), ("Content-Length", str(len(data))),
-                    ("X-Request-ID", request_id), *retry, *self._security_headers(environ)])
+                    ("X-Request-ID", request_id), *retry, *security_headers(environ)])
                 log_request(method="POST", path=PATH, status=status, started=started, user_id=None)
         finally:
             reset_request_id(token)
@@ -97,40 +96,46 @@ class BookingFastLane:
             return self.app(environ, start_response)
         return [data]
 
-    def _security_headers(self, environ: dict) -> list[tuple[str, str]]:
-        """What SecurityMiddleware and XFrameOptionsMiddleware add to the full path's answers."""
-        if self._headers is None:
-            headers = []
-            if settings.SECURE_CONTENT_TYPE_NOSNIFF:
-                headers.append(("X-Content-Type-Options", "nosniff"))
-            if settings.SECURE_REFERRER_POLICY:
-                policy = settings.SECURE_REFERRER_POLICY
-                headers.append(("Referrer-Policy", policy if isinstance(policy, str) else ",".join(policy)))
-            if settings.SECURE_CROSS_ORIGIN_OPENER_POLICY:
-                headers.append(("Cross-Origin-Opener-Policy", settings.SECURE_CROSS_ORIGIN_OPENER_POLICY))
-            headers.append(("X-Frame-Options", getattr(settings, "X_FRAME_OPTIONS", "DENY").upper()))
-            self._headers = headers
-        if settings.SECURE_HSTS_SECONDS and is_secure(environ):
-            hsts = f"max-age={settings.SECURE_HSTS_SECONDS}"
-            if settings.SECURE_HSTS_INCLUDE_SUBDOMAINS:
-                hsts += "; includeSubDomains"
-            if settings.SECURE_HSTS_PRELOAD:
-                hsts += "; preload"
-            return [("Strict-Transport-Security", hsts), *self._headers]
-        return self._headers
+
+
+_headers: list[tuple[str, str]] | None = None
+
+
+def security_headers(environ: dict) -> list[tuple[str, str]]:
+    """What SecurityMiddleware and XFrameOptionsMiddleware add to the full path's answers (the fast lanes' too)."""
+    global _headers
+    if _headers is None:
+        headers = []
+        if settings.SECURE_CONTENT_TYPE_NOSNIFF:
+            headers.append(("X-Content-Type-Options", "nosniff"))
+        if settings.SECURE_REFERRER_POLICY:
+            policy = settings.SECURE_REFERRER_POLICY
+            headers.append(("Referrer-Policy", policy if isinstance(policy, str) else ",".join(policy)))
+        if settings.SECURE_CROSS_ORIGIN_OPENER_POLICY:
+            headers.append(("Cross-Origin-Opener-Policy", settings.SECURE_CROSS_ORIGIN_OPENER_POLICY))
+        headers.append(("X-Frame-Options", getattr(settings, "X_FRAME_OPTIONS", "DENY").upper()))
+        _headers = headers
+    if settings.SECURE_HSTS_SECONDS and is_secure(environ):
+        hsts = f"max-age={settings.SECURE_HSTS_SECONDS}"
+        if settings.SECURE_HSTS_INCLUDE_SUBDOMAINS:
+            hsts += "; includeSubDomains"
+        if settings.SECURE_HSTS_PRELOAD:
+            hsts += "; preload"
+        return [("Strict-Transport-Security", hsts), *_headers]
+    return _headers
 
 
 _INTERNAL_ERROR = (500, internal_error())
 _UNAVAILABLE = (503, db_outage.ANSWER)  # with Retry-After, as the full path answers (raksa.core.db_outage)
 
 
-def _failed(exc: BaseException, *, logged: bool = False) -> tuple[int, dict[str, Any]]:
+def _failed(exc: BaseException, *, logged: bool = False, path: str = PATH) -> tuple[int, dict[str, Any]]:
     """The answer to an unexpected error: 503 when the database is unavailable, else a JSON 500 (logged)."""
     if db_outage.is_outage(exc):
         db_outage.note(exc)
         return _UNAVAILABLE
     if not logged:
-        logger.error("Internal Server Error: %s", PATH, exc_info=exc)
+        logger.error("Internal Server Error: %s", path, exc_info=exc)
     return _INTERNAL_ERROR
 
 
