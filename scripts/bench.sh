@@ -2,7 +2,8 @@
 # `make bench`: a throwaway PostgreSQL cluster, the demo seed with 1,000,000 citizens (COPY), the
 # in-process rights-check benchmark, then the booking surge over HTTP and its pgbench ceiling
 # (scripts/bench-booking.sh) beside the seeded registry, then the same surge again with PostgreSQL durable
-# (booking.durable.*), then the citizen's LINE channel on that durable cluster (scripts/bench-line.sh).
+# (booking.durable.*), then the citizen's LINE channel on that durable cluster (scripts/bench-line.sh), then
+# verification at the counter on it (scripts/bench-verify.sh: rights-QR redemptions, the authen-code race).
 # stdout: one JSON line per figure; everything else goes to stderr.
 #   RAKSA_BENCH_PG_PORT   port of the cluster (default: a free random high port)
 #   RAKSA_BENCH_CITIZENS  citizens to load (default 1000000)
@@ -68,4 +69,7 @@ echo "bench: the durable run took $(( $(date +%s) - durable_started )) s" >&2
 line_started=$(date +%s)
 scripts/bench-line.sh
 echo "bench: the LINE run took $(( $(date +%s) - line_started )) s" >&2
+verify_started=$(date +%s)
+scripts/bench-verify.sh
+echo "bench: the verification run took $(( $(date +%s) - verify_started )) s" >&2
 echo "bench: done in $(( $(date +%s) - started )) s" >&2
