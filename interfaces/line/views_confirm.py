@@ -4,6 +4,11 @@ see the unit's name and what is being confirmed, confirm or decline.
 Thin: ``raksa.verification.line_confirm`` does the work (``line_confirmation_scan`` when the page opens,
 which also tells the portal "scanned"; ``line_confirmation_answer`` on the tap), as the person signed in to
 this page (the LIFF session's LINE user id). A refusal answers a page saying what to do next.
+
+Where the scanner is: "สแกน QR ที่หน่วยบริการ" (``/liff/scan``) is on the LIFF menu page, the rights-QR page
+and my bookings, not on the rich menu: its four areas (2 × 2 large buttons, ``raksa/messaging/richmenu.py``)
+are full, and a fifth would shrink every button the elderly aim at. A citizen needs the scanner only when
+staff ask at the counter, and they say where it is.
 """
 
 from __future__ import annotations
