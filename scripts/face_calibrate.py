@@ -76,11 +76,13 @@ def main() -> None:
     print(f"MATCH_THRESHOLD {MATCH_THRESHOLD}: {MATCH_THRESHOLD - max(worst_same, max(turn_distances)):.3f} above "
           f"the farthest same-person frame, {closest_other - MATCH_THRESHOLD:.3f} under the closest other person")
 
-    print(f"\nliveness: yaw spread (MIN_YAW_RANGE {liveness.MIN_YAW_RANGE}, {liveness.MIN_FRAMES}+ frames)")
+    print(f"\nliveness: yaw spread (MIN_YAW_RANGE {liveness.MIN_YAW_RANGE}, {liveness.MIN_FRAMES}+ frames); turns move "
+          "the nose by a fraction of the distance between the eyes (head_turn_frames' default 0.2)")
     for name, photo in photos.items():
-        rows = {f"turn {amplitude:.0%} of face width": faces.head_turn_frames(photo, 8, amplitude=amplitude)
-                for amplitude in (0.06, 0.08, 0.10, 0.12)}
-        rows["photo swept/turned/tilted"] = faces.moved_photo_frames(photo, 8)
+        rows = {f"turn: nose {amplitude:.2f} × eyes": faces.head_turn_frames(photo, 8, amplitude=amplitude)
+                for amplitude in (0.1, 0.15, 0.2, 0.25, 0.3)}
+        rows["photo swept, turned, ×0.85"] = faces.moved_photo_frames(photo, 8)
+        rows["photo swept, turned, ×0.7"] = faces.moved_photo_frames(photo, 8, squeeze=0.7)
         for label, frames in rows.items():
             result = liveness.liveness_check([engine.analyse(frame) for frame in frames])
             print(f"{name:13} {label:28} {result.yaw_range:.3f} {result.code}")

@@ -22,7 +22,7 @@ How a frame is read, in order (the first that applies is the answer):
   ``MIN_SHARPNESS``;
 * ``OK``: the encoding is computed (unless ``encode=False``).
 
-``yaw`` and ``aspect`` (for liveness.py) are measured whenever a face was found, from its 68 landmarks
+``yaw`` and ``aspect`` (for liveness.py) are measured when the quality is OK, from the face's 68 landmarks
 (pose.py says how they are fitted); the encoder aligns the face with the same landmarks.
 """
 
@@ -77,12 +77,12 @@ class FrameResult:
     quality: FaceQuality
     encoding: np.ndarray | None  # 128 floats, only when quality is OK and encode=True
     box: tuple[int, int, int, int] | None  # (top, right, bottom, left) of the largest face, None when none found
-    yaw: float | None  # liveness pose measure (see face_yaw), None when no face was found
+    yaw: float | None  # liveness pose measure (pose.face_yaw), only when quality is OK
     brightness: float  # mean luma 0..255 of the face box (of the whole frame when no face was found)
     sharpness: float  # see MIN_SHARPNESS (0.0 when no face was found)
     faces: int = 0  # faces found (MIN_DETECTION_SCORE and over), before the size rules
     score: float | None = None  # the largest face's detection score
-    aspect: float | None = None  # pose.face_aspect, for liveness (a tilted picture)
+    aspect: float | None = None  # pose.face_aspect, for liveness (a tilted picture), only when quality is OK
     # the largest face's 68 landmarks (x, y) in dlib's order; for tests and drawing, never to be stored
     landmarks: np.ndarray | None = None
 
@@ -204,8 +204,6 @@ class DlibFaceEngine:
         rect, score = faces[0]
         box = (rect.top(), rect.right(), rect.bottom(), rect.left())
         shape, points = fit_landmarks(detector, predictor, rgb, rect)
-        upright = pose_landmarks(detector, predictor, rgb, shape)
-        yaw, aspect = face_yaw(upright), face_aspect(upright)
         brightness, sharp = _face_box_stats(rgb, box)
         width = rect.width()
         if width < MIN_FACE_WIDTH:
@@ -218,9 +216,12 @@ class DlibFaceEngine:
             quality = FaceQuality.BLURRED
         else:
             quality = FaceQuality.OK
-        encoding = None
-        if quality is FaceQuality.OK and encode:
-            encoding = np.array(encoder.compute_face_descriptor(rgb, shape, ENCODE_JITTERS), dtype=np.float64)
+        encoding = yaw = aspect = None
+        if quality is FaceQuality.OK:
+            upright = pose_landmarks(detector, predictor, rgb, shape)
+            yaw, aspect = face_yaw(upright), face_aspect(upright)
+            if encode:
+                encoding = np.array(encoder.compute_face_descriptor(rgb, shape, ENCODE_JITTERS), dtype=np.float64)
         return FrameResult(quality, encoding, box, yaw, brightness, sharp, faces=len(faces), score=score,
                            aspect=aspect, landmarks=points)
 
