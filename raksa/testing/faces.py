@@ -244,10 +244,18 @@ def _sample(rgb: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 # --- Chromium's fake webcam ---------------------------------------------------------------------------------------
 
+def fake_webcam_args(y4m: str | Path) -> list[str]:
+    """Chromium's switches to use ``y4m`` as its camera, with the permission granted (no prompt)."""
+    return ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+            f"--use-file-for-fake-video-capture={Path(y4m).resolve()}"]
+
+
 def write_y4m(frames: Iterable[np.ndarray], path: str | Path, fps: int = 10) -> Path:
-    """Write RGB frames as a YUV4MPEG2 file (4:2:0, JPEG chroma siting, BT.601 full range) that Chromium plays as
-    its camera, looping: ``--use-fake-device-for-media-stream --use-file-for-fake-video-capture=FILE.y4m``.
-    Frames not 640 × 480 are fitted into it (``fit``)."""
+    """Write RGB frames as a YUV4MPEG2 file (4:2:0, JPEG chroma siting) that Chromium plays as its camera, looping:
+    ``--use-fake-device-for-media-stream --use-file-for-fake-video-capture=FILE.y4m`` (fake_webcam_args). The
+    samples are BT.601 video range (Y 16..235), which is how Chromium reads them: written full range, the page's
+    frames came out with more contrast (grey 60 read as 51, 208 as 223). Frames not 640 × 480 are fitted into it
+    (``fit``)."""
     path = Path(path)
     width, height = WEBCAM
     count = 0
@@ -257,10 +265,12 @@ def write_y4m(frames: Iterable[np.ndarray], path: str | Path, fps: int = 10) -> 
             if rgb.shape[:2] != (height, width):
                 rgb = fit(rgb)
             ycbcr = np.asarray(Image.fromarray(np.ascontiguousarray(rgb)).convert("YCbCr"), dtype=np.float32)
-            chroma = [np.rint(ycbcr[..., k].reshape(height // 2, 2, width // 2, 2).mean(axis=(1, 3))) for k in (1, 2)]
+            luma = 16 + ycbcr[..., 0] * (219 / 255)  # full range (JPEG) to video range, as Chromium reads it
+            chroma = [128 + (ycbcr[..., k].reshape(height // 2, 2, width // 2, 2).mean(axis=(1, 3)) - 128)
+                      * (224 / 255) for k in (1, 2)]
             out.write(b"FRAME\n")
-            for plane in (ycbcr[..., 0], *chroma):
-                out.write(plane.astype(np.uint8).tobytes())
+            for plane in (luma, *chroma):
+                out.write(np.clip(np.rint(plane), 0, 255).astype(np.uint8).tobytes())
             count += 1
     if not count:
         raise ValueError("write_y4m() needs at least one frame")
@@ -289,5 +299,8 @@ def read_y4m(path: str | Path) -> list[np.ndarray]:
         y = planes[:luma_size].reshape(height, width)
         cb, cr = (planes[luma_size + k * chroma_size:luma_size + (k + 1) * chroma_size]
                   .reshape(height // 2, width // 2).repeat(2, axis=0).repeat(2, axis=1) for k in (0, 1))
-        frames.append(np.asarray(Image.fromarray(np.stack([y, cb, cr], axis=2), "YCbCr").convert("RGB")))
+        full = np.stack([(y - 16.0) * (255 / 219), 128 + (cb - 128.0) * (255 / 224), 128 + (cr - 128.0) * (255 / 224)],
+                        axis=2)
+        frames.append(np.asarray(Image.fromarray(np.clip(np.rint(full), 0, 255).astype(np.uint8), "YCbCr")
+                                 .convert("RGB")))
     return frames
