@@ -42,17 +42,18 @@ from .pose import face_aspect, face_yaw, fit_landmarks, pose_landmarks
 # transformations a counter webcam produces (brightness ×0.6..×1.4, JPEG q=60, ±8° rotation, crop, flip) stay OK
 # and the clearly bad frames (brightness ×0.2, Gaussian blur σ=3 px on a 512 px photo) do not:
 MIN_FACE_WIDTH = 80  # px, the detector's box (about eyebrows to chin). The HOG window is 80 px; the encoder
-#                      aligns the face to a 150 px chip, so a narrower face is upscaled twice over and guessed.
+#                      works on a 150 px chip, so a narrower face is blown up to nearly twice its size.
 MIN_DETECTION_SCORE = 0.3  # HOG score. Real faces scored 0.45..1.67 (0.45: Grace Hopper rotated 8°); the false
 #                            faces seen scored 0.26 (the astronaut's mission patch after JPEG q=60) and 0.01.
 SEVERAL_FACES_RATIO = 0.5  # another face at least half as wide as the largest counts as a second person
 MIN_BRIGHTNESS = 40.0  # mean luma (0..255) of the face box. The photos' faces: 170 and 129; ×0.6: 102 and 77;
 #                        ×0.25: 42 and 32 (distance to the original 0.20/0.21); ×0.15: 25 and 19 (0.27/0.26).
-#                        Under 40 the encoding drifts by a fifth of the match threshold and more.
+#                        Under 40 the encoding has drifted 0.2 and more: almost half the match threshold.
 MIN_SHARPNESS = 0.02  # variance of the Laplacian over the variance of the pixels, on the face box resized to
 #                       SHARPNESS_SIZE (so it is the same for a near or far face, and for a dim or bright one).
-#                       Originals 0.068 (astronaut, a soft scan) and 0.43; rotated 8° (bilinear) 0.039 and
-#                       0.32; JPEG q=60 0.060 and 0.46; blur σ=1 px 0.010 (distance 0.22) and 0.14; σ=3 px
+#                       Originals 0.067 (astronaut, a soft scan) and 0.43; rotated 8° (bilinear) 0.039 and
+#                       0.32; JPEG q=60 0.060 and 0.46; blur σ=1 px 0.010 (distance 0.22) and 0.14 (0.09; her
+#                       face is 215 px wide, so 1 px is little); σ=2 px 0.003 (0.39) and 0.034 (0.17); σ=3 px
 #                       0.002 (0.48) and 0.013 (0.27).
 SHARPNESS_SIZE = 128  # px: the face box is resampled to this square before the Laplacian
 DETECT_UPSAMPLE = 0
