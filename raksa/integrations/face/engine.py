@@ -4,7 +4,7 @@
 frontal-face detector, the 68-point landmark predictor and the ResNet encoder (128 floats per face). The models
 are loaded once per process, on first use, under a lock; each analysis runs under a second lock because dlib's
 detector and network keep scratch state in the object (dlib's documentation: not safe for concurrent use), so a
-process analyses one frame at a time (about 0.1 s; see bench/face.py).
+process analyses one frame at a time (about 0.15 s; see bench/face.py).
 
 How a frame is read, in order (the first that applies is the answer):
 
@@ -17,7 +17,7 @@ How a frame is read, in order (the first that applies is the answer):
 * ``TOO_SMALL``: the largest face is narrower than ``MIN_FACE_WIDTH``;
 * ``SEVERAL_FACES``: another face is at least ``SEVERAL_FACES_RATIO`` as wide as the largest (someone beside
   the citizen). Smaller faces (people further back, a face on a poster) are ignored: the largest face is the
-  one encoded, and a face a third of its size cannot be mistaken for it;
+  one encoded, and a face under half its size is not the one the camera is pointed at;
 * ``TOO_DARK`` / ``BLURRED``: the largest face's box is darker than ``MIN_BRIGHTNESS`` or less sharp than
   ``MIN_SHARPNESS``;
 * ``OK``: the encoding is computed (unless ``encode=False``).
@@ -139,6 +139,7 @@ class _Models:
 
     _lock = threading.Lock()
     _loaded: tuple | None = None
+    in_use = threading.Lock()  # held while a frame is analysed with them (shared by every engine instance)
 
     @classmethod
     def get(cls) -> tuple:
@@ -180,9 +181,6 @@ def _load_models() -> tuple:
 class DlibFaceEngine:
     """The engine of face_recognition (dlib): see the module's docstring for how a frame is read."""
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-
     def load(self) -> None:
         """Load the models now (they are otherwise loaded by the first analysis); FaceEngineUnavailable if not."""
         _Models.get()
@@ -192,7 +190,7 @@ class DlibFaceEngine:
             raise ValueError("analyse() takes an H×W×3 uint8 RGB array")
         rgb = np.ascontiguousarray(rgb)
         detector, predictor, encoder = _Models.get()
-        with self._lock:
+        with _Models.in_use:
             return self._analyse(rgb, encode, detector, predictor, encoder)
 
     def _analyse(self, rgb, encode, detector, predictor, encoder) -> FrameResult:

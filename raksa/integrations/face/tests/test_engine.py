@@ -208,3 +208,13 @@ def test_loading_the_engine_leaves_pillow_refusing_truncated_images():
 
     get_engine()
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+
+
+def test_frames_analysed_from_several_threads_give_what_they_give_one_at_a_time(engine):
+    from concurrent.futures import ThreadPoolExecutor
+
+    frames = [faces.sample_frame("astronaut"), faces.sample_frame("grace_hopper")] * 2
+    alone = [engine.analyse(frame).encoding for frame in frames]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda frame: DlibFaceEngine().analyse(frame).encoding, frames))
+    assert all(np.array_equal(a, b) for a, b in zip(alone, together, strict=True))
