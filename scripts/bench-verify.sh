@@ -5,6 +5,7 @@
 #       (POST /api/v1/visits/rights-qr, each a booked citizen's code at its unit: check-in, visit, authen code)
 #       against granian as in the booking run (2 workers x 32 threads, Django's psycopg pool)
 #   verify.authen.duplicates (+ opened, people)  bench/verify_race.py: 8 units race for the same 200 people
+#   verify.face.p50_ms / verify.face.p99_ms  bench/face.py: the face engine on one 640 x 480 webcam frame
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${DATABASE_URL:?DATABASE_URL must name the benchmark PostgreSQL}"
@@ -38,3 +39,5 @@ cat "$work/http.json" >&2
 .venv/bin/python bench/verify_report.py "$work/http.json" "$work/meta.json"
 echo "verify bench: 8 units race for the same 200 people" >&2
 .venv/bin/python bench/verify_race.py "$work/meta.json"
+echo "verify bench: the face engine, one webcam frame at a time" >&2
+.venv/bin/python bench/face.py
