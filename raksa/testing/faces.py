@@ -158,8 +158,8 @@ def head_turn_frames(photo: np.ndarray, n: int = 8, *, amplitude: float = 0.2, s
 
     A flat photo cannot turn, so the face is warped in a way no affine change of a photo can imitate: a smooth
     Gaussian displacement field centred on the nose (width ``spread`` × the distance between the eyes) pushes
-    the nose sideways by up to ``amplitude`` × that distance, the eyes about half as far and the face's outline
-    hardly at all: the nose moves against the eyes as in a small real turn (the default reads like a turn of
+    the nose sideways by up to ``amplitude`` × that distance, the eyes about half as far and the ends of the jaw
+    a quarter as far: the nose moves against the eyes as in a small real turn (the default reads like a turn of
     about 15°). The displacement rises and falls as a half sine over the frames (0 in the first and last)."""
     frame = webcam_frame(photo, face_width=face_width, engine=engine)
     points = (engine or get_engine()).analyse(frame, encode=False).landmarks
