@@ -184,6 +184,27 @@ _OPERATIONS: dict[str, tuple[str, str, str, str, str]] = {
         "a Raksa code, or altered), QR_USED, QR_EXPIRED, QR_OTHER_UNIT, BOOKING_NOT_ACTIVE, NOT_TODAY, "
         "VISIT_OPEN_ELSEWHERE, NOT_ELIGIBLE (409), SERVICE_REQUIRED (422), UNKNOWN_SERVICE (404), "
         "UNIT_NOT_VERIFIED, UNIT_SUSPENDED (403)."),
+    "visit_face": (
+        "visits", "ยืนยันตัวตนด้วยใบหน้า", "Verify by face",
+        "ส่งแบบ multipart/form-data: national_id, service (รหัสบริการ), booking (หมายเลขการจอง ถ้ามี) และภาพจากกล้อง "
+        "1-8 ภาพในช่อง frame (ควรเป็น 4-6 ภาพ ถ่ายภายในราว 2 วินาทีระหว่างที่ผู้รับบริการหันศีรษะเล็กน้อยแล้วกลับ "
+        "ภาพนิ่งภาพเดียวไม่ผ่านการตรวจว่าเป็นบุคคลจริง) ระบบตรวจคุณภาพภาพ ตรวจการหันศีรษะ และเทียบกับใบหน้าอ้างอิงในทะเบียน "
+        "ผ่าน: 201 เปิดการเข้ารับบริการพร้อมรหัส Authen ไม่ผ่าน: 422 พร้อม code (NO_FACE, SEVERAL_FACES, TOO_SMALL, "
+        "TOO_DARK, BLURRED, NOT_LIVE, NO_MATCH, NO_REFERENCE) คำแนะนำภาษาไทยใน message จำนวนครั้งที่ไม่ผ่าน (failed_tries) "
+        "และ line_fallback ว่าควรเสนอการยืนยันผ่าน LINE แล้วหรือไม่ (นับเป็นหนึ่งครั้ง) ภาพเสีย: 422 NOT_AN_IMAGE, "
+        "IMAGE_TOO_LARGE, TOO_MANY_FRAMES, NO_FRAMES (ไม่นับ) ทั้งคำขอต้องไม่เกินขนาดที่กำหนด (413 BODY_TOO_LARGE) "
+        "ระบบสแกนใบหน้าใช้ไม่ได้: 503 FACE_ENGINE_UNAVAILABLE (ใช้การยืนยันผ่าน LINE แทน) ข้อผิดพลาดอื่น: "
+        "NOT_ELIGIBLE, VISIT_OPEN_ELSEWHERE (409), CITIZEN_NOT_FOUND, UNKNOWN_SERVICE, BOOKING_NOT_FOUND (404)",
+        "multipart/form-data: national_id, service (a service's code), booking (a booking reference, if any) and 1-8 "
+        "camera frames in the field frame (best 4-6, taken over about 2 s while the person turns their head "
+        "slightly and back: one still picture fails the liveness check). The frames are checked for quality, the "
+        "head turn and the match with the registry's reference face. Verified: 201, the visit opens with its "
+        "authen code. Not verified: 422 with code (NO_FACE, SEVERAL_FACES, TOO_SMALL, TOO_DARK, BLURRED, NOT_LIVE, "
+        "NO_MATCH, NO_REFERENCE), the Thai hint in message, failed_tries and line_fallback (offer the LINE "
+        "confirmation now); it counts as a try. Bad images: 422 NOT_AN_IMAGE, IMAGE_TOO_LARGE, TOO_MANY_FRAMES, "
+        "NO_FRAMES (not counted); the whole request has a size limit (413 BODY_TOO_LARGE). Face engine down: 503 "
+        "FACE_ENGINE_UNAVAILABLE (use the LINE confirmation). Other errors: NOT_ELIGIBLE, VISIT_OPEN_ELSEWHERE "
+        "(409), CITIZEN_NOT_FOUND, UNKNOWN_SERVICE, BOOKING_NOT_FOUND (404)."),
     "visit_detail": (
         "visits", "ดูการเข้ารับบริการ", "A visit",
         "การเข้ารับบริการหนึ่งครั้งของหน่วยตามรหัส Authen (PP + 10 หลัก) ของหน่วยอื่นตอบ VISIT_NOT_FOUND (404)",

@@ -12,6 +12,7 @@ from interfaces.api.auth import acting_unit, require_officer, unit_or_staff
 from interfaces.api.booking import router as booking_router
 from interfaces.api.docs import API_DESCRIPTION, doc
 from interfaces.api.errors import install_error_handlers
+from interfaces.api.face import router as face_router
 from interfaces.api.outage import install_outage_handler
 from interfaces.api.queue import router as queue_router
 from interfaces.api.schemas import (
@@ -37,6 +38,7 @@ install_error_handlers(api)
 install_outage_handler(api)
 api.add_router("/", booking_router)
 api.add_router("/", queue_router)
+api.add_router("/", face_router)  # before visits: /visits/face is not an authen code
 api.add_router("/", visits_router)
 
 
