@@ -24,7 +24,7 @@ from interfaces.api.schemas import (
     SERVICE_TEXT,
     ErrorOut,
 )
-from interfaces.api.visits import HCODE_FOR_SESSION, VisitOut, _visit_out, actor_label, counter_unit
+from interfaces.api.visits import HCODE_FOR_SESSION, VisitOut, actor_label, counter_unit, visit_out
 from raksa.booking.models import Booking
 from raksa.core.errors import DomainError, NotFound
 from raksa.people.models import Citizen
@@ -101,4 +101,4 @@ def visit_by_face(
                             "field": "frame", "outcome": verdict.outcome, "failed_tries": verdict.failed_tries,
                             "line_fallback": verdict.line_fallback, "distance": verdict.distance})
     verdict.visit.service = svc
-    return Status(201, _visit_out(verdict.visit, unit=unit))
+    return Status(201, visit_out(verdict.visit, unit=unit))

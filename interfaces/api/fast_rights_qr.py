@@ -23,10 +23,11 @@ import json
 import time
 from collections.abc import Callable, Iterable
 
+from django.conf import settings
 from django.db import close_old_connections
 
 from interfaces.api.fast_booking import _content_length, _failed, _json, host_allowed, is_secure, security_headers
-from interfaces.api.visits import _visit_out
+from interfaces.api.visits import visit_out
 from raksa.core import db_outage
 from raksa.core.middleware import log_request, request_id_from
 from raksa.core.request_context import reset_request_id, set_request_id
@@ -77,8 +78,7 @@ class RightsQrFastLane:
 
 
 def is_secure_enough(environ: dict) -> bool:
-    from django.conf import settings
-
+    """Plain HTTP where HTTPS is required goes to Django, which redirects it."""
     return not settings.SECURE_SSL_REDIRECT or is_secure(environ)
 
 
@@ -97,7 +97,7 @@ def _redeem(key: str, token: str) -> tuple[int, dict | None]:
         close_old_connections()
     if opened is None:
         return 0, None
-    return 201, _visit_out(opened.visit, unit=opened.visit.unit)
+    return 201, visit_out(opened.visit, unit=opened.visit.unit)
 
 
 def _token(body: bytes) -> str | None:

@@ -91,7 +91,7 @@ class AuthenStatusOut(Schema):
     visits: list[VisitLineOut]
 
 
-def _visit_out(visit: Visit, *, unit: Unit, service_code: str | None = None) -> dict:
+def visit_out(visit: Visit, *, unit: Unit, service_code: str | None = None) -> dict:
     return {"authen_code": visit.authen_code, "status": visit.status, "method": visit.method,
             "hcode": unit.hcode, "service": service_code or visit.service.code, "day": visit.day,
             "booking": visit.booking.reference if visit.booking_id else None,
@@ -148,13 +148,13 @@ def visit_by_rights_qr(request, payload: RightsQrIn):
     service = service_get_by_code(payload.service) if payload.service else None
     opened = visit_open_by_rights_qr(actor=actor_of(request), unit=unit, token=payload.token, service=service,
                                      actor_label=actor_label(request))
-    return Status(201 if opened.created else 200, _visit_out(opened.visit, unit=unit))
+    return Status(201 if opened.created else 200, visit_out(opened.visit, unit=unit))
 
 
 @router.get("/visits/{authen_code}", response={200: VisitOut, **ERRORS}, auth=unit_or_staff, **doc("visit_detail"))
 def visit_detail(request, authen_code: str):
     visit = _visit_for_caller(request, authen_code)
-    return _visit_out(visit, unit=visit.unit)
+    return visit_out(visit, unit=visit.unit)
 
 
 @router.post("/visits/{authen_code}/close", response={200: VisitOut, **ERRORS}, auth=unit_or_staff,
@@ -171,7 +171,7 @@ def visit_close_view(request, authen_code: str, payload: CloseIn):
     closed = visit_close(actor=actor_of(request), unit=visit.unit, visit_id=visit.pk, status=VisitStatus.NO_SERVICE,
                          reason=reason, actor_label=actor_label(request))
     closed.unit, closed.service, closed.booking, closed.ticket = visit.unit, visit.service, visit.booking, visit.ticket
-    return _visit_out(closed, unit=visit.unit)
+    return visit_out(closed, unit=visit.unit)
 
 
 @router.post("/authen-status", response={200: AuthenStatusOut, **ERRORS}, auth=unit_or_staff,
