@@ -9,7 +9,7 @@ import datetime as dt
 from contextlib import nullcontext
 from typing import Any
 
-from django.db import DatabaseError, connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from raksa.booking.models import Booking, BookingStatus, QueueTicket, TicketKind, TicketStatus
@@ -133,7 +133,7 @@ def visit_open_by_booked_rights_qr(*, actor: Any | None, unit_id: int, token: st
     try:
         with statement, prepared_cursor(sql.REDEEM_BOOKED_SQL, params) as cursor:
             written = cursor.fetchone()
-    except DatabaseError:  # a constraint said no (a race lost, a code drawn twice): the ordinary way decides
+    except IntegrityError:  # a constraint said no (a race lost, a code drawn twice): the ordinary way decides
         return None
     if written is None:
         return None
