@@ -10,6 +10,7 @@ from contextlib import nullcontext
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from raksa.booking.models import Booking, BookingStatus, QueueTicket, TicketKind, TicketStatus
@@ -97,10 +98,10 @@ def visit_open_by_booked_rights_qr(*, actor: Any | None, unit_id: int, token: st
             or row[cols["open_visit_unit_id"]] is not None):
         return None
     citizen_id, booking_id, reference = row[cols["citizen_id"]], row[cols["booking_id"]], row[cols["reference"]]
-    unit = Unit(pk=unit_id, hcode=row[cols["hcode"]], name=row[cols["unit_name"]], status=row[cols["unit_status"]],
-                unit_type=row[cols["unit_type"]])
-    service = Service(pk=row[cols["service_id"]], code=row[cols["service_code"]], active=row[cols["service_active"]],
-                      unit_type=row[cols["service_unit_type"]])
+    unit = _loaded(Unit, id=unit_id, hcode=row[cols["hcode"]], name=row[cols["unit_name"]],
+                   status=row[cols["unit_status"]], unit_type=row[cols["unit_type"]])
+    service = _loaded(Service, id=row[cols["service_id"]], code=row[cols["service_code"]],
+                      active=row[cols["service_active"]], unit_type=row[cols["service_unit_type"]])
     decision = decide(Facts(day=day, coverage=coverage_from_row(citizen_id, row, cols),
                             later_coverage=bool(row[cols["later_coverage"]]), unit_status=unit.status,
                             unit_type=unit.unit_type, service_active=service.active,
@@ -138,9 +139,17 @@ def visit_open_by_booked_rights_qr(*, actor: Any | None, unit_id: int, token: st
     if written is None:
         return None
     visit.pk, ticket_id, number = written
-    visit.booking = Booking(pk=booking_id, reference=reference, citizen_id=citizen_id, unit_id=unit.pk,
+    visit._state.adding, visit._state.db = False, connection.alias
+    visit.booking = _loaded(Booking, id=booking_id, reference=reference, citizen_id=citizen_id, unit_id=unit.pk,
                             service_id=service.pk, day=day, status=BookingStatus.CHECKED_IN, status_changed_at=now)
-    visit.ticket = QueueTicket(pk=ticket_id, unit_id=unit.pk, day=day, kind=TicketKind.BOOKING, number=number,
-                               booking_id=booking_id, citizen_id=citizen_id, status=TicketStatus.WAITING,
-                               priority_at=row[cols["starts_at"]], created_at=now)
+    visit.ticket = _loaded(QueueTicket, id=ticket_id, unit_id=unit.pk, day=day, kind=TicketKind.BOOKING,
+                           number=number, booking_id=booking_id, citizen_id=citizen_id, status=TicketStatus.WAITING,
+                           priority_at=row[cols["starts_at"]], created_at=now)
     return Opened(visit, created=True)
+
+
+def _loaded(model: type[Model], **values: Any) -> Any:
+    """An instance of a row known in part, as the ORM makes one from ``.only(…)``: the other fields load from the
+    database when first read (never the defaults of a new instance)."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]  # from_db reads them in this order
+    return model.from_db(connection.alias, names, [values[name] for name in names])
