@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import warnings
 
+import zxingcpp
 from django.conf import settings
 from django.contrib import messages
 from django.http import JsonResponse
@@ -19,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from PIL import Image, UnidentifiedImageError
 
 from interfaces.portal.forms import RightsQrForm
 from interfaces.portal.permissions import staff_required
@@ -97,8 +99,6 @@ def verify_scan(request):
 
 def _frame_image(upload):
     """The uploaded webcam frame as a Pillow image, or InvalidInput (not an image, too large)."""
-    from PIL import Image, UnidentifiedImageError
-
     too_large = InvalidInput("The camera picture is too large.", "ภาพจากกล้องมีขนาดใหญ่เกินไป",
                              code="IMAGE_TOO_LARGE", field="frame")
     if upload is None or not upload.size:
@@ -123,8 +123,6 @@ def _frame_image(upload):
 
 def qr_texts(image) -> list[str]:
     """Every QR code's text in a picture (zxing-cpp)."""
-    import zxingcpp
-
     return [result.text for result in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)]
 
 
