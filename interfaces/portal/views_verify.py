@@ -8,6 +8,8 @@ goes to its authen code (``views_visit``).
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import segno
 from django.conf import settings
 from django.contrib import messages
@@ -24,7 +26,6 @@ from interfaces.portal.views import error_text, unit_context
 from raksa.core.errors import DomainError, NotFound
 from raksa.core.timeutil import service_day
 from raksa.eligibility.services import eligibility_check
-from raksa.messaging.flex import liff_url
 from raksa.verification import errors as verify_errors
 from raksa.verification.attempts import failed_face_tries, line_fallback_at_once
 from raksa.verification.line_confirm import line_confirmation_issue, line_confirmation_state
@@ -41,11 +42,20 @@ def lost_response(request, exc: DomainError):
     return render(request, "portal/verify_lost.html", context, status=exc.status)
 
 
-def confirmation_qr_svg(token: str) -> str:
-    """The LINE confirmation QR as inline SVG. Its payload is the LIFF address of the confirm page
-    (``https://liff.line.me/<LINE_LIFF_ID>/confirm?t=<token>``, the same helper as every LINE button): LINE's
-    own camera opens it in the LIFF app, and the LIFF page's ``liff.scanCodeV2`` reads the token from it."""
-    return segno.make(liff_url(f"confirm?t={token}"), error="m").svg_inline(
+CONFIRM_PATH = "/line/confirm/"  # the LIFF helper's canonical address of the confirmation QR (interfaces/line)
+
+
+def confirmation_url(request, token: str) -> str:
+    """The LINE confirmation QR's payload: ``https://<this host>/line/confirm/?t=<token>``, Raksa's own page that
+    sends the phone on to the LIFF confirm page (through LINE's LIFF URL in production, straight to it with the
+    stand-in). Any camera or LINE's QR reader opens it, and the LIFF scanner takes the token out of it. The
+    same address as ``interfaces.line.confirm_links.confirm_url`` (the LIFF helper's branch)."""
+    return request.build_absolute_uri(f"{CONFIRM_PATH}?{urlencode({'t': token})}")
+
+
+def confirmation_qr_svg(request, token: str) -> str:
+    """The LINE confirmation QR as inline SVG."""
+    return segno.make(confirmation_url(request, token), error="m").svg_inline(
         scale=5, border=4, dark="#000", light="#fff", title="QR")
 
 
@@ -123,7 +133,7 @@ def confirmation_page(request, issued, *, subject: Subject | None = None, visit=
         "service": row.service or (visit.service if visit else None),
         "subject": subject,
         "visit": visit,
-        "svg": confirmation_qr_svg(issued.token),
+        "svg": confirmation_qr_svg(request, issued.token),
         "seconds": seconds,
         "state_url": reverse("portal:confirmation_state", args=[row.pk]),
         "poll_ms": POLL_MS,

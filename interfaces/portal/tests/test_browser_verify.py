@@ -9,7 +9,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import zxingcpp
-from django.conf import settings
 from playwright import sync_api as playwright_sync
 
 from raksa.testing.browser import BROWSER_MARKS
@@ -130,10 +129,10 @@ def test_a_walk_in_confirms_in_line_and_the_page_shows_the_code_by_itself(page, 
     expect(page.locator(".line-qr")).to_contain_text("ร้านยารักษ์สุขภาพ")
     shoot(page, "line-qr-1366")
 
-    # The citizen's phone: LINE's camera reads the QR (here: zxing-cpp reads a screenshot of it) and opens the
-    # LIFF confirm page, which confirms with the token.
+    # The citizen's phone: LINE's camera reads the QR (here: zxing-cpp reads a screenshot of it) and opens its
+    # address, Raksa's /line/confirm/ page, on to the LIFF confirm page, which confirms with the token.
     url = zxingcpp.read_barcodes(_png(page.locator("#line-qr-code").screenshot()))[0].text
-    assert url.startswith(f"https://liff.line.me/{settings.LINE_LIFF_ID}/confirm?t=LC1.")
+    assert url.startswith(f"{live_server.url}/line/confirm/?t=LC1.")  # Raksa's page, on to the LIFF page
     token = parse_qs(urlsplit(url).query)["t"][0]
     confirmed_at = time.monotonic()
     line_confirmation_answer(token=token, line_user_id=counter["line_user"], confirm=True)

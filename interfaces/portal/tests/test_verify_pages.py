@@ -52,13 +52,14 @@ def captured_tokens(monkeypatch):
     from interfaces.portal import views_verify
 
     tokens = []
-    real = views_verify.liff_url
+    real = views_verify.confirmation_url
 
-    def capture(path):
-        tokens.append(parse_qs(urlsplit(path).query)["t"][0])
-        return real(path)
+    def capture(request, token):
+        url = real(request, token)
+        tokens.append(parse_qs(urlsplit(url).query)["t"][0])
+        return url
 
-    monkeypatch.setattr(views_verify, "liff_url", capture)
+    monkeypatch.setattr(views_verify, "confirmation_url", capture)
     return tokens
 
 

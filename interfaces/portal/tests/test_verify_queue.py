@@ -111,7 +111,9 @@ def test_the_citizen_confirms_the_service_in_line(staff_client, visit, monkeypat
 
     user_id = link_line(visit.citizen)
     tokens = []
-    monkeypatch.setattr(views_verify, "liff_url", lambda path: tokens.append(path.split("t=")[1]) or path)
+    real = views_verify.confirmation_url
+    monkeypatch.setattr(views_verify, "confirmation_url",
+                        lambda request, token: tokens.append(token) or real(request, token))
     page = staff_client.get(f"/portal/visits/{visit.pk}/")
     assert "ให้ประชาชนยืนยันรับบริการผ่าน LINE" in text_of(page)
     qr = staff_client.post(f"/portal/visits/{visit.pk}/line/")
