@@ -40,6 +40,7 @@ from raksa.people.selectors import citizen_get_by_national_id
 from raksa.people.services import citizen_reveal_national_id
 from raksa.units import services as unit_services
 from raksa.units.models import FeeRate, Service, StaffMembership, Unit, UnitService, UnitStatus
+from raksa.verification.models import VerificationAttempt, Visit
 
 
 def _domain_error(request: HttpRequest, exc: DomainError) -> None:
@@ -467,3 +468,38 @@ class WebhookEventAdmin(ReadOnlyAdmin):
     @admin.display(description="ผู้ส่ง (LINE)")
     def sender(self, obj):
         return format_html("<code>{}</code>", (obj.payload.get("source") or {}).get("userId", "-"))
+
+
+@admin.register(Visit, site=backoffice_site)
+class VisitAdmin(ReadOnlyAdmin):
+    """Visits and their authen codes, newest first: who was verified where, how and by whom, and how the visit
+    ended. Read-only: the counter's services write these rows (raksa/verification)."""
+
+    list_display = ("opened_at", "authen_code", "unit", "citizen", "method", "status", "verified_by_label",
+                    "face_distance")
+    list_filter = ("status", "method")
+    search_fields = ("authen_code", "unit__hcode")
+    search_help_text = "ค้นหาด้วยรหัสยืนยันการเข้ารับบริการหรือรหัสหน่วย"
+    fields = ("authen_code", "day", "opened_at", "unit", "citizen", "service", "booking", "method",
+              "verified_by_label", "face_distance", "rights", "status", "closed_at", "close_reason",
+              "service_confirmed_at")
+    readonly_fields = fields
+    list_select_related = ("unit", "citizen")
+    show_full_result_count = False
+    ordering = ("-opened_at",)
+
+
+@admin.register(VerificationAttempt, site=backoffice_site)
+class VerificationAttemptAdmin(ReadOnlyAdmin):
+    """Every verification try at a counter, successful or not: many failed face tries at one unit, or tries
+    for people the unit never served, are what an officer looks into. No image is kept."""
+
+    list_display = ("at", "unit", "citizen", "method", "outcome", "code", "face_distance", "actor_label")
+    list_filter = ("outcome", "method")
+    search_fields = ("unit__hcode", "code")
+    search_help_text = "ค้นหาด้วยรหัสหน่วยหรือรหัสเหตุผล"
+    fields = ("at", "unit", "citizen", "staff", "actor_label", "method", "outcome", "code", "face_distance", "visit")
+    readonly_fields = fields
+    list_select_related = ("unit", "citizen")
+    show_full_result_count = False
+    ordering = ("-at",)

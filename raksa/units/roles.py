@@ -14,6 +14,7 @@ OFFICER_PERMISSIONS = {
     "people": ["view_citizen", "view_coverage", "reveal_national_id"],
     "audit": ["view_auditentry"],
     "messaging": ["view_outboundmessage", "view_webhookevent"],  # LINE messages and events: the failed ones
+    "verification": ["view_visit", "view_verificationattempt"],  # visits, authen codes, every verification try
 }
 
 

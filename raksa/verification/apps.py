@@ -4,4 +4,4 @@ from django.apps import AppConfig
 class VerificationConfig(AppConfig):
     name = "raksa.verification"
     label = "verification"
-    verbose_name = "การยืนยันตัวตนและสิทธิ (Verification)"
+    verbose_name = "การยืนยันตัวตนและสิทธิ"

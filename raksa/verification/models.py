@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from raksa.booking.models import Booking
+from raksa.core.choices import choice_labels
 from raksa.people.models import Citizen
 
 
@@ -70,11 +71,11 @@ class Visit(models.Model):
     even for two units verifying the same person in the same millisecond (the later insert waits for the
     earlier one and then fails; raksa/verification/visits.py turns that into VISIT_OPEN_ELSEWHERE)."""
 
-    authen_code = models.CharField("รหัส Authen", max_length=12, editable=False)
+    authen_code = models.CharField("รหัสยืนยันการเข้ารับบริการ", max_length=12, editable=False)
     citizen = models.ForeignKey(Citizen, on_delete=models.PROTECT, related_name="visits", verbose_name="ประชาชน")
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="visits", verbose_name="หน่วยบริการ")
     service = models.ForeignKey("units.Service", on_delete=models.PROTECT, related_name="+", verbose_name="บริการ")
-    day = models.DateField("วันที่รับบริการ", help_text="Bangkok date")
+    day = models.DateField("วันที่รับบริการ", help_text="วันตามเวลาประเทศไทย")
     booking = models.ForeignKey(Booking, on_delete=models.PROTECT, null=True, blank=True, related_name="visits",
                                 verbose_name="การจอง")
     ticket = models.ForeignKey("booking.QueueTicket", on_delete=models.PROTECT, null=True, blank=True,
@@ -83,19 +84,19 @@ class Visit(models.Model):
     verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+", verbose_name="ผู้ยืนยัน")
     verified_by_label = models.CharField("ผู้ยืนยัน (ป้าย)", max_length=150, blank=True,
-                                         help_text="staff username, API key label or LINE account")
-    rights = models.JSONField("ผลตรวจสิทธิ", default=dict, help_text="scheme, main unit and reasons at opening")
+                                         help_text="ชื่อผู้ใช้ของเจ้าหน้าที่ ชื่อกุญแจ API หรือบัญชี LINE")
+    rights = models.JSONField("ผลตรวจสิทธิ", default=dict, help_text="สิทธิ หน่วยบริการประจำ และวันสิ้นสุดสิทธิ ณ เวลาที่เปิด")
     face_distance = models.FloatField("ระยะห่างใบหน้า", null=True, blank=True)
     status = models.CharField("สถานะ", max_length=12, choices=VisitStatus.choices, default=VisitStatus.OPEN)
     opened_at = models.DateTimeField("เปิดเมื่อ")
     closed_at = models.DateTimeField("ปิดเมื่อ", null=True, blank=True)
     close_reason = models.CharField("เหตุผลที่ปิด", max_length=200, blank=True)
     service_confirmed_at = models.DateTimeField("ประชาชนยืนยันรับบริการเมื่อ", null=True, blank=True,
-                                                help_text="the citizen confirmed in LINE (seed 3.4)")
+                                                help_text="ประชาชนยืนยันผ่าน LINE")
 
     class Meta:
-        verbose_name = "การเข้ารับบริการ (Visit)"
-        verbose_name_plural = "การเข้ารับบริการ (Visits)"
+        verbose_name = "การเข้ารับบริการ"
+        verbose_name_plural = "การเข้ารับบริการ"
         indexes = [models.Index(fields=["unit", "day"], name="visit_unit_day"),
                    models.Index(fields=["citizen", "day"], name="visit_citizen_day")]
         constraints = [
@@ -110,7 +111,7 @@ class Visit(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.authen_code} ({self.get_status_display()})"
+        return f"{self.authen_code} ({choice_labels(VisitStatus, self.status).th})"
 
 
 class AttemptOutcome(models.TextChoices):
@@ -133,12 +134,13 @@ class VerificationAttempt(models.Model):
                                 verbose_name="ประชาชน")
     staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                               related_name="+", verbose_name="เจ้าหน้าที่")
-    actor_label = models.CharField(max_length=150, blank=True)
+    actor_label = models.CharField("ผู้ดำเนินการ (ป้าย)", max_length=150, blank=True)
     method = models.CharField("วิธี", max_length=10, choices=VerifyMethod.choices)
     outcome = models.CharField("ผล", max_length=14, choices=AttemptOutcome.choices)
-    code = models.CharField("รหัสเหตุผล", max_length=40, blank=True, help_text="e.g. NO_FACE, QR_USED")
+    code = models.CharField("รหัสเหตุผล", max_length=40, blank=True, help_text="เช่น NO_FACE, QR_USED")
     face_distance = models.FloatField("ระยะห่างใบหน้า", null=True, blank=True)
-    visit = models.ForeignKey(Visit, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    visit = models.ForeignKey(Visit, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                              verbose_name="การเข้ารับบริการ")
 
     class Meta:
         verbose_name = "การพยายามยืนยันตัวตน"
@@ -148,7 +150,8 @@ class VerificationAttempt(models.Model):
                                               name="attempt_outcome_valid")]
 
     def __str__(self) -> str:
-        return f"{self.method} {self.outcome} {self.code} at {self.at:%Y-%m-%d %H:%M}"
+        method, outcome = choice_labels(VerifyMethod, self.method).th, choice_labels(AttemptOutcome, self.outcome).th
+        return f"{method}: {outcome} {self.code}".strip()
 
 
 class ConfirmationPurpose(models.TextChoices):
@@ -177,7 +180,7 @@ class LineConfirmation(models.Model):
     scanned_at = models.DateTimeField("สแกนเมื่อ", null=True, blank=True)
     confirmed_at = models.DateTimeField("ยืนยันเมื่อ", null=True, blank=True)
     declined_at = models.DateTimeField("ปฏิเสธเมื่อ", null=True, blank=True)
-    voided_at = models.DateTimeField("ยกเลิกเมื่อ", null=True, blank=True, help_text="a newer QR was shown")
+    voided_at = models.DateTimeField("ยกเลิกเมื่อ", null=True, blank=True, help_text="มีการแสดง QR ใหม่แทน")
 
     class Meta:
         verbose_name = "QR ยืนยันผ่าน LINE"

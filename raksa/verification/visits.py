@@ -21,6 +21,7 @@ from django.utils import timezone
 from raksa.audit.services import audit_insert_params, audit_record
 from raksa.booking.models import Booking, QueueTicket
 from raksa.booking.queue import unit_may_serve
+from raksa.core.choices import choice_labels
 from raksa.core.db import is_violation_of
 from raksa.core.timeutil import service_day
 from raksa.eligibility.services import Decision, eligibility_check
@@ -122,8 +123,8 @@ def _locked_visit(*, visit_id: int, unit: Unit) -> Visit:
     if visit is None:
         raise errors.visit_not_found()
     if visit.status != VisitStatus.OPEN:
-        label = VisitStatus(visit.status).label
-        raise errors.visit_not_open(label.split("(")[-1].rstrip(")"), label.split(" (")[0])
+        label = choice_labels(VisitStatus, visit.status)
+        raise errors.visit_not_open(label.en, label.th)
     return visit
 
 

@@ -31,6 +31,8 @@ from raksa.units.services import (
     unit_suspend,
     unit_verify,
 )
+from raksa.verification.attempts import attempt_record
+from raksa.verification.visits import visit_close, visit_open
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +73,12 @@ def records():
                                 payload={"type": "postback", "source": {"type": "user", "userId": "U" + "a" * 32}},
                                 received_at=dt.datetime(2026, 11, 29, 3, 0, tzinfo=dt.UTC), outcome="failed",
                                 attempts=5, detail="OperationalError: the database went away")
+    unit.refresh_from_db()  # verified by unit_verify above
+    visit = visit_open(actor=unit_admin, unit=unit, citizen=citizen, service=service, method="face",
+                       face_distance=0.33).visit
+    attempt_record(actor=unit_admin, unit=unit, citizen=citizen, method="face", outcome="no_match", code="NO_MATCH",
+                   face_distance=0.71)
+    visit_close(actor=unit_admin, unit=unit, visit_id=visit.pk, reason="ผู้รับบริการกลับก่อน")
     superuser = get_user_model().objects.create_superuser("ผู้ดูแล", password="x", first_name="ผู้ดูแล")
     return {"officer": officer, "superuser": superuser, "unit": unit, "citizen": citizen}
 
