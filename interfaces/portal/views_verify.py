@@ -56,7 +56,7 @@ def confirmation_url(request, token: str) -> str:
 def confirmation_qr_svg(request, token: str) -> str:
     """The LINE confirmation QR as inline SVG."""
     return segno.make(confirmation_url(request, token), error="m").svg_inline(
-        scale=5, border=4, dark="#000", light="#fff", title="QR")
+        scale=5, border=4, dark="#000", light="#fff", title="QR", omitsize=True)  # sized by portal.css
 
 
 @require_GET

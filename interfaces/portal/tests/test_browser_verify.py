@@ -138,26 +138,33 @@ def test_a_walk_in_confirms_in_line_and_the_page_shows_the_code_by_itself(page, 
     line_confirmation_answer(token=token, line_user_id=counter["line_user"], confirm=True)
 
     visit = Visit.objects.get()
-    expect(page.locator("#authen-code")).to_have_attribute("data-code", visit.authen_code, timeout=2000)
+    # by itself, no reload: the code replaces the QR, then the visit's page opens
+    expect(page.locator(f'[data-code="{visit.authen_code}"]')).to_be_visible(timeout=2000)
     shown_after = time.monotonic() - confirmed_at
+    expect(page.locator("#authen-code")).to_have_attribute("data-code", visit.authen_code)
     staff_seconds = confirmed_at - started  # the citizen's own time on their phone is not the counter's
     assert visit.method == "line" and clicks.count <= 4, clicks.count
     print(f"\nLINE walk-in: {clicks.count} clicks, staff {staff_seconds:.1f} s, code shown {shown_after:.2f} s "
           "after the citizen confirmed")
-    assert shown_after < 2.5 and staff_seconds < 30
+    assert shown_after < 2 and staff_seconds < 30
 
 
 def test_a_declined_line_confirmation_offers_a_new_qr(page, live_server, counter):
     expect = playwright_sync.expect
+    page.set_viewport_size(NARROW)
     log_in(page, live_server, "somchai")
     page.get_by_label("เลขประจำตัวประชาชน").fill(counter["man_id"])
     page.get_by_role("button", name="ตรวจสอบสิทธิ").click()
+    shoot(page, "verdict-390")
     page.get_by_role("link", name="ยืนยันตัวตน", exact=True).click()
+    expect(page.locator("#face-status")).to_contain_text("เปิดกล้องไม่ได้")
+    shoot(page, "verify-no-camera-390")
     page.get_by_role("button", name="ยืนยันผ่าน LINE (แสดง QR)").click()
     url = zxingcpp.read_barcodes(_png(page.locator("#line-qr-code").screenshot()))[0].text
     line_confirmation_answer(token=parse_qs(urlsplit(url).query)["t"][0], line_user_id=counter["line_user"],
                              confirm=False)
     expect(page.locator("#line-state")).to_contain_text("ผู้รับบริการกดปฏิเสธบนโทรศัพท์", timeout=3000)
+    shoot(page, "line-declined-390")
     page.get_by_role("button", name="ออก QR ใหม่").click()
     expect(page.locator("#line-state")).to_have_text("รอผู้รับบริการสแกน QR…")
     assert not Visit.objects.exists()

@@ -26,8 +26,20 @@
     finished = true;
     window.clearInterval(timer);
     show(state);
+    countdown.parentNode.hidden = true;  // the QR is over: no more countdown
     code.classList.add("line-qr__code--over");
     again.hidden = false;
+  }
+
+  function showCode(value) {
+    // The code at once in place of the QR (the visit's page, with its actions, loads next).
+    if (!value) { return; }
+    var big = document.createElement("p");
+    big.className = "authen__code mono";
+    big.setAttribute("data-code", value);
+    big.textContent = value;
+    code.replaceWith(big);
+    countdown.parentNode.hidden = true;
   }
 
   function tick() {
@@ -48,6 +60,7 @@
           finished = true;
           window.clearInterval(timer);
           show("confirmed");
+          showCode(data.authen_code);
           if (data.visit_url) { window.location.assign(data.visit_url); }
         } else if (data.state === "declined" || data.state === "expired") {
           end(data.state);
