@@ -32,6 +32,7 @@ class Config:
     reply_token_seconds: int
     id_token_seconds: int
     access_log: bool
+    liff_scan_qr: bool = True  # the LIFF app's "Scan QR" setting: liff.scanCodeV2 may run
 
     @property
     def webhook_url(self) -> str:
@@ -73,6 +74,8 @@ def parse_args(argv: list[str] | None = None, environ: dict[str, str] | None = N
     parser.add_argument("--reply-token-seconds", type=int, default=60)
     parser.add_argument("--id-token-seconds", type=int, default=3600)
     parser.add_argument("--access-log", action="store_true", help="log every request to stderr")
+    parser.add_argument("--liff-scan-qr", choices=("on", "off"), default="on",
+                        help="the LIFF app's \"Scan QR\" setting: off makes liff.isApiAvailable('scanCodeV2') false")
     args = parser.parse_args(argv)
     public_url = (args.line_standin_url or f"http://{args.host}:{args.port}").rstrip("/")
     return Config(
@@ -81,5 +84,5 @@ def parse_args(argv: list[str] | None = None, environ: dict[str, str] | None = N
         login_channel_id=args.line_login_channel_id, id_token_issuer=args.line_id_token_issuer,
         raksa_url=args.raksa_url.rstrip("/"), public_url=public_url,
         reply_token_seconds=args.reply_token_seconds, id_token_seconds=args.id_token_seconds,
-        access_log=args.access_log,
+        access_log=args.access_log, liff_scan_qr=args.liff_scan_qr == "on",
     )

@@ -149,7 +149,8 @@ class StandinApi:
     # --- LIFF: ID tokens --------------------------------------------------------------------------
 
     def id_token(self, request: Request) -> Response:
-        """An ID token for the user, as LIFF's getIDToken() gives (ES256, iss/aud as LINE, exp 1 h)."""
+        """An ID token for the user, as LIFF's getIDToken() gives (ES256, iss/aud as LINE, exp 1 h), and what the
+        LIFF app allows (LIFF's context ``availability``: here only "Scan QR", for scanCodeV2)."""
         body = object_body(request.json())
         user_id = _user_id(body.get("user_id"))
         nonce = body.get("nonce")
@@ -160,7 +161,9 @@ class StandinApi:
         profile = self.app.profile(row)
         token = self.app.tokens.id_token(user_id=user_id, display_name=profile["displayName"],
                                          picture_url=profile["pictureUrl"], nonce=nonce)
-        return json_response(200, {"id_token": token, "profile": profile})
+        scan = {"permission": self.app.config.liff_scan_qr}
+        return json_response(200, {"id_token": token, "profile": profile,
+                                   "availability": {"scanCodeV2": scan, "subwindowOpen": scan}})
 
     def rotate_key(self, request: Request) -> Response:
         return json_response(200, {"kid": self.app.tokens.rotate()})

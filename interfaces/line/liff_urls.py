@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from interfaces.line import session, views, views_link
+from interfaces.line import session, views, views_confirm, views_link
 
 app_name = "liff"
 
@@ -23,4 +23,8 @@ urlpatterns = [
     path("bookings/<str:reference>/move", views.booking_move, name="booking_move"),
     path("bookings/<str:reference>/move/confirm", views.booking_move_confirm, name="booking_move_confirm"),
     path("qr", views.rights_qr, name="qr"),
+    path("scan", views_confirm.scan, name="scan"),
+    path("confirm", views_confirm.confirm, name="confirm"),
+    path("confirm/done/<int:visit_id>", views_confirm.confirm_done, name="confirm_done"),
+    path("confirm/declined", views_confirm.confirm_declined, name="confirm_declined"),
 ]

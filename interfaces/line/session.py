@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core import signing
@@ -122,8 +123,9 @@ def liff_citizen(view):
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         citizen = citizen_by_line_user(request.liff.line_user_id)
-        if citizen is None:
-            return redirect(f"{LIFF_ROOT}link?next={request.path}")
+        if citizen is None:  # back here afterwards, with the query (the confirm page's QR token)
+            back = request.get_full_path() if request.method == "GET" else request.path
+            return redirect(f"{LIFF_ROOT}link?next={quote(back, safe='/')}")
         request.liff = LiffUser(line_user_id=request.liff.line_user_id, citizen=citizen)
         return view(request, *args, **kwargs)
 

@@ -6,6 +6,12 @@
  * stand-in's POST /_standin/id-token (ES256, signed with the key its JWKS publishes), so Raksa verifies it
  * exactly as it verifies LINE's. Inside the viewer's phone frame, scanCodeV2 and closeWindow ask the viewer;
  * elsewhere scanCodeV2 asks with a prompt.
+ *
+ * scanCodeV2 and isApiAvailable behave as LINE's SDK (@liff/scan-code-v2, @liff/is-api-available 2.x):
+ * isApiAvailable throws INVALID_ARGUMENT for a name LIFF does not know; "scanCodeV2" is true only once logged in
+ * and when the LIFF app allows "Scan QR" (the stand-in's --liff-scan-qr, on by default); scanCodeV2() then
+ * resolves {value: text}, or {value: null} when the reader is closed, and otherwise rejects with a LiffError
+ * (UNAUTHORIZED before login, FORBIDDEN without the permission).
  */
 (function () {
   "use strict";
@@ -26,7 +32,27 @@
     try { return window.sessionStorage.getItem(USER_KEY); } catch (e) { return null; }
   }
 
-  var state = { userId: storedUser(), idToken: null, decoded: null, profile: null, liffId: null };
+  var state = { userId: storedUser(), idToken: null, decoded: null, profile: null, liffId: null, availability: {} };
+  // The API names LINE's isApiAvailable knows; any other name is an error there too.
+  var KNOWN_APIS = ["subwindowOpen", "shareTargetPicker", "multipleLiffTransition", "scanCode", "scanCodeV2",
+    "getAdvertisingId", "addToHomeScreen", "bluetoothLeFunction", "skipChannelVerificationScreen",
+    "createShortcutOnHomeScreen", "internalCreateShortcutOnHomeScreen", "iap", "requestFriendship",
+    "activityGetCallState", "activityGetRecordingState", "calendar.getEvents", "calendar.showEventCreationModal"];
+
+  function liffError(code, message) {
+    var error = new Error(message);
+    error.name = "LiffError";
+    error.code = code;
+    return error;
+  }
+
+  function scanRefusal() {
+    // Why scanCodeV2 may not run, as LINE's validator says it; null when it may.
+    if (!state.idToken) return liffError("UNAUTHORIZED", "Need access_token for api call, Please login first");
+    var scan = state.availability.scanCodeV2;
+    if (!scan || !scan.permission) return liffError("FORBIDDEN", "scanCodeV2 is not allowed in this LIFF app");
+    return null;
+  }
   var resolveReady;
   var ready = new Promise(function (resolve) { resolveReady = resolve; });
 
@@ -81,6 +107,7 @@
         state.idToken = data.id_token;
         state.decoded = decodePayload(data.id_token);
         state.profile = data.profile;
+        state.availability = data.availability || {};
         resolveReady();
       });
     },
@@ -95,6 +122,7 @@
     logout: function () {
       try { window.sessionStorage.removeItem(USER_KEY); } catch (e) { /* nothing kept */ }
       state.userId = state.idToken = state.decoded = state.profile = null;
+      state.availability = {};
       fromUrl = null;
     },
 
@@ -111,14 +139,19 @@
     },
 
     getContext: function () {
-      return state.userId ? { type: "utou", userId: state.userId, liffId: state.liffId, viewType: "full" } : null;
+      return state.userId ? { type: "utou", userId: state.userId, liffId: state.liffId, viewType: "full",
+        availability: state.availability } : null;
     },
 
     isInClient: function () { return inFrame; },
     getOS: function () { return "web"; },
     getLanguage: function () { return navigator.language || "th"; },
     getVersion: function () { return "2-standin"; },
-    isApiAvailable: function (name) { return name === "scanCodeV2"; },
+    isApiAvailable: function (name) {
+      if (KNOWN_APIS.indexOf(name) === -1) throw liffError("INVALID_ARGUMENT", "Unexpected API name.");
+      if (name === "scanCodeV2" || name === "subwindowOpen") return scanRefusal() === null;
+      return false; // the stand-in has none of the others
+    },
 
     closeWindow: function () {
       if (inFrame) window.parent.postMessage({ type: "liff.closeWindow" }, "*");
@@ -132,9 +165,15 @@
     },
 
     scanCodeV2: function () {
-      if (inFrame) return askViewer("liff.scanCode").then(function (value) { return { value: value }; });
+      var refusal = scanRefusal();
+      if (refusal) return Promise.reject(refusal);
+      if (inFrame) {
+        return askViewer("liff.scanCode").then(function (value) {
+          return { value: typeof value === "string" ? value : null };
+        });
+      }
       var value = window.prompt("สแกน QR: พิมพ์หรือวางข้อความใน QR (Scan: type or paste the QR's text)");
-      return Promise.resolve({ value: value });
+      return Promise.resolve({ value: value ? value : null });
     },
 
     sendMessages: function (messages) {

@@ -375,6 +375,7 @@
   // --- the phone frame (LIFF) -------------------------------------------------------------------
 
   function openPhone(url) {
+    if (scanReply) finishScan(null);
     var frame = $("liff-frame");
     frame.src = url;
     frame.hidden = false;
@@ -394,6 +395,7 @@
   }
 
   function closePhone() {
+    if (scanReply) finishScan(null);
     var frame = $("liff-frame");
     frame.src = "about:blank";
     frame.hidden = true;
@@ -404,19 +406,47 @@
     $("liff-url").textContent = "";
   }
 
-  function askScan(reply) {
+  // liff.scanCodeV2 in the phone: LINE's reader opens over the screen and answers {value: text}, or
+  // {value: null} when the person closes it. No camera here: the visitor pastes the QR's text.
+  var scanReply = null; // the frame's pending scan, answered once
+
+  function finishScan(value) {
+    var reply = scanReply;
+    scanReply = null;
     var dialog = $("scan-dialog");
-    var input = $("scan-value");
-    input.value = "";
-    dialog.returnValue = "";
-    dialog.addEventListener("close", function done() {
-      dialog.removeEventListener("close", done);
-      if (dialog.returnValue === "ok") reply({ value: input.value });
-      else reply({ error: "scanCodeV2 cancelled" });
-    });
-    dialog.showModal();
-    input.focus();
+    if (dialog.open) dialog.close();
+    if (reply) reply({ value: value });
   }
+
+  function askScan(reply) {
+    if (scanReply) finishScan(null); // a second scan replaces the first, as a new reader would
+    scanReply = reply;
+    var dialog = $("scan-dialog");
+    $("scan-value").value = "";
+    dialog.returnValue = "";
+    dialog.show(); // over the phone's screen only: the chat stays usable, as in LINE beside the phone
+    $("scan-value").focus();
+  }
+
+  $("scan-dialog").addEventListener("close", function () {
+    if (!scanReply) return;
+    var text = $("scan-value").value.trim();
+    finishScan($("scan-dialog").returnValue === "ok" && text ? text : null);
+  });
+  $("scan-dialog").addEventListener("keydown", function (event) {
+    if (event.key === "Escape") finishScan(null);
+  });
+
+  // For tests (Playwright): whether the phone waits for a scan, and answering it as if that text were read
+  // (null: the reader was closed). The same path as the visitor's paste.
+  window.standinViewer = {
+    scanPending: function () { return scanReply !== null; },
+    answerScan: function (value) {
+      if (!scanReply) return false;
+      finishScan(value === null || value === undefined ? null : String(value));
+      return true;
+    }
+  };
 
   window.addEventListener("message", function (event) {
     var frame = $("liff-frame");
@@ -426,8 +456,9 @@
     } else if (event.data.type === "liff.scanCode") {
       var id = event.data.id;
       var origin = event.origin;
+      var source = event.source;
       askScan(function (answer) {
-        frame.contentWindow.postMessage(Object.assign({ type: "liff.scanCode.result", id: id }, answer), origin);
+        source.postMessage({ type: "liff.scanCode.result", id: id, value: answer.value }, origin);
       });
     }
   });

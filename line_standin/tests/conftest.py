@@ -12,10 +12,16 @@ import pytest
 
 LIFF_PAGE = """<!doctype html><html lang="th"><head><meta charset="utf-8"><title>LIFF test page</title>
 <script src="{standin}/static/liff-shim.js"></script></head><body>
-<p id="out">…</p><button id="scan">scan</button><button id="close">close</button>
+<p id="out">…</p><p id="api">…</p><button id="scan">scan</button><button id="close">close</button>
 <script>
   var out = document.getElementById("out");
+  function unknownApi() {{
+    try {{ liff.isApiAvailable("nonsense"); return "no error"; }} catch (error) {{ return error.code; }}
+  }}
+  var before = liff.isApiAvailable("scanCodeV2");
   liff.init({{liffId: "1650000001-raksa"}}).then(function () {{
+    document.getElementById("api").textContent = [before, liff.isApiAvailable("scanCodeV2"),
+      liff.isApiAvailable("shareTargetPicker"), unknownApi()].join("|");
     var claims = liff.getDecodedIDToken();
     return liff.getProfile().then(function (profile) {{
       out.textContent = [profile.displayName, claims.sub, claims.aud, liff.isInClient(), liff.isLoggedIn(),
@@ -23,7 +29,8 @@ LIFF_PAGE = """<!doctype html><html lang="th"><head><meta charset="utf-8"><title
     }});
   }}).catch(function (error) {{ out.textContent = "ERROR " + error; }});
   document.getElementById("scan").onclick = function () {{
-    liff.scanCodeV2().then(function (result) {{ out.textContent = "QR:" + result.value; }});
+    liff.scanCodeV2().then(function (result) {{ out.textContent = "QR:" + result.value; }},
+                           function (error) {{ out.textContent = "REFUSED " + error.code; }});
   }};
   document.getElementById("close").onclick = function () {{ liff.closeWindow(); }};
 </script></body></html>"""

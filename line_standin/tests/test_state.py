@@ -75,7 +75,7 @@ def test_a_hard_kill_during_a_burst_loses_nothing_and_retries_deliver_once(line_
         for _ in range(400):
             try:
                 status = push(line_standin, key, key).status
-            except OSError:  # refused or cut while it is down
+            except (OSError, http.client.HTTPException):  # refused, or cut mid-answer (IncompleteRead), by the kill
                 refused.append(key)
                 status = None
             if status in (200, 409):

@@ -93,3 +93,12 @@ def test_a_bad_id_token_request_is_400(line_standin):
     assert line_standin.post("/_standin/id-token", {"user_id": "kanjana"}).status == 400
     assert line_standin.post("/_standin/id-token", {}).status == 400
     assert line_standin.post("/_standin/id-token", {"user_id": KANJANA, "nonce": 5}).status == 400
+
+
+def test_the_id_token_answer_says_whether_the_liff_app_may_scan_qr_codes(line_standin_factory):
+    allowed = line_standin_factory().post("/_standin/id-token", {"user_id": KANJANA}).json()
+    refused = line_standin_factory(args=("--liff-scan-qr", "off")).post("/_standin/id-token",
+                                                                         {"user_id": KANJANA}).json()
+
+    assert allowed["availability"]["scanCodeV2"] == {"permission": True}
+    assert refused["availability"] == {"scanCodeV2": {"permission": False}, "subwindowOpen": {"permission": False}}

@@ -116,11 +116,27 @@ def test_the_phone_frame_opens_liff_pages_as_the_user_with_the_shim(viewer, line
         f"{SOMSRI.display_name}|{SOMSRI.user_id}|{standin.login_channel_id}|true|true|3")
     assert viewer.locator("#liff-frame").get_attribute("src") == f"{receiver.url}/liff/?standin_user={SOMSRI.user_id}"
 
-    # scanCodeV2 asks the viewer, which asks the visitor for the QR's text.
+    # scanCodeV2 asks the viewer, which opens its reader over the phone and asks the visitor for the QR's text.
+    expect(frame.locator("#api")).to_have_text("false|true|false|INVALID_ARGUMENT")  # before/after login
     frame.get_by_role("button", name="scan").click()
-    viewer.locator("#scan-value").fill("RQ-7F3A")
-    viewer.get_by_role("button", name="ส่งค่า").click()
+    expect(viewer.get_by_role("heading", name="สแกนคิวอาร์โค้ด")).to_be_visible()
+    viewer.get_by_label("ข้อความใน QR").fill("RQ-7F3A")
+    viewer.get_by_role("button", name="อ่านค่านี้").click()
     expect(frame.locator("#out")).to_have_text("QR:RQ-7F3A")
+    expect(viewer.locator("#scan-dialog")).to_be_hidden()
+
+    # Closing the reader resolves {value: null}, as LINE's does.
+    frame.get_by_role("button", name="scan").click()
+    viewer.get_by_role("button", name="ปิดตัวสแกน (Close the scanner)").click()
+    expect(frame.locator("#out")).to_have_text("QR:null")
+
+    # The test hook answers a pending scan the same way (and says when none is pending).
+    assert viewer.evaluate("standinViewer.answerScan('nothing asked')") is False
+    frame.get_by_role("button", name="scan").click()
+    viewer.wait_for_function("standinViewer.scanPending()")
+    assert viewer.evaluate("standinViewer.answerScan('LC1.from-a-test')") is True
+    expect(frame.locator("#out")).to_have_text("QR:LC1.from-a-test")
+    assert viewer.evaluate("standinViewer.scanPending()") is False
 
     # closeWindow closes the phone frame.
     frame.get_by_role("button", name="close").click()
@@ -130,6 +146,21 @@ def test_the_phone_frame_opens_liff_pages_as_the_user_with_the_shim(viewer, line
     viewer.locator("#chat").get_by_role("button", name="QR ยืนยันสิทธิ์").click()
     expect(viewer.locator("#liff-frame")).to_have_attribute(
         "src", f"{receiver.url}/liff/qr?standin_user={SOMSRI.user_id}")
+
+
+def test_without_the_scan_qr_permission_scancodev2_is_unavailable_and_refused(viewer, line_standin_factory,
+                                                                             receiver):
+    expect = playwright_sync.expect
+    standin = line_standin_factory(raksa_url=receiver.url, args=("--liff-scan-qr", "off"))
+    receiver.standin_url = standin.base_url
+    viewer.goto(standin.base_url + "/")
+    viewer.get_by_role("button", name=SOMSRI.display_name).click()
+
+    frame = viewer.frame_locator("#liff-frame")
+    expect(frame.locator("#api")).to_have_text("false|false|false|INVALID_ARGUMENT")
+    frame.get_by_role("button", name="scan").click()
+    expect(frame.locator("#out")).to_have_text("REFUSED FORBIDDEN")
+    expect(viewer.locator("#scan-dialog")).to_be_hidden()
 
 
 def test_the_phone_says_when_raksa_does_not_answer(viewer, line_standin):

@@ -59,8 +59,8 @@ class VisitStatus(models.TextChoices):
 
 class VerifyMethod(models.TextChoices):
     FACE = "face", "สแกนใบหน้า (Face)"
-    LINE = "line", "ยืนยันผ่าน LINE (LINE)"
-    RIGHTS_QR = "rights_qr", "QR ยืนยันสิทธิ (Rights QR)"
+    LINE = "line", "ยืนยันผ่านไลน์ (LINE)"
+    RIGHTS_QR = "rights_qr", "คิวอาร์ยืนยันสิทธิ (Rights QR)"
 
 
 class Visit(models.Model):
@@ -115,13 +115,13 @@ class Visit(models.Model):
 
 
 class AttemptOutcome(models.TextChoices):
-    VERIFIED = "verified", "ยืนยันแล้ว"
-    NO_MATCH = "no_match", "ใบหน้าไม่ตรง"
-    NOT_LIVE = "not_live", "ไม่ผ่านการตรวจว่าเป็นบุคคลจริง"
-    POOR_IMAGE = "poor_image", "ภาพไม่ชัด/ไม่พบใบหน้า"
-    NO_REFERENCE = "no_reference", "ไม่มีใบหน้าอ้างอิง"
-    ENGINE_DOWN = "engine_down", "ระบบสแกนใบหน้าไม่พร้อม"
-    REFUSED = "refused", "ถูกปฏิเสธ"
+    VERIFIED = "verified", "ยืนยันแล้ว (Verified)"
+    NO_MATCH = "no_match", "ใบหน้าไม่ตรง (No match)"
+    NOT_LIVE = "not_live", "ไม่ผ่านการตรวจว่าเป็นบุคคลจริง (Not live)"
+    POOR_IMAGE = "poor_image", "ภาพไม่ชัดหรือไม่พบใบหน้า (Poor image)"
+    NO_REFERENCE = "no_reference", "ไม่มีใบหน้าอ้างอิง (No reference face)"
+    ENGINE_DOWN = "engine_down", "ระบบสแกนใบหน้าไม่พร้อม (Face engine down)"
+    REFUSED = "refused", "ถูกปฏิเสธ (Refused)"
 
 
 class VerificationAttempt(models.Model):
@@ -155,8 +155,8 @@ class VerificationAttempt(models.Model):
 
 
 class ConfirmationPurpose(models.TextChoices):
-    IDENTITY = "identity", "ยืนยันตัวตน (LINE fallback)"
-    SERVICE = "service", "ยืนยันการรับบริการ (3.4)"
+    IDENTITY = "identity", "ยืนยันตัวตน (Identity)"
+    SERVICE = "service", "ยืนยันการรับบริการ (Service received)"
 
 
 class LineConfirmation(models.Model):

@@ -1,4 +1,5 @@
-/* Raksa LIFF pages: sign in through LINE's SDK, "nearest to me", and the rights QR's renewal. */
+/* Raksa LIFF pages: sign in through LINE's SDK, "nearest to me", the rights QR's renewal, and scanning a unit's
+ * confirmation QR (liff.scanCodeV2). */
 (function () {
   "use strict";
 
@@ -86,6 +87,37 @@
     }, 1000);
   }
 
+  function scanner(box) {
+    // LINE's QR reader: liff.scanCodeV2() resolves {value: text}, or {value: null} when the person closes it.
+    // The text goes to /liff/scan?code=…, which takes the confirmation token out of it (server side) and goes
+    // on to the confirm page; what is not ours is refused there.
+    var button = document.getElementById("scan-start");
+    var status = document.getElementById("scan-status");
+    var cancelled = document.getElementById("scan-cancelled");
+    var unavailable = function () {
+      status.hidden = cancelled.hidden = true;
+      button.disabled = true;
+      document.getElementById("scan-unavailable").hidden = false;
+      box.parentNode.querySelector("details.fallback").open = true;
+    };
+    if (!window.liff) { unavailable(); return; }
+    window.liff.init({ liffId: box.dataset.liffId }).then(function () {
+      if (!window.liff.isApiAvailable("scanCodeV2")) { unavailable(); return; }
+      status.hidden = true;
+      button.disabled = false;
+    }).catch(unavailable);
+    button.addEventListener("click", function () {
+      cancelled.hidden = true;
+      window.liff.scanCodeV2().then(function (result) {
+        if (!result || result.value === null || result.value === undefined || result.value === "") {
+          cancelled.hidden = false;
+          return;
+        }
+        window.location.href = box.dataset.action + "?code=" + encodeURIComponent(result.value);
+      }).catch(unavailable);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.getElementById("signin");
     if (form) { signIn(form); }
@@ -93,5 +125,7 @@
     if (find) { nearMe(find); }
     var box = document.getElementById("qr");
     if (box) { rightsQr(box); }
+    var scan = document.getElementById("scanner");
+    if (scan) { scanner(scan); }
   });
 }());
