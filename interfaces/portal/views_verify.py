@@ -8,8 +8,6 @@ goes to its authen code (``views_visit``).
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 import segno
 from django.conf import settings
 from django.contrib import messages
@@ -20,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_POST
 
+from interfaces.line import confirm_links
 from interfaces.portal.permissions import staff_required
 from interfaces.portal.verify_subject import Subject, json_error, subject_read, verify_url
 from interfaces.portal.views import error_text, unit_context
@@ -42,15 +41,12 @@ def lost_response(request, exc: DomainError):
     return render(request, "portal/verify_lost.html", context, status=exc.status)
 
 
-CONFIRM_PATH = "/line/confirm/"  # the LIFF helper's canonical address of the confirmation QR (interfaces/line)
-
-
 def confirmation_url(request, token: str) -> str:
     """The LINE confirmation QR's payload: ``https://<this host>/line/confirm/?t=<token>``, Raksa's own page that
     sends the phone on to the LIFF confirm page (through LINE's LIFF URL in production, straight to it with the
-    stand-in). Any camera or LINE's QR reader opens it, and the LIFF scanner takes the token out of it. The
-    same address as ``interfaces.line.confirm_links.confirm_url`` (the LIFF helper's branch)."""
-    return request.build_absolute_uri(f"{CONFIRM_PATH}?{urlencode({'t': token})}")
+    stand-in). Any camera or LINE's QR reader opens it, and the LIFF scanner takes the token out of it: the
+    LIFF pages' own helper builds it."""
+    return confirm_links.confirm_url(request, token)
 
 
 def confirmation_qr_svg(request, token: str) -> str:
