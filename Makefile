@@ -18,6 +18,9 @@ $(VENV)/.installed: pyproject.toml
 	  $(PYTHON) -m venv $(VENV); }
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[test]'
+	@# face_recognition 1.3.0 declares a dependency on dlib, which pip would build from source (CMake, minutes,
+	@# a compiler); pyproject.toml installs the dlib-bin wheel instead, so face_recognition comes without deps.
+	$(PY) -m pip install -q --no-deps face-recognition==1.3.0
 	@touch $@
 
 # booking_sweep expires unconfirmed bookings each minute (frees seats, offers them to the waitlist, queues reminders).

@@ -249,6 +249,10 @@ RAKSA_FACE_EXEMPT_FROM = int(os.environ.get("RAKSA_FACE_EXEMPT_FROM", "60"))
 RAKSA_FACE_MAX_FRAMES = int(os.environ.get("RAKSA_FACE_MAX_FRAMES", "8"))
 RAKSA_FACE_MAX_FRAME_BYTES = int(os.environ.get("RAKSA_FACE_MAX_FRAME_BYTES", str(2 * 1024 * 1024)))
 RAKSA_FACE_MAX_FRAME_PIXELS = int(os.environ.get("RAKSA_FACE_MAX_FRAME_PIXELS", str(4096 * 4096)))
+# The face engine (a dotted path to a class with analyse/distance: raksa/integrations/face/engine.py) and the match
+# threshold (docs/face-verification.md says how 0.45 was chosen; recalibrate on consented pilot data).
+RAKSA_FACE_ENGINE = os.environ.get("RAKSA_FACE_ENGINE", "raksa.integrations.face.engine.DlibFaceEngine")
+RAKSA_FACE_MATCH_THRESHOLD = float(os.environ.get("RAKSA_FACE_MATCH_THRESHOLD", "0.45"))
 # Face images are never stored unless this names a directory (e.g. for a dispute process the unit runs).
 RAKSA_FACE_KEEP_IMAGES_DIR = os.environ.get("RAKSA_FACE_KEEP_IMAGES_DIR", "")
 

@@ -82,6 +82,9 @@ class DemoCitizen(NamedTuple):
     coverages: tuple[DemoCoverage, ...]
     expect_th: str
     expect_en: str
+    # The reference face enrolled for the demo (raksa.integrations.face.samples: photos shipped inside installed
+    # packages); show the same photo to the portal's webcam to verify this person by face.
+    face_photo: str = ""
 
     @property
     def laser_code(self) -> str:
@@ -100,7 +103,9 @@ def demo_laser_code(national_id: str) -> str:
 DEMO_CITIZENS = (
     DemoCitizen("3109900000335", "นาง", "สมศรี", "ใจดี", dt.date(1956, 3, 14), Sex.FEMALE,
                 (DemoCoverage(Scheme.UCS, "WEL", dt.date(2016, 1, 1)),),
-                "บัตรทอง (UCS) ใช้สิทธิได้", "UCS (gold card): eligible"),
+                "บัตรทอง (UCS) ใช้สิทธิได้ อายุ 60 ปีขึ้นไป (ยืนยันผ่าน LINE ได้ทันที)",
+                "UCS (gold card): eligible; aged 60 and over (may use the LINE confirmation at once)",
+                face_photo="grace_hopper"),
     DemoCitizen("1109900000118", "นาย", "ประเสริฐ", "รักชาติ", dt.date(1988, 7, 2), Sex.MALE,
                 (DemoCoverage(Scheme.OFC, "", dt.date(2012, 5, 1)),),
                 "สิทธิข้าราชการ (OFC) — ไม่มีสิทธิที่หน่วยนวัตกรรม", "civil servant (OFC): not eligible"),
@@ -115,4 +120,8 @@ DEMO_CITIZENS = (
     DemoCitizen("1109900000550", "เด็กหญิง", "พิมพ์ชนก", "แก้วมณี", dt.date(2018, 9, 9), Sex.FEMALE,
                 (DemoCoverage(Scheme.UCS, "WEL", dt.date(2018, 9, 9)),),
                 "เด็ก บัตรทอง ใช้สิทธิได้", "child, UCS: eligible"),
+    DemoCitizen("1109900000665", "นางสาว", "อรุณี", "ฟ้าใส", dt.date(1985, 5, 21), Sex.FEMALE,
+                (DemoCoverage(Scheme.UCS, "UCS", dt.date(2015, 1, 1)),),
+                "บัตรทอง ใช้สิทธิได้ ยืนยันตัวตนด้วยใบหน้า (ภาพ astronaut)",
+                "UCS: eligible; verify by face (the astronaut photo)", face_photo="astronaut"),
 )

@@ -27,6 +27,11 @@ def citizens_lines() -> list[str]:
         born = f"{person.birth_date.isoformat()} ({format_date(person.birth_date, short=True)})"
         lines.append(f"  {format_full(person.national_id)}  {born}  {person.laser_code}  "
                      f"{person.title_th}{person.first_name_th} {person.last_name_th}")
+    for person in accounts.DEMO_CITIZENS:
+        if person.face_photo:
+            lines.append(f"Face verification / ยืนยันตัวตนด้วยใบหน้า: {format_full(person.national_id)} "
+                         f"{person.first_name_th} — show the '{person.face_photo}' photo to the webcam "
+                         f"(raksa.integrations.face.samples)")
     units = ", ".join(f"{u.hcode} {u.name} ({u.status})" for u in accounts.DEMO_UNITS)
     lines.append(f"Demo units / หน่วยตัวอย่าง: {units}")
     return lines

@@ -73,6 +73,7 @@ class SeedResult:
     services: int = 0
     logins: list[str] = field(default_factory=list)
     demo_citizens: int = 0
+    demo_faces: int = 0
     load: LoadReport | None = None
 
 
@@ -241,6 +242,27 @@ def demo_citizens_create() -> int:
     return len(accounts.DEMO_CITIZENS)
 
 
+def demo_faces_enrol() -> int:
+    """Enrol the demo citizens' reference faces from the photos shipped inside installed packages (only the
+    encoding is kept). In production the reference comes from the civil registry's photo instead."""
+    from raksa.integrations.face.engine import FaceQuality, get_engine
+    from raksa.integrations.face.samples import sample_photo
+    from raksa.people.faces import face_template_set
+    from raksa.people.selectors import citizen_get_by_national_id
+
+    engine, enrolled = get_engine(), 0
+    for person in accounts.DEMO_CITIZENS:
+        if not person.face_photo:
+            continue
+        found = engine.analyse(sample_photo(person.face_photo))
+        if found.quality != FaceQuality.OK:
+            raise RuntimeError(f"the demo photo {person.face_photo} gave {found.quality}, not a usable face")
+        face_template_set(actor=None, citizen=citizen_get_by_national_id(person.national_id),
+                          encoding=found.encoding, source=f"demo_photo:{person.face_photo}")
+        enrolled += 1
+    return enrolled
+
+
 def main_units_by_province(units: list[Unit]) -> dict[str, int]:
     """A verified warm clinic per province (lowest hcode): the main unit of UCS members living there."""
     chosen: dict[str, Unit] = {}
@@ -265,6 +287,7 @@ def seed_demo(*, citizens: int, units: int, seed: int, workers: int | None = Non
         result.logins = logins_create()
         schedules_create(result.units)
         result.demo_citizens = demo_citizens_create()
+        result.demo_faces = demo_faces_enrol()
         report = load_citizens(seed=seed, count=citizens, main_units=main_units_by_province(result.units),
                                workers=workers, progress=progress)
         result.load = report

@@ -111,11 +111,20 @@ class TestSmallSeed:
 
     def test_documented_citizens_get_the_documented_decision(self):
         expected = {"3109900000335": (), "1109900000118": (Reason.NOT_UCS,),
-                    "1109900000223": (Reason.COVERAGE_EXPIRED,), "1109900000444": (), "1109900000550": ()}
+                    "1109900000223": (Reason.COVERAGE_EXPIRED,), "1109900000444": (), "1109900000550": (),
+                    "1109900000665": ()}
         assert set(expected) == {person.national_id for person in accounts.DEMO_CITIZENS}
         for national_id, reasons in expected.items():
             decision = eligibility_check_by_ids(national_id=national_id, hcode="41001", service_code="PH-FEVER")
             assert decision.reasons == reasons, national_id
+
+    def test_demo_citizens_with_a_photo_have_a_reference_face(self):
+        from raksa.people.faces import face_template_of
+        from raksa.people.selectors import citizen_get_by_national_id
+
+        for person in accounts.DEMO_CITIZENS:
+            citizen = citizen_get_by_national_id(person.national_id)
+            assert (face_template_of(citizen.pk) is not None) is bool(person.face_photo), person.national_id
 
     def test_one_audit_row_summarises_the_bulk_load(self):
         entry = AuditEntry.objects.get(action="demo.seed")

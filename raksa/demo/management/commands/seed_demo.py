@@ -64,6 +64,8 @@ class Command(BaseCommand):
                   f"coverage rows, loaded with {load.method.upper()} ({load.workers or 'no'} worker processes) "
                   f"in {load.seconds:.1f} s "
                   f"({load.citizens_per_s:,.0f} citizens/s).\n")
+        out.write(f"Reference faces: {result.demo_faces} demo citizens enrolled from photos shipped in installed "
+                  f"packages (only the encoding is kept, encrypted).\n")
         out.write("\n".join(display.logins_lines() + display.citizens_lines()) + "\n")
         if json:
             self.stdout.write(_json_line("seed.citizens_per_s", round(load.citizens_per_s, 1), "citizens/s"))
