@@ -21,6 +21,7 @@ from interfaces.portal.verify_subject import json_error, subject_read
 from raksa.core.errors import DomainError
 from raksa.core.timeutil import service_day
 from raksa.verification.errors import service_needed
+from raksa.verification.face import visit_open_by_face
 
 
 def _frames(request) -> list[bytes]:
@@ -37,8 +38,6 @@ def verify_face(request):
         subject = subject_read(request, request.POST, today=service_day())
         if subject.service is None:
             raise service_needed()
-        from raksa.verification.face import visit_open_by_face  # lands on main with the face engine
-
         verdict = visit_open_by_face(actor=request.user, unit=request.portal.unit, citizen=subject.citizen,
                                      service=subject.service, frames=_frames(request), booking=subject.booking)
     except DomainError as exc:

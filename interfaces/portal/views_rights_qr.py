@@ -9,9 +9,6 @@ after SERVICE_REQUIRED, so they scan again or press the button with the service 
 
 from __future__ import annotations
 
-import io
-import warnings
-
 import zxingcpp
 from django.conf import settings
 from django.contrib import messages
@@ -20,7 +17,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from PIL import Image, UnidentifiedImageError
 
 from interfaces.portal.forms import RightsQrForm
 from interfaces.portal.permissions import staff_required
@@ -28,6 +24,7 @@ from interfaces.portal.verify_subject import json_error
 from interfaces.portal.views import error_text, unit_context
 from raksa.core.errors import DomainError, InvalidInput
 from raksa.core.timeutil import service_day
+from raksa.integrations.face.image import ImageRejected, decode_image
 from raksa.units.selectors import services_for_unit
 from raksa.verification.rights_qr_redeem import visit_open_by_rights_qr
 from raksa.verification.services import TOKEN_PREFIX
@@ -98,27 +95,16 @@ def verify_scan(request):
 # --- the webcam -----------------------------------------------------------------------------------------------
 
 def _frame_image(upload):
-    """The uploaded webcam frame as a Pillow image, or InvalidInput (not an image, too large)."""
-    too_large = InvalidInput("The camera picture is too large.", "ภาพจากกล้องมีขนาดใหญ่เกินไป",
-                             code="IMAGE_TOO_LARGE", field="frame")
+    """The uploaded webcam frame as an RGB array (the face engine's decoder: JPEG, PNG or WebP, within the same
+    size limits), or InvalidInput (NO_FRAMES, NOT_AN_IMAGE, IMAGE_TOO_LARGE)."""
     if upload is None or not upload.size:
         raise InvalidInput("Send one camera picture.", "กรุณาส่งภาพจากกล้องหนึ่งภาพ", code="NO_FRAMES", field="frame")
-    if upload.size > settings.RAKSA_FACE_MAX_FRAME_BYTES:
-        raise too_large
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(upload.read()), formats=("JPEG", "PNG", "WEBP"))
-            if image.width * image.height > settings.RAKSA_FACE_MAX_FRAME_PIXELS:
-                raise too_large
-            image.load()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise too_large from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise InvalidInput("This is not a picture Raksa can read (JPEG, PNG or WebP).",
-                           "ไฟล์นี้ไม่ใช่ภาพที่ระบบอ่านได้ (JPEG, PNG หรือ WebP)", code="NOT_AN_IMAGE",
-                           field="frame") from None
-    return image.convert("L")
+        return decode_image(upload.read(settings.RAKSA_FACE_MAX_FRAME_BYTES + 1),
+                            max_bytes=settings.RAKSA_FACE_MAX_FRAME_BYTES,
+                            max_pixels=settings.RAKSA_FACE_MAX_FRAME_PIXELS)
+    except ImageRejected as exc:
+        raise InvalidInput(exc.message_en, exc.message_th, code=exc.code, field="frame") from exc
 
 
 def qr_texts(image) -> list[str]:

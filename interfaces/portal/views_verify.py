@@ -25,8 +25,10 @@ from interfaces.portal.views import error_text, unit_context
 from raksa.core.errors import DomainError, NotFound
 from raksa.core.timeutil import service_day
 from raksa.eligibility.services import eligibility_check
+from raksa.people.faces import face_template_of
 from raksa.verification import errors as verify_errors
 from raksa.verification.attempts import failed_face_tries, line_fallback_at_once
+from raksa.verification.face import HINTS, line_fallback_offered
 from raksa.verification.line_confirm import line_confirmation_issue, line_confirmation_state
 from raksa.verification.models import ConfirmationPurpose
 from raksa.verification.visits import check_not_open_elsewhere
@@ -82,13 +84,18 @@ def verify(request):
 
 
 def _verify_options(request, subject: Subject) -> dict:
+    """Face first; the LINE confirmation first instead when it is offered already (under 15, 60 and over, the face
+    tries used up, no reference face) and the person has LINE linked."""
     unit, citizen = request.portal.unit, subject.citizen
-    failed = failed_face_tries(citizen_id=citizen.pk, unit_id=unit.pk)
     linked = bool(citizen.line_user_id)
-    at_once = linked and line_fallback_at_once(citizen, service_day())
+    failed = failed_face_tries(citizen_id=citizen.pk, unit_id=unit.pk)
+    no_reference_en, no_reference_th = HINTS["no_reference"]
     return {
-        "line_first": at_once or (linked and failed >= settings.RAKSA_FACE_MAX_TRIES),
-        "line_at_once": at_once,
+        "line_first": linked and line_fallback_offered(citizen=citizen, unit=unit),
+        "line_at_once": linked and line_fallback_at_once(citizen, service_day()),
+        "tries_used_up": failed >= settings.RAKSA_FACE_MAX_TRIES,
+        "no_reference": (no_reference_en if get_language().startswith("en") else no_reference_th)
+        if face_template_of(citizen.pk) is None else "",
         "failed_tries": failed,
         "max_tries": settings.RAKSA_FACE_MAX_TRIES,
         "line_linked": linked,

@@ -12,6 +12,7 @@ import zxingcpp
 from playwright import sync_api as playwright_sync
 
 from interfaces.line.confirm_links import token_from_scan
+from raksa.testing import faces
 from raksa.testing.browser import BROWSER_MARKS
 from raksa.testing.factories import (
     CitizenFactory,
@@ -31,7 +32,7 @@ from raksa.verification.services import rights_qr_issue
 from .conftest import OPENING_HOURS
 from .helpers import log_in
 from .verify_helpers import link_line
-from .webcam import camera_page, qr_frame, write_y4m
+from .webcam import camera_page, qr_picture
 
 pytestmark = [*BROWSER_MARKS, pytest.mark.django_db(transaction=True)]
 WIDE = {"width": 1366, "height": 800}
@@ -175,7 +176,7 @@ def test_a_declined_line_confirmation_offers_a_new_qr(page, live_server, counter
 def test_a_rights_qr_held_to_the_webcam_opens_the_visit(live_server, monkeypatch, tmp_path, counter):
     expect = playwright_sync.expect
     token = rights_qr_issue(citizen=counter["man"]).token
-    clip = write_y4m([qr_frame(token)] * 10, tmp_path / "rights-qr.y4m")
+    clip = faces.y4m_from_image(qr_picture(token), tmp_path / "rights-qr.y4m")
     with camera_page(monkeypatch, clip, WIDE) as page:
         log_in(page, live_server, "somchai")
         clicks = Clicks()
@@ -195,7 +196,7 @@ def test_a_used_rights_qr_on_the_webcam_is_refused_with_its_reason(live_server, 
     expect = playwright_sync.expect
     token = rights_qr_issue(citizen=counter["man"]).token
     visit_open_by_rights_qr(actor=None, unit=counter["unit"], token=token, service=Service.objects.get(code="PH001"))
-    clip = write_y4m([qr_frame(token)] * 10, tmp_path / "used.y4m")
+    clip = faces.y4m_from_image(qr_picture(token), tmp_path / "used.y4m")
     with camera_page(monkeypatch, clip, NARROW) as page:
         log_in(page, live_server, "somchai")
         page.goto(f"{live_server.url}/portal/verify/scan/")

@@ -5,10 +5,12 @@ and changes nothing, another unit's confirmation state is 404, and the state JSO
 import datetime as dt
 from urllib.parse import parse_qs, urlsplit
 
+import numpy as np
 import pytest
 from django.utils import timezone
 
 from interfaces.portal.permissions import FORM_UNIT_FIELD
+from raksa.people.faces import face_template_set
 from raksa.testing.factories import (
     CitizenFactory,
     CoverageFactory,
@@ -160,13 +162,19 @@ def test_the_elderly_and_children_see_the_line_confirmation_first(staff_client, 
     assert "เด็กอายุต่ำกว่า 15 ปีและผู้มีอายุ 60 ปีขึ้นไป ยืนยันผ่าน LINE ได้ทันที" in content
 
 
-def test_an_adult_sees_the_face_scan_first(staff_client, unit, service):
+def test_an_adult_sees_the_face_scan_first_unless_no_reference_face_is_on_file(staff_client, unit, service):
     national_id = make_national_id()
     adult = CitizenFactory(national_id=national_id, birth_date=dt.date(1990, 5, 1))
     CoverageFactory(citizen=adult)
     link_line(adult)
-    content = staff_client.get(f"{VERIFY}?p={person_ref(staff_client, national_id)}&service=PH001").content.decode()
+    url = f"{VERIFY}?p={person_ref(staff_client, national_id)}&service=PH001"
+    without = staff_client.get(url).content.decode()
+    assert "verify-line--first" in without
+    assert "บุคคลนี้ยังไม่มีภาพใบหน้าอ้างอิงในทะเบียน กรุณาใช้การยืนยันผ่าน LINE" in without
+    face_template_set(actor=None, citizen=adult, encoding=np.full(128, 0.05), source="test")
+    content = staff_client.get(url).content.decode()
     assert "verify-line--first" not in content and "ยืนยันผ่าน LINE (แสดง QR)" in content
+    assert "บุคคลนี้ยังไม่มีภาพใบหน้าอ้างอิง" not in content
 
 
 # --- the LINE confirmation QR --------------------------------------------------------------------------------
