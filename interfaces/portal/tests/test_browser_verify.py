@@ -12,6 +12,7 @@ import zxingcpp
 from playwright import sync_api as playwright_sync
 
 from interfaces.line.confirm_links import token_from_scan
+from raksa.booking.queue import ticket_issue_walk_in
 from raksa.testing import faces
 from raksa.testing.browser import BROWSER_MARKS
 from raksa.testing.factories import (
@@ -74,8 +75,12 @@ def test_a_usb_scanner_types_the_rights_qr_and_the_authen_code_shows(page, live_
     expect = playwright_sync.expect
     page.set_viewport_size(WIDE)
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    ticket_issue_walk_in(actor=None, unit=counter["unit"], citizen=counter["man"])
     log_in(page, live_server, "somchai")
     page.goto(f"{live_server.url}/portal/queue/")
+    card = page.locator('[data-ticket="A-001"]')
+    expect(card.get_by_role("link", name="ยืนยันตัวตน")).to_be_visible()  # the queue card's way to the verify page
+    shoot(page, "queue-before-1366")
     token = rights_qr_issue(citizen=counter["man"]).token
     clicks = Clicks()
     expect(page.get_by_role("textbox", name="QR ยืนยันสิทธิ์")).to_be_focused()  # the scanner types into the focused field
@@ -100,6 +105,7 @@ def test_a_usb_scanner_types_the_rights_qr_and_the_authen_code_shows(page, live_
 
     page.goto(f"{live_server.url}/portal/queue/")  # the card and today's visits show the code
     expect(page.locator(f'[data-visit="{visit.authen_code}"]')).to_contain_text("นายสมศักดิ์ มั่นคง")
+    expect(card.locator(".authen-chip")).to_have_text(visit.authen_code)  # the card shows the code now
     shoot(page, "queue-390")
     page.set_viewport_size(WIDE)
     shoot(page, "queue-1366")
