@@ -137,6 +137,7 @@ def confirmation_page(request, issued, *, subject: Subject | None = None, visit=
         "subject": subject,
         "visit": visit,
         "svg": confirmation_qr_svg(request, issued.token),
+        "qr_text": confirmation_url(request, issued.token),
         "seconds": seconds,
         "state_url": reverse("portal:confirmation_state", args=[row.pk]),
         "poll_ms": POLL_MS,
