@@ -39,7 +39,13 @@ from raksa.verification.models import (
     Visit,
     VisitStatus,
 )
-from raksa.verification.visits import check_not_open_elsewhere, rights_decision, visit_confirm_service, visit_open
+from raksa.verification.visits import (
+    booking_arrived,
+    check_not_open_elsewhere,
+    rights_decision,
+    visit_confirm_service,
+    visit_open,
+)
 
 TOKEN_PREFIX = "LC1."
 _TOKEN_LENGTH = len(TOKEN_PREFIX) + 43
@@ -152,8 +158,10 @@ def line_confirmation_answer(*, token: str, line_user_id: str, confirm: bool,
             raise _refusal(row, now)
         setattr(row, column, now)
         if confirm and row.purpose == ConfirmationPurpose.IDENTITY:
+            ticket = booking_arrived(actor=row.staff, unit=row.unit, booking=row.booking, now=now)
             opened = visit_open(actor=row.staff, unit=row.unit, citizen=row.citizen, service=row.service,
-                                method=VerifyMethod.LINE, booking=row.booking, actor_label=row.actor_label, now=now)
+                                method=VerifyMethod.LINE, booking=row.booking, ticket=ticket,
+                                actor_label=row.actor_label, now=now)
             row.visit = opened.visit
             row.save(update_fields=["visit"])
             attempt_record(actor=row.staff, actor_label=row.actor_label, unit=row.unit, citizen=row.citizen,

@@ -19,8 +19,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from raksa.audit.services import audit_insert_params, audit_record
-from raksa.booking.models import Booking, QueueTicket
-from raksa.booking.queue import unit_may_serve
+from raksa.booking.models import Booking, BookingStatus, QueueTicket
+from raksa.booking.queue import booking_check_in, unit_may_serve
 from raksa.core.choices import choice_labels
 from raksa.core.db import is_violation_of
 from raksa.core.timeutil import service_day
@@ -172,3 +172,18 @@ def visits_lapse(*, now: dt.datetime | None = None) -> int:
             audit_record(actor=None, action="visit.lapse", object_type="verification.visit", object_id=visit_id,
                          after={"status": "lapsed"}, at=now)
         return len(ids)
+
+
+def booking_arrived(*, actor: Any | None, unit: Unit, booking: Booking | None,
+                    now: dt.datetime) -> QueueTicket | None:
+    """A booked person verified at the counter (face or LINE) joins today's queue, as the rights QR does: their
+    booking here today is checked in (one awaiting the citizen is confirmed in person: they are here, verified);
+    one already checked in keeps its ticket. In the caller's transaction, before the visit opens."""
+    if booking is None or booking.unit_id != unit.pk or booking.day != service_day(now):
+        return None
+    if booking.status in (BookingStatus.CONFIRMED, BookingStatus.AWAITING_CITIZEN):
+        return booking_check_in(actor=actor, booking_id=booking.pk, now=now,
+                                confirm_in_person=booking.status == BookingStatus.AWAITING_CITIZEN)
+    if booking.status == BookingStatus.CHECKED_IN:
+        return QueueTicket.objects.filter(booking=booking).first()
+    return None

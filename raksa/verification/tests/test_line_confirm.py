@@ -108,3 +108,20 @@ def test_the_citizen_confirms_receiving_the_service_on_the_open_visit(case):
     visit.refresh_from_db()
     assert visit.service_confirmed_at == NOW + dt.timedelta(minutes=2) and visit.status == "open"
     assert AuditEntry.objects.filter(action="visit.confirm_service", actor_label=f"line:{LINE_USER}").exists()
+
+
+def test_a_booked_person_confirming_in_line_is_checked_in():
+    from raksa.booking.models import Booking, BookingStatus
+    from raksa.booking.services import booking_create
+    from raksa.booking.tests.helpers import T10, make_schedule, slot_at
+
+    schedule, citizen = make_schedule()
+    citizen.line_user_id = LINE_USER
+    citizen.save()
+    booking = booking_create(actor=None, citizen=citizen, slot_id=slot_at(schedule, T10).pk, now=NOW)
+    issued = line_confirmation_issue(actor=None, unit=schedule.unit, citizen=citizen, purpose="identity",
+                                     service=schedule.service, booking=booking, now=NOW)
+    line_confirmation_answer(token=issued.token, line_user_id=LINE_USER, confirm=True, now=NOW)
+    visit = Visit.objects.get()
+    assert visit.booking == booking and visit.ticket.label == "B-001"
+    assert Booking.objects.get(pk=booking.pk).status == BookingStatus.CHECKED_IN
