@@ -115,7 +115,7 @@ def visit_open_by_face(*, actor: Any | None, unit: Unit, citizen: Citizen, servi
     now = now or timezone.now()
     unit_may_serve(unit.status)
     images = _decode(frames)
-    check_not_open_elsewhere(citizen_id=citizen.pk, unit_id=unit.pk)
+    check_not_open_elsewhere(citizen_id=citizen.pk, unit_id=unit.pk, now=now)
     rights_decision(citizen=citizen, unit=unit, service=service, day=service_day(now))
     _keep(frames, citizen, now)
 

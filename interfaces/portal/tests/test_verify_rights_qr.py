@@ -145,7 +145,7 @@ def test_a_code_for_a_cancelled_booking_is_refused(bangkok_morning, staff_client
     booking = booked_today(schedule, citizen)
     token = rights_qr_issue(citizen=citizen).token
     booking_cancel(actor=None, booking_id=booking.pk)
-    refusal(staff_client, token, 409, "การจองของ QR นี้ไม่อยู่ในสถานะที่ใช้ได้แล้ว")
+    refusal(staff_client, token, 409, "การจองนี้ไม่อยู่ในสถานะที่ใช้ได้แล้ว")
 
 
 def test_a_person_open_elsewhere_or_not_eligible_is_refused(staff_client, unit, service, citizen):

@@ -69,7 +69,7 @@ def test_another_persons_line_account_cannot_confirm_and_is_audited(case):
     assert err.value.code == "CONFIRM_WRONG_PERSON"
     assert answer_refused(issued.token, line_user=stranger).code == "CONFIRM_WRONG_PERSON"
     assert Visit.objects.count() == 0
-    assert AuditEntry.objects.filter(action="line_confirmation.wrong_person").count() == 2
+    assert AuditEntry.objects.filter(action="line_confirmation.refuse", after__code="CONFIRM_WRONG_PERSON").count() == 2
 
 
 def test_expired_replaced_and_edited_codes_change_nothing(case):
@@ -80,6 +80,10 @@ def test_expired_replaced_and_edited_codes_change_nothing(case):
     assert answer_refused(second.token[:-2] + "zz").code == "CONFIRM_UNKNOWN"
     assert answer_refused("not a token").code == "CONFIRM_UNKNOWN"
     assert Visit.objects.count() == 0 and LineConfirmation.objects.filter(confirmed_at__isnull=False).count() == 0
+    refusals = AuditEntry.objects.filter(action="line_confirmation.refuse").order_by("pk")
+    assert [e.after["code"] for e in refusals] == ["CONFIRM_EXPIRED", "CONFIRM_EXPIRED", "CONFIRM_UNKNOWN",
+                                                   "CONFIRM_UNKNOWN"]
+    assert all(e.actor_label == f"line:{LINE_USER}" for e in refusals)
 
 
 def test_declining_ends_the_code_without_a_visit(case):
