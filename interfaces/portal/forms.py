@@ -243,3 +243,23 @@ class ClosureForm(DomainErrorsMixin, forms.Form):
 
     def clean_day(self):
         return _clean_date(self.cleaned_data["day"], "day")
+
+
+class RightsQrForm(forms.Form):
+    """The rights QR a USB scanner types (then Enter), and the service for a walk-in (a QR made for a
+    booking names its own). The service list appears only when the unit has more than one service."""
+
+    token = forms.CharField(
+        label=_("Rights QR"), max_length=200, strip=True,
+        error_messages={"required": _("Scan the citizen's rights QR (or type its code)."),
+                        "max_length": _("That is not a rights QR code.")},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "none",
+                                      "autofocus": True, "class": "mono"}))
+    service = forms.ChoiceField(label=_("Service (walk-in)"), required=False,
+                                error_messages={"invalid_choice": _("Choose one of this unit's services from the "
+                                                                    "list.")})
+
+    def __init__(self, *args, services=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = [("", _("— the booked service, or choose —"))] + [
+            (service.code, service_label(service)) for service in services]

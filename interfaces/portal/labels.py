@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from raksa.booking.models import BookingChannel, BookingStatus, TicketKind, TicketStatus
 from raksa.people.models import Scheme
 from raksa.units.models import StaffRole, UnitStatus, UnitType
+from raksa.verification.models import VerifyMethod, VisitStatus
 
 UNIT_TYPES = {
     UnitType.PHARMACY: _("Pharmacy"),
@@ -69,6 +70,19 @@ SCHEMES = {
     Scheme.SSS: _("Social security"),
     Scheme.SOE: _("State enterprise"),
     Scheme.NRH: _("Other right"),
+}
+
+VERIFY_METHODS = {
+    VerifyMethod.FACE: _("Face scan"),
+    VerifyMethod.LINE: _("Confirmed in LINE"),
+    VerifyMethod.RIGHTS_QR: _("Rights QR"),
+}
+
+VISIT_STATUSES = {
+    VisitStatus.OPEN: _("Open"),
+    VisitStatus.CLAIMED: _("Claim sent"),
+    VisitStatus.NO_SERVICE: _("Closed without service"),
+    VisitStatus.LAPSED: _("Lapsed at the end of the day"),
 }
 
 # Audit actions shown in a booking's history.
@@ -159,3 +173,11 @@ def booking_action_label(value: str) -> str:
 
 def weekday_label(day) -> str:
     return str(WEEKDAYS[day.weekday()][1])
+
+
+def verify_method_label(value: str) -> str:
+    return str(VERIFY_METHODS.get(value, value))
+
+
+def visit_status_label(value: str) -> str:
+    return str(VISIT_STATUSES.get(value, value))

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
@@ -87,8 +88,18 @@ def role_refused_response(request, because=None):
     return render(request, "portal/role_refused.html", context, status=403)
 
 
+def wants_json(request) -> bool:
+    """The page's script asked (``fetch`` with ``Accept: application/json``): answer JSON, not a page."""
+    return request.headers.get("Accept", "").startswith("application/json")
+
+
 def unit_changed_response(request, posted_for: StaffMembership | None):
     """409: the form was made for another unit than the current one (switched in another tab)."""
+    if wants_json(request):
+        return JsonResponse({"code": "UNIT_CHANGED", "field": None,
+                             "message": "หน่วยบริการปัจจุบันถูกเปลี่ยนในแท็บหรือหน้าต่างอื่น กรุณาโหลดหน้านี้ใหม่",
+                             "message_en": "The current unit was switched in another tab or window: reload this page."},
+                            status=409)
     context = page_context(request) | {"posted_unit": posted_for.unit if posted_for else None}
     return render(request, "portal/unit_changed.html", context, status=409)
 

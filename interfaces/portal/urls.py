@@ -1,7 +1,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from interfaces.portal import views, views_api_keys, views_booking, views_queue, views_schedule
+from interfaces.portal import (
+    views,
+    views_api_keys,
+    views_booking,
+    views_face,
+    views_queue,
+    views_rights_qr,
+    views_schedule,
+    views_verify,
+    views_visit,
+)
 from interfaces.portal.forms import PortalLoginForm
 
 app_name = "portal"
@@ -18,6 +28,16 @@ urlpatterns = [
     path("queue/walk-in/", views_queue.queue_walk_in, name="queue_walk_in"),
     path("queue/call-next/", views_queue.queue_call_next, name="queue_call_next"),
     path("queue/tickets/<int:ticket_id>/", views_queue.ticket_change, name="ticket_change"),
+    # Verification at the counter (flow 1.1, 2.1) and the visit with its authen code
+    path("verify/", views_verify.verify, name="verify"),
+    path("verify/face/", views_face.verify_face, name="verify_face"),
+    path("verify/line/", views_verify.verify_line, name="verify_line"),
+    path("verify/line/<int:confirmation_id>/state/", views_verify.confirmation_state, name="confirmation_state"),
+    path("verify/scan/", views_rights_qr.verify_scan, name="verify_scan"),
+    path("verify/scan/frame/", views_rights_qr.verify_scan_frame, name="verify_scan_frame"),
+    path("visits/<int:visit_id>/", views_visit.visit, name="visit"),
+    path("visits/<int:visit_id>/close/", views_visit.visit_close_view, name="visit_close"),
+    path("visits/<int:visit_id>/line/", views_visit.visit_line_service, name="visit_line_service"),
     # Booking for a citizen (seed 2.2), search and one booking
     path("book/", views_booking.book, name="book"),
     path("bookings/", views_booking.bookings, name="bookings"),

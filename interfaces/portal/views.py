@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from interfaces.portal import labels, person_ref
 from interfaces.portal.forms import RightsCheckForm
 from interfaces.portal.permissions import SESSION_UNIT_KEY, page_context, staff_required
+from interfaces.portal.verify_subject import verify_url
 from raksa.booking.models import BookingStatus
 from raksa.booking.queue import open_ticket_of
 from raksa.booking.selectors import bookings_of_citizen_at_unit
@@ -19,6 +20,8 @@ from raksa.eligibility.selectors import eligibility_check_by_ids
 from raksa.people.selectors import citizen_get_by_national_id
 from raksa.units.models import UnitStatus
 from raksa.units.selectors import services_for_unit
+from raksa.verification.errors import visit_open_elsewhere
+from raksa.verification.visits import open_visit_of
 
 
 def unit_context(request) -> dict:
@@ -68,7 +71,9 @@ def home(request):
                 form = RightsCheckForm(initial={"service": data["service"], "date": data["date"]},
                                        services=services)
     else:
-        form = RightsCheckForm(initial={"date": today}, services=services)
+        # One service (a pharmacy's usual case): chosen already, one step less at the counter.
+        form = RightsCheckForm(initial={"date": today, "service": services[0].code if len(services) == 1 else ""},
+                               services=services)
     context = _unit_context(request) | {
         "today": today,
         "opening_hours": labels.opening_hours_rows(unit.opening_hours, labels.WEEKDAYS[today.weekday()][0]),
@@ -87,8 +92,13 @@ def _next_actions(request, citizen, service, day, today) -> dict:
                     if b.day == today]
     booked_today = [b for b in active_today if b.status in (BookingStatus.CONFIRMED, BookingStatus.AWAITING_CITIZEN)]
     in_queue = open_ticket_of(unit_id=request.portal.unit.pk, day=today, citizen_id=citizen.pk)
+    held = open_visit_of(citizen.pk)  # verified today: here (its authen code) or at another unit (who holds it)
     return {
         "person_ref": ref,
+        "open_visit": held if held is not None and held.unit_id == request.portal.unit.pk else None,
+        "open_elsewhere": visit_open_elsewhere(held.unit.name).message(get_language())
+        if held is not None and held.unit_id != request.portal.unit.pk else "",
+        "verify_url": verify_url(ref, service=service) if day == today and held is None else "",
         "book_url": person_ref.book_url(ref, service=service.code, day=day.isoformat()),
         "in_queue": in_queue,
         "walk_in": day == today and not active_today and in_queue is None,

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
 from interfaces.portal import person_ref
+from interfaces.portal.forms import RightsQrForm
 from interfaces.portal.permissions import FORM_UNIT_FIELD, staff_required
 from interfaces.portal.views import error_text, unit_context
 from raksa.booking.display import display_token_for
@@ -27,7 +28,10 @@ from raksa.booking.models import TicketStatus
 from raksa.booking.queue import ticket_call_next, ticket_issue_walk_in, ticket_move
 from raksa.booking.selectors import queue_today
 from raksa.core.errors import DomainError
-from raksa.core.timeutil import BANGKOK
+from raksa.core.timeutil import BANGKOK, service_day
+from raksa.units.selectors import services_for_unit
+from raksa.verification.models import VisitStatus
+from raksa.verification.selectors import visits_of_unit_today
 
 LIVE_INTERVAL_MS = 5000
 
@@ -41,13 +45,17 @@ def _queue_context(request) -> dict:
     unit = request.portal.unit
     now = timezone.now()
     queue = queue_today(unit=unit, now=now)
+    visits = visits_of_unit_today(unit=unit, now=now)
     state = (
         [(t.pk, t.status) for t in queue["called"] + queue["waiting"]],
         [(b.pk, b.status, b.slot_id, b.slot.starts_at <= now) for b in queue["expected"]],
         len(queue["finished"]),
+        [(v.pk, v.status) for v in visits],
     )
     return {
         "queue": queue,
+        "visits": visits,
+        "open_visits": {v.citizen_id: v for v in visits if v.status == VisitStatus.OPEN},
         "now": now,
         "version": hashlib.sha256(repr(state).encode()).hexdigest()[:16],
         "ticket_status": TicketStatus,
@@ -57,9 +65,12 @@ def _queue_context(request) -> dict:
 @require_GET
 @staff_required
 def queue(request):
+    services = list(services_for_unit(request.portal.unit, on=service_day()))
     context = unit_context(request) | _queue_context(request) | {
         "board_url": board_url(request, request.portal.unit),
         "live_interval": LIVE_INTERVAL_MS,
+        "form": RightsQrForm(services=services),  # the USB scanner types the rights QR here
+        "several_services": len(services) > 1,
     }
     return render(request, "portal/queue.html", context)
 

@@ -26,9 +26,9 @@ def qr_used() -> Conflict:
 
 
 def qr_other_unit(unit_name: str) -> Conflict:
-    return Conflict(f"This QR code is for a booking at another unit ({unit_name}). Nothing was recorded; the "
-                    "person can still use it there, or be verified here as a walk-in.",
-                    f"QR นี้เป็นของการจองที่หน่วยบริการอื่น ({unit_name}) ระบบยังไม่ได้บันทึกอะไร ผู้รับบริการยังใช้ QR นี้"
+    return Conflict(f"This QR code is for a booking at another unit ({unit_name}). No visit was opened and the code "
+                    "still works there; or verify the person here as a walk-in.",
+                    f"QR นี้เป็นของการจองที่หน่วยบริการอื่น ({unit_name}) ยังไม่ได้เปิดการเข้ารับบริการ ผู้รับบริการยังใช้ QR นี้"
                     "ที่หน่วยนั้นได้ หรือยืนยันตัวตนที่นี่แบบไม่ได้จอง", code="QR_OTHER_UNIT", field="token")
 
 
@@ -56,16 +56,22 @@ def not_eligible(reasons: list[dict[str, str]]) -> Conflict:
 
 def booking_not_usable(status: str) -> Conflict:
     label = choice_labels(BookingStatus, status)
-    return Conflict(f"The booking this QR code was made for is no longer active ({label.en}). Nothing was recorded: "
-                    "verify the person as a walk-in.",
-                    f"การจองของ QR นี้ไม่อยู่ในสถานะที่ใช้ได้แล้ว ({label.th}) ระบบยังไม่ได้บันทึกอะไร "
+    return Conflict(f"This booking is no longer active ({label.en}). No visit was opened: verify the person as a "
+                    "walk-in.",
+                    f"การจองนี้ไม่อยู่ในสถานะที่ใช้ได้แล้ว ({label.th}) ยังไม่ได้เปิดการเข้ารับบริการ "
                     "กรุณายืนยันตัวตนแบบไม่ได้จอง",
                     code="BOOKING_NOT_ACTIVE", field="token")
 
 
 def booking_other_day() -> Conflict:
-    return Conflict("The booking this QR code was made for is on another day. Nothing was recorded.",
-                    "การจองของ QR นี้เป็นของวันอื่น ระบบยังไม่ได้บันทึกอะไร", code="NOT_TODAY", field="token")
+    return Conflict("The booking this QR code was made for is on another day. No visit was opened.",
+                    "การจองของ QR นี้เป็นของวันอื่น ยังไม่ได้เปิดการเข้ารับบริการ", code="NOT_TODAY", field="token")
+
+
+def booking_not_here() -> Conflict:
+    return Conflict("This booking is not for this unit today. No visit was opened: verify the person as a walk-in.",
+                    "การจองนี้ไม่ใช่ของหน่วยบริการนี้ในวันนี้ ยังไม่ได้เปิดการเข้ารับบริการ กรุณายืนยันตัวตนแบบไม่ได้จอง",
+                    code="BOOKING_NOT_HERE", field="booking")
 
 
 def service_needed() -> InvalidInput:
@@ -91,14 +97,15 @@ def confirm_used() -> Conflict:
 
 
 def confirm_wrong_person() -> Forbidden:
-    return Forbidden("This QR code is for another person. Nothing was recorded. Only the person being served "
+    return Forbidden("This QR code is for another person, so nothing was confirmed. Only the person being served "
                      "confirms it, in their own LINE.",
-                     "QR นี้เป็นของบุคคลอื่น ระบบไม่ได้บันทึกอะไร ผู้รับบริการต้องยืนยันด้วย LINE ของตนเองเท่านั้น",
+                     "QR นี้เป็นของบุคคลอื่น จึงยังไม่มีการยืนยันใด ๆ ผู้รับบริการต้องยืนยันด้วย LINE ของตนเองเท่านั้น",
                      code="CONFIRM_WRONG_PERSON", field="token")
 
 
 def line_not_linked() -> Conflict:
-    return Conflict("This person has not linked a LINE account to Raksa, so they cannot confirm in LINE. "
-                    "Verify by face, or help them link LINE first (menu: ยืนยันตัวตน).",
+    return Conflict("This person has not linked a LINE account to Raksa, so they cannot confirm in LINE. Verify by "
+                    "face, or help them link their LINE account first (in LINE, on Raksa's page for linking the ID "
+                    "card).",
                     "บุคคลนี้ยังไม่ได้เชื่อมบัญชี LINE กับระบบ จึงยืนยันผ่าน LINE ไม่ได้ กรุณาสแกนใบหน้า "
-                    "หรือช่วยให้เชื่อม LINE ก่อน (เมนู ยืนยันตัวตน)", code="LINE_NOT_LINKED")
+                    "หรือช่วยให้เชื่อมบัญชี LINE ก่อน (ในไลน์ หน้าเชื่อมบัญชีกับบัตรประชาชน)", code="LINE_NOT_LINKED")

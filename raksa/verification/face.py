@@ -31,7 +31,7 @@ from raksa.people.models import Citizen
 from raksa.units.models import Service, Unit
 from raksa.verification.attempts import attempt_record, failed_face_tries, line_fallback_at_once
 from raksa.verification.models import AttemptOutcome, VerifyMethod, Visit
-from raksa.verification.visits import check_not_open_elsewhere, rights_decision, visit_open
+from raksa.verification.visits import booking_arrived, check_not_open_elsewhere, rights_decision, visit_open
 
 
 class FaceEngineDown(DomainError):
@@ -115,7 +115,7 @@ def visit_open_by_face(*, actor: Any | None, unit: Unit, citizen: Citizen, servi
     now = now or timezone.now()
     unit_may_serve(unit.status)
     images = _decode(frames)
-    check_not_open_elsewhere(citizen_id=citizen.pk, unit_id=unit.pk)
+    check_not_open_elsewhere(citizen_id=citizen.pk, unit_id=unit.pk, now=now)
     rights_decision(citizen=citizen, unit=unit, service=service, day=service_day(now))
     _keep(frames, citizen, now)
 
@@ -145,8 +145,10 @@ def visit_open_by_face(*, actor: Any | None, unit: Unit, citizen: Citizen, servi
     if distance > match_threshold():
         return record(AttemptOutcome.NO_MATCH, "NO_MATCH", distance)
     with transaction.atomic():
+        ticket = booking_arrived(actor=actor, unit=unit, booking=booking, now=now)
         opened = visit_open(actor=actor, unit=unit, citizen=citizen, service=service, method=VerifyMethod.FACE,
-                            booking=booking, face_distance=round(distance, 4), actor_label=actor_label, now=now)
+                            booking=booking, ticket=ticket, face_distance=round(distance, 4), actor_label=actor_label,
+                            now=now)
         attempt_record(actor=actor, actor_label=actor_label, unit=unit, citizen=citizen, method=VerifyMethod.FACE,
                        outcome=AttemptOutcome.VERIFIED, code="VERIFIED", face_distance=distance, visit=opened.visit,
                        now=now)

@@ -25,9 +25,10 @@ from django.utils import timezone
 from raksa.audit.services import audit_record, line_actor
 from raksa.booking.models import Booking
 from raksa.booking.queue import unit_may_serve
+from raksa.core.choices import choice_labels
+from raksa.core.errors import DomainError
 from raksa.core.timeutil import service_day
 from raksa.people.models import Citizen
-from raksa.people.selectors import citizen_by_line_user
 from raksa.units.models import Service, Unit
 from raksa.verification import errors
 from raksa.verification.attempts import attempt_record
@@ -39,7 +40,13 @@ from raksa.verification.models import (
     Visit,
     VisitStatus,
 )
-from raksa.verification.visits import check_not_open_elsewhere, rights_decision, visit_confirm_service, visit_open
+from raksa.verification.visits import (
+    booking_arrived,
+    check_not_open_elsewhere,
+    rights_decision,
+    visit_confirm_service,
+    visit_open,
+)
 
 TOKEN_PREFIX = "LC1."
 _TOKEN_LENGTH = len(TOKEN_PREFIX) + 43
@@ -71,13 +78,13 @@ def line_confirmation_issue(*, actor: Any | None, unit: Unit, citizen: Citizen, 
     if purpose == ConfirmationPurpose.IDENTITY:
         if service is None:
             raise errors.service_needed()
-        check_not_open_elsewhere(citizen_id=citizen.pk, unit_id=unit.pk)
+        check_not_open_elsewhere(citizen_id=citizen.pk, unit_id=unit.pk, now=now)
         rights_decision(citizen=citizen, unit=unit, service=service, day=service_day(now))
     elif purpose == ConfirmationPurpose.SERVICE:
         if visit is None or visit.unit_id != unit.pk or visit.citizen_id != citizen.pk:
             raise errors.visit_not_found()
         if visit.status != VisitStatus.OPEN:
-            raise errors.visit_not_open("closed", "ปิดแล้ว")
+            raise errors.visit_not_open(*choice_labels(VisitStatus, visit.status)[::-1])
     else:
         raise ValueError(f"unknown purpose {purpose!r}")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -112,24 +119,33 @@ def _usable(token: str, now: dt.datetime) -> LineConfirmation:
     return row
 
 
+def _audit_refusal(line_user_id: str, refusal: DomainError, now: dt.datetime) -> None:
+    """A refused scan or answer (replayed, expired, edited, wrong person, or a rule at answering) is audited in a
+    transaction of its own, so the record outlives the refusal's rollback. The token itself is never written."""
+    with transaction.atomic():
+        audit_record(actor=None, actor_label=line_actor(line_user_id), action="line_confirmation.refuse",
+                     object_type=LineConfirmation._meta.label_lower, at=now, after={"code": refusal.code})
+
+
 def line_confirmation_scan(*, token: str, line_user_id: str, now: dt.datetime | None = None) -> LineConfirmation:
     """The citizen scanned the QR in LINE: what to show them (the unit's name, what they confirm). Refuses
-    a QR meant for another person (audited) without telling them who."""
+    a QR meant for another person without telling them who. The first scan is recorded (the portal shows
+    "scanned"); every refusal is audited."""
     now = now or timezone.now()
-    row = _usable(token, now)
-    if citizen_by_line_user(line_user_id) is None or row.citizen.line_user_id != line_user_id:
-        _wrong_person(row, line_user_id, now)
-        raise errors.confirm_wrong_person()
+    try:
+        row = _usable(token, now)
+        if row.citizen.line_user_id != line_user_id:
+            raise errors.confirm_wrong_person()
+    except DomainError as refusal:
+        _audit_refusal(line_user_id, refusal, now)
+        raise
     if row.scanned_at is None:
-        LineConfirmation.objects.filter(pk=row.pk, scanned_at=None).update(scanned_at=now)
+        with transaction.atomic():
+            if LineConfirmation.objects.filter(pk=row.pk, scanned_at=None).update(scanned_at=now):
+                audit_record(actor=None, actor_label=line_actor(line_user_id), action="line_confirmation.scan",
+                             obj=row, at=now)
         row.scanned_at = now
     return row
-
-
-def _wrong_person(row: LineConfirmation, line_user_id: str, now: dt.datetime) -> None:
-    with transaction.atomic():
-        audit_record(actor=None, actor_label=line_actor(line_user_id), action="line_confirmation.wrong_person",
-                     obj=row, at=now, after={"unit": row.unit.hcode})
 
 
 def line_confirmation_answer(*, token: str, line_user_id: str, confirm: bool,
@@ -137,10 +153,17 @@ def line_confirmation_answer(*, token: str, line_user_id: str, confirm: bool,
     """The citizen's answer. Confirming an ``identity`` QR opens the visit (method LINE) with its authen code,
     in this transaction; a ``service`` QR records the confirmation on the visit. Declining ends the QR."""
     now = now or timezone.now()
+    try:
+        return _answer(token=token, line_user_id=line_user_id, confirm=confirm, now=now)
+    except DomainError as refusal:
+        _audit_refusal(line_user_id, refusal, now)
+        raise
+
+
+def _answer(*, token: str, line_user_id: str, confirm: bool, now: dt.datetime) -> LineConfirmation:
     label = line_actor(line_user_id)
     row = _usable(token, now)
     if row.citizen.line_user_id != line_user_id:
-        _wrong_person(row, line_user_id, now)
         raise errors.confirm_wrong_person()
     column = "confirmed_at" if confirm else "declined_at"
     with transaction.atomic():
@@ -152,8 +175,10 @@ def line_confirmation_answer(*, token: str, line_user_id: str, confirm: bool,
             raise _refusal(row, now)
         setattr(row, column, now)
         if confirm and row.purpose == ConfirmationPurpose.IDENTITY:
+            ticket = booking_arrived(actor=row.staff, unit=row.unit, booking=row.booking, now=now)
             opened = visit_open(actor=row.staff, unit=row.unit, citizen=row.citizen, service=row.service,
-                                method=VerifyMethod.LINE, booking=row.booking, actor_label=row.actor_label, now=now)
+                                method=VerifyMethod.LINE, booking=row.booking, ticket=ticket,
+                                actor_label=row.actor_label, now=now)
             row.visit = opened.visit
             row.save(update_fields=["visit"])
             attempt_record(actor=row.staff, actor_label=row.actor_label, unit=row.unit, citizen=row.citizen,

@@ -45,7 +45,7 @@ def visit_open_by_rights_qr(*, actor: Any | None, unit: Unit, token: str, servic
     try:
         with transaction.atomic():
             citizen, booking = rights_qr_resolve(token=token, now=now, actor=actor)
-            check_not_open_elsewhere(citizen_id=citizen.pk, unit_id=unit.pk)
+            check_not_open_elsewhere(citizen_id=citizen.pk, unit_id=unit.pk, now=now)
             ticket = None
             if booking is not None:
                 if booking.unit_id != unit.pk:

@@ -31,13 +31,16 @@ class AuthenStatus:
     visits: list[VisitLine]
 
 
-def authen_status(*, citizen: Citizen, asking_unit: Unit, on: dt.date | None = None) -> AuthenStatus:
+def authen_status(*, citizen: Citizen, asking_unit: Unit, on: dt.date | None = None,
+                  now: dt.datetime | None = None) -> AuthenStatus:
     """Like NHSO's authen-status service: whether the person has an open visit now, and their visits of
     ``on`` (default today, Bangkok). Another unit's authen codes are not shown (a code is what a claim
     hangs on); the unit's name, time and channel are."""
-    day = on or service_day(timezone.now())
+    now = now or timezone.now()
+    day = on or service_day(now)
     visits = list(Visit.objects.filter(citizen=citizen, day=day).select_related("unit").order_by("opened_at"))
-    open_visit = (Visit.objects.filter(citizen=citizen, status=VisitStatus.OPEN).select_related("unit").first())
+    open_visit = (Visit.objects.filter(citizen=citizen, status=VisitStatus.OPEN, day=service_day(now))
+                  .select_related("unit").first())  # one left open on an earlier day has lapsed
     return AuthenStatus(
         day=day, has_open_visit=open_visit is not None,
         open_at_unit=open_visit.unit.name if open_visit else None,

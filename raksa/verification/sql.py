@@ -4,9 +4,11 @@ from raksa.audit.services import audit_insert_sql
 from raksa.core.db import Columns
 from raksa.eligibility.sql import COVERAGE_JOIN_SQL, fact_columns
 
+LAPSE_REASON = "สิ้นวันโดยไม่ได้ส่งเคลม"  # shown on the visit's page (Thai): "the day ended without a claim"
+
 # [closed_at, today] -> ids of the open visits of days before today, now lapsed
-LAPSE_SQL = ("UPDATE verification_visit SET status = 'lapsed', closed_at = %s, close_reason = 'end of day'"
-             " WHERE status = 'open' AND day < %s RETURNING id")
+LAPSE_SQL = ("UPDATE verification_visit SET status = 'lapsed', closed_at = %s, close_reason = '" + LAPSE_REASON
+             + "' WHERE status = 'open' AND day < %s RETURNING id")
 
 # PostgreSQL: the lapse and its audit rows in one statement; [closed_at, today, *audit_insert_params]
 LAPSE_AUDITED_SQL = f"WITH lapsed AS ({LAPSE_SQL}) {audit_insert_sql('lapsed')}"

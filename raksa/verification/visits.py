@@ -19,8 +19,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from raksa.audit.services import audit_insert_params, audit_record
-from raksa.booking.models import Booking, QueueTicket
-from raksa.booking.queue import unit_may_serve
+from raksa.booking.models import Booking, BookingStatus, QueueTicket
+from raksa.booking.queue import booking_check_in, unit_may_serve
 from raksa.core.choices import choice_labels
 from raksa.core.db import is_violation_of
 from raksa.core.timeutil import service_day
@@ -29,6 +29,8 @@ from raksa.people.models import Citizen
 from raksa.units.models import Service, Unit
 from raksa.verification import errors, sql
 from raksa.verification.models import AUTHEN_CODE_CONSTRAINT, ONE_OPEN_VISIT_CONSTRAINT, Visit, VisitStatus
+
+LAPSE_REASON = sql.LAPSE_REASON
 
 
 def new_authen_code() -> str:
@@ -62,14 +64,18 @@ def rights_snapshot(decision: Decision) -> dict[str, Any]:
             "valid_to": coverage.valid_to.isoformat() if coverage and coverage.valid_to else None}
 
 
-def open_visit_of(citizen_id: int) -> Visit | None:
-    return Visit.objects.select_related("unit").filter(citizen_id=citizen_id, status=VisitStatus.OPEN).first()
+def open_visit_of(citizen_id: int, *, now: dt.datetime | None = None) -> Visit | None:
+    """The person's open visit of today (Bangkok). One left open from an earlier day does not count: it has
+    lapsed, whether or not the minute sweep has marked it yet (``visit_open`` marks it before inserting)."""
+    day = service_day(now or timezone.now())
+    return (Visit.objects.select_related("unit").filter(citizen_id=citizen_id, status=VisitStatus.OPEN, day=day)
+            .first())
 
 
-def check_not_open_elsewhere(*, citizen_id: int, unit_id: int) -> Visit | None:
+def check_not_open_elsewhere(*, citizen_id: int, unit_id: int, now: dt.datetime | None = None) -> Visit | None:
     """Refuse early (before a face scan or a QR) when another unit holds the person's open visit; return this
     unit's own open visit if there is one. The index decides races; this only answers sooner."""
-    held = open_visit_of(citizen_id)
+    held = open_visit_of(citizen_id, now=now)
     if held is not None and held.unit_id != unit_id:
         raise errors.visit_open_elsewhere(held.unit.name)
     return held
@@ -85,7 +91,8 @@ def visit_open(*, actor: Any | None, unit: Unit, citizen: Citizen, service: Serv
     day = service_day(now)
     unit_may_serve(unit.status)
     with transaction.atomic():
-        held = check_not_open_elsewhere(citizen_id=citizen.pk, unit_id=unit.pk)
+        _lapse_earlier_days(citizen_id=citizen.pk, now=now)
+        held = check_not_open_elsewhere(citizen_id=citizen.pk, unit_id=unit.pk, now=now)
         if held is not None:
             return Opened(held, created=False)
         decision = rights_decision(citizen=citizen, unit=unit, service=service, day=day)
@@ -104,7 +111,7 @@ def visit_open(*, actor: Any | None, unit: Unit, citizen: Citizen, service: Serv
                 if is_violation_of(exc, Visit, AUTHEN_CODE_CONSTRAINT):
                     continue
                 if is_violation_of(exc, Visit, ONE_OPEN_VISIT_CONSTRAINT):
-                    held = open_visit_of(citizen.pk)  # the racing insert has committed: we see it now
+                    held = open_visit_of(citizen.pk, now=now)  # the racing insert has committed: we see it now
                     if held is not None and held.unit_id == unit.pk:
                         return Opened(held, created=False)
                     raise errors.visit_open_elsewhere(held.unit.name if held else "") from exc
@@ -116,6 +123,17 @@ def visit_open(*, actor: Any | None, unit: Unit, citizen: Citizen, service: Serv
                             "method": method, "booking": booking.reference if booking else None,
                             "face_distance": face_distance})
     return Opened(visit, created=True)
+
+
+def _lapse_earlier_days(*, citizen_id: int, now: dt.datetime) -> None:
+    """The person's visit left open on an earlier day lapses now, as the sweep would (a sweep that fell behind
+    must not block them today, nor hand today's unit yesterday's authen code)."""
+    stale = list(Visit.objects.select_for_update(of=("self",)).filter(
+        citizen_id=citizen_id, status=VisitStatus.OPEN, day__lt=service_day(now)).order_by("pk"))
+    for visit in stale:
+        visit.status, visit.closed_at, visit.close_reason = VisitStatus.LAPSED, now, LAPSE_REASON
+        visit.save(update_fields=["status", "closed_at", "close_reason"])
+        audit_record(actor=None, action="visit.lapse", obj=visit, after={"status": "lapsed"}, at=now)
 
 
 def _locked_visit(*, visit_id: int, unit: Unit) -> Visit:
@@ -172,3 +190,22 @@ def visits_lapse(*, now: dt.datetime | None = None) -> int:
             audit_record(actor=None, action="visit.lapse", object_type="verification.visit", object_id=visit_id,
                          after={"status": "lapsed"}, at=now)
         return len(ids)
+
+
+def booking_arrived(*, actor: Any | None, unit: Unit, booking: Booking | None,
+                    now: dt.datetime) -> QueueTicket | None:
+    """A booked person verified at the counter (face or LINE) joins today's queue, as the rights QR does: their
+    booking here today is checked in (one awaiting the citizen is confirmed in person: they are here, verified);
+    one already checked in keeps its ticket. A booking of another unit or day, or one no longer active
+    (cancelled, declined, expired, over), is refused: the visit would carry the wrong booking. In the caller's
+    transaction, before the visit opens."""
+    if booking is None:
+        return None
+    if booking.unit_id != unit.pk or booking.day != service_day(now):
+        raise errors.booking_not_here()
+    if booking.status in (BookingStatus.CONFIRMED, BookingStatus.AWAITING_CITIZEN):
+        return booking_check_in(actor=actor, booking_id=booking.pk, now=now,
+                                confirm_in_person=booking.status == BookingStatus.AWAITING_CITIZEN)
+    if booking.status == BookingStatus.CHECKED_IN:
+        return QueueTicket.objects.filter(booking=booking).first()
+    raise errors.booking_not_usable(booking.status)

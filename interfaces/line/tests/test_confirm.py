@@ -142,7 +142,7 @@ def test_another_persons_line_is_refused_with_403_and_nothing_changes(client, is
         assert "QR นี้เป็นของบุคคลอื่น" in body and "บัญชี LINE นี้เชื่อมกับ นางสมปอง ดีใจ" in body
     assert not Visit.objects.exists()
     assert state(issued).state == "waiting"  # not even "scanned"
-    assert AuditEntry.objects.filter(action="line_confirmation.wrong_person").count() == 2
+    assert AuditEntry.objects.filter(action="line_confirmation.refuse", after__code="CONFIRM_WRONG_PERSON").count() == 2
     sign_in(client, LINE_USER)  # the right person still can
     assert answer(client, issued.token).status_code == 302
 

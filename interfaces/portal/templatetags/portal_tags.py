@@ -8,8 +8,9 @@ from django import template
 from django.middleware.csrf import get_token
 from django.utils.html import format_html
 
-from interfaces.portal import labels
+from interfaces.portal import labels, person_ref
 from interfaces.portal.permissions import FORM_UNIT_FIELD
+from interfaces.portal.verify_subject import verify_url
 from raksa.core.timeutil import BANGKOK
 
 register = template.Library()
@@ -61,6 +62,23 @@ def booking_action(value: str) -> str:
 
 
 @register.filter
+def verify_method(value: str) -> str:
+    return labels.verify_method_label(value)
+
+
+@register.filter
+def visit_status(value: str) -> str:
+    return labels.visit_status_label(value)
+
+
+@register.filter
+def authen_groups(code: str) -> list[str]:
+    """``PP1234567890`` -> ``["PP", "123", "456", "7890"]``: read aloud in short groups, like a phone number."""
+    code = code or ""
+    return [part for part in (code[:2], code[2:5], code[5:8], code[8:]) if part]
+
+
+@register.filter
 def weekday(value: dt.date) -> str:
     return labels.weekday_label(value) if value else ""
 
@@ -78,3 +96,14 @@ def portal_form(context) -> str:
     return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
                        '<input type="hidden" name="{}" value="{}">',
                        get_token(request), FORM_UNIT_FIELD, request.portal.unit.pk)
+
+
+@register.inclusion_tag("portal/_verify_action.html", takes_context=True)
+def verify_action(context, citizen, booking=None):
+    """On a queue card: the person's authen code when their visit here is open, else "ยืนยันตัวตน" (the verify
+    page for them, with the booking's service). Needs ``open_visits`` (citizen id -> open visit) in the page."""
+    if citizen is None:
+        return {"visit": None, "href": None}
+    visit = context.get("open_visits", {}).get(citizen.pk)
+    href = None if visit else verify_url(person_ref.person_ref_make(context["request"], citizen), booking=booking)
+    return {"visit": visit, "href": href}

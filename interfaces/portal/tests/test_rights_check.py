@@ -51,7 +51,8 @@ def test_form_lists_the_units_services_and_defaults_to_today(staff_client, servi
     UnitServiceFactory(unit=UnitFactory(hcode="77777"), service=other_unit_service)
     content = staff_client.get(HOME).content.decode()
     assert '<form method="post" action="/portal/"' in content  # the national ID never goes into a URL
-    assert '<option value="PH001">PH001 — ไข้หวัด เจ็บคอ</option>' in content
+    # the unit's only service is chosen already (one step less at the counter)
+    assert '<option value="PH001" selected>PH001 — ไข้หวัด เจ็บคอ</option>' in content
     assert "PH999" not in content
     assert f'value="{service_day().isoformat()}"' in content
 

@@ -142,3 +142,38 @@ def test_another_units_open_visit_is_refused_before_any_face_work(enrolled):
         visit_open_by_face(actor=None, unit=other, citizen=citizen, service=service, frames=list(clip("astronaut")),
                            now=NOW)
     assert err.value.code == "VISIT_OPEN_ELSEWHERE" and VerificationAttempt.objects.count() == 1
+
+
+def test_a_booked_person_verified_by_face_is_checked_in():
+    from raksa.booking.models import Booking, BookingStatus
+    from raksa.booking.services import booking_create
+    from raksa.booking.tests.helpers import T10, make_schedule, slot_at
+
+    schedule, citizen = make_schedule()
+    citizen.birth_date = dt.date(1985, 5, 21)
+    citizen.save()
+    face_template_set(actor=None, citizen=citizen, source="test",
+                      encoding=get_engine().analyse(sample_photo("astronaut")).encoding)
+    booking = booking_create(actor=None, citizen=citizen, slot_id=slot_at(schedule, T10).pk, now=NOW, channel="portal")
+    verdict = visit_open_by_face(actor=None, unit=schedule.unit, citizen=citizen, service=schedule.service,
+                                 frames=list(clip("astronaut")), booking=booking, now=NOW + dt.timedelta(hours=1))
+    assert verdict.verified and verdict.visit.ticket.label == "B-001"
+    assert Booking.objects.get(pk=booking.pk).status == BookingStatus.CHECKED_IN
+
+
+def test_a_cancelled_booking_is_not_carried_into_a_visit(enrolled):
+    from raksa.booking.services import booking_cancel, booking_create
+    from raksa.booking.tests.helpers import T10, make_schedule, slot_at
+
+    schedule, citizen = make_schedule()
+    citizen.birth_date = dt.date(1985, 5, 21)
+    citizen.save()
+    face_template_set(actor=None, citizen=citizen, source="test",
+                      encoding=get_engine().analyse(sample_photo("astronaut")).encoding)
+    booking = booking_create(actor=None, citizen=citizen, slot_id=slot_at(schedule, T10).pk, now=NOW)
+    booking_cancel(actor=None, booking_id=booking.pk, now=NOW)
+    booking.refresh_from_db()
+    with pytest.raises(DomainError) as err:
+        visit_open_by_face(actor=None, unit=schedule.unit, citizen=citizen, service=schedule.service,
+                           frames=list(clip("astronaut")), booking=booking, now=NOW + dt.timedelta(hours=1))
+    assert err.value.code == "BOOKING_NOT_ACTIVE" and Visit.objects.count() == 0

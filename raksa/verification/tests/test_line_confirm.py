@@ -69,7 +69,7 @@ def test_another_persons_line_account_cannot_confirm_and_is_audited(case):
     assert err.value.code == "CONFIRM_WRONG_PERSON"
     assert answer_refused(issued.token, line_user=stranger).code == "CONFIRM_WRONG_PERSON"
     assert Visit.objects.count() == 0
-    assert AuditEntry.objects.filter(action="line_confirmation.wrong_person").count() == 2
+    assert AuditEntry.objects.filter(action="line_confirmation.refuse", after__code="CONFIRM_WRONG_PERSON").count() == 2
 
 
 def test_expired_replaced_and_edited_codes_change_nothing(case):
@@ -80,6 +80,10 @@ def test_expired_replaced_and_edited_codes_change_nothing(case):
     assert answer_refused(second.token[:-2] + "zz").code == "CONFIRM_UNKNOWN"
     assert answer_refused("not a token").code == "CONFIRM_UNKNOWN"
     assert Visit.objects.count() == 0 and LineConfirmation.objects.filter(confirmed_at__isnull=False).count() == 0
+    refusals = AuditEntry.objects.filter(action="line_confirmation.refuse").order_by("pk")
+    assert [e.after["code"] for e in refusals] == ["CONFIRM_EXPIRED", "CONFIRM_EXPIRED", "CONFIRM_UNKNOWN",
+                                                   "CONFIRM_UNKNOWN"]
+    assert all(e.actor_label == f"line:{LINE_USER}" for e in refusals)
 
 
 def test_declining_ends_the_code_without_a_visit(case):
@@ -108,3 +112,20 @@ def test_the_citizen_confirms_receiving_the_service_on_the_open_visit(case):
     visit.refresh_from_db()
     assert visit.service_confirmed_at == NOW + dt.timedelta(minutes=2) and visit.status == "open"
     assert AuditEntry.objects.filter(action="visit.confirm_service", actor_label=f"line:{LINE_USER}").exists()
+
+
+def test_a_booked_person_confirming_in_line_is_checked_in():
+    from raksa.booking.models import Booking, BookingStatus
+    from raksa.booking.services import booking_create
+    from raksa.booking.tests.helpers import T10, make_schedule, slot_at
+
+    schedule, citizen = make_schedule()
+    citizen.line_user_id = LINE_USER
+    citizen.save()
+    booking = booking_create(actor=None, citizen=citizen, slot_id=slot_at(schedule, T10).pk, now=NOW)
+    issued = line_confirmation_issue(actor=None, unit=schedule.unit, citizen=citizen, purpose="identity",
+                                     service=schedule.service, booking=booking, now=NOW)
+    line_confirmation_answer(token=issued.token, line_user_id=LINE_USER, confirm=True, now=NOW)
+    visit = Visit.objects.get()
+    assert visit.booking == booking and visit.ticket.label == "B-001"
+    assert Booking.objects.get(pk=booking.pk).status == BookingStatus.CHECKED_IN

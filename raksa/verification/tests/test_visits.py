@@ -114,8 +114,8 @@ def test_open_visits_lapse_when_the_bangkok_day_ends(case):
 def test_authen_status_shows_other_units_without_their_codes(case):
     visit = open_at(case).visit
     other = UnitFactory()
-    mine = authen_status(citizen=case["citizen"], asking_unit=case["unit"], on=NOW.date())
-    theirs = authen_status(citizen=case["citizen"], asking_unit=other, on=NOW.date())
+    mine = authen_status(citizen=case["citizen"], asking_unit=case["unit"], now=NOW)
+    theirs = authen_status(citizen=case["citizen"], asking_unit=other, now=NOW)
     assert mine.has_open_visit and mine.visits[0].authen_code == visit.authen_code
     assert theirs.open_at_unit == case["unit"].name and theirs.visits[0].authen_code is None
 
@@ -127,3 +127,17 @@ def test_the_minute_sweep_lapses_yesterdays_open_visits(case, capsys):
     call_command("booking_sweep")
     assert '"visits_lapsed": 1' in capsys.readouterr().out
     assert Visit.objects.get(pk=visit.pk).status == VisitStatus.LAPSED
+
+
+def test_a_visit_left_open_yesterday_blocks_nobody_today_and_its_code_is_not_reused(case):
+    yesterday = open_at(case).visit  # 08:00 on NOW's day; no sweep runs before the next morning
+    next_morning = NOW + dt.timedelta(days=1)
+    assert authen_status(citizen=case["citizen"], asking_unit=case["unit"], now=next_morning).has_open_visit is False
+    other = UnitFactory(unit_type=case["unit"].unit_type)
+    UnitServiceFactory(unit=other, service=case["service"])
+    today = visit_open(actor=None, unit=other, citizen=case["citizen"], service=case["service"], method="face",
+                       now=next_morning)
+    assert today.created and today.visit.authen_code != yesterday.authen_code
+    yesterday.refresh_from_db()
+    assert yesterday.status == VisitStatus.LAPSED and yesterday.close_reason == "สิ้นวันโดยไม่ได้ส่งเคลม"
+    assert AuditEntry.objects.filter(action="visit.lapse", object_id=str(yesterday.pk)).count() == 1
