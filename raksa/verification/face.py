@@ -10,6 +10,7 @@ before any transaction, so no lock is held while the CPU works.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -100,7 +101,7 @@ def _decode(frames: list[bytes]) -> list:
 def _keep(frames: list[bytes], citizen: Citizen, now: dt.datetime) -> None:
     folder = settings.RAKSA_FACE_KEEP_IMAGES_DIR
     if folder:
-        path = Path(folder) / f"{now:%Y%m%dT%H%M%S}-{citizen.pk}"
+        path = Path(folder) / f"{now:%Y%m%dT%H%M%S}-{citizen.pk}-{secrets.token_hex(4)}"  # two tries a second apart
         path.mkdir(parents=True, exist_ok=True)
         for i, data in enumerate(frames):
             (path / f"{i}.img").write_bytes(data)
@@ -114,9 +115,14 @@ def visit_open_by_face(*, actor: Any | None, unit: Unit, citizen: Citizen, servi
     serve, the person is not eligible or has an open visit elsewhere, or an image is bad (4xx)."""
     now = now or timezone.now()
     unit_may_serve(unit.status)
-    images = _decode(frames)
-    check_not_open_elsewhere(citizen_id=citizen.pk, unit_id=unit.pk, now=now)
-    rights_decision(citizen=citizen, unit=unit, service=service, day=service_day(now))
+    images = _decode(frames)  # a bad image changes nothing: refused before anything is recorded
+    try:
+        check_not_open_elsewhere(citizen_id=citizen.pk, unit_id=unit.pk, now=now)
+        rights_decision(citizen=citizen, unit=unit, service=service, day=service_day(now))
+    except DomainError as refusal:  # recorded like the rights QR's refusals: who tried, where, why
+        attempt_record(actor=actor, actor_label=actor_label, unit=unit, citizen=citizen, method=VerifyMethod.FACE,
+                       outcome=AttemptOutcome.REFUSED, code=refusal.code, now=now)
+        raise
     _keep(frames, citizen, now)
 
     def record(outcome: str, code: str, distance: float | None = None) -> FaceVerdict:

@@ -23,7 +23,7 @@ from raksa.eligibility.services import Facts, as_date, coverage_from_row, decide
 from raksa.units.models import Service, Unit, UnitStatus
 from raksa.verification import errors, sql
 from raksa.verification.attempts import attempt_record
-from raksa.verification.models import AttemptOutcome, VerifyMethod, Visit, VisitStatus
+from raksa.verification.models import AttemptOutcome, RightsQrToken, VerifyMethod, Visit, VisitStatus
 from raksa.verification.services import rights_qr_resolve, token_digest
 from raksa.verification.visits import Opened, check_not_open_elsewhere, new_authen_code, rights_snapshot, visit_open
 
@@ -66,8 +66,11 @@ def visit_open_by_rights_qr(*, actor: Any | None, unit: Unit, token: str, servic
             attempt_record(actor=actor, actor_label=actor_label, unit=unit, citizen=citizen,
                            method=VerifyMethod.RIGHTS_QR, outcome=AttemptOutcome.VERIFIED, visit=opened.visit, now=now)
     except DomainError as refusal:
-        attempt_record(actor=actor, actor_label=actor_label, unit=unit, citizen=None, method=VerifyMethod.RIGHTS_QR,
-                       outcome=AttemptOutcome.REFUSED, code=refusal.code, now=now)
+        digest = token_digest(token)  # whose code it was, when it is one of ours: the try shows in their history
+        holder = (RightsQrToken.objects.filter(digest=digest).select_related("citizen").first()
+                  if digest is not None else None)
+        attempt_record(actor=actor, actor_label=actor_label, unit=unit, citizen=holder.citizen if holder else None,
+                       method=VerifyMethod.RIGHTS_QR, outcome=AttemptOutcome.REFUSED, code=refusal.code, now=now)
         raise
     return opened
 

@@ -141,7 +141,9 @@ def test_another_units_open_visit_is_refused_before_any_face_work(enrolled):
     with pytest.raises(DomainError) as err:
         visit_open_by_face(actor=None, unit=other, citizen=citizen, service=service, frames=list(clip("astronaut")),
                            now=NOW)
-    assert err.value.code == "VISIT_OPEN_ELSEWHERE" and VerificationAttempt.objects.count() == 1
+    assert err.value.code == "VISIT_OPEN_ELSEWHERE" and Visit.objects.count() == 1
+    refused = VerificationAttempt.objects.get(outcome="refused")
+    assert (refused.unit, refused.citizen, refused.code) == (other, citizen, "VISIT_OPEN_ELSEWHERE")
 
 
 def test_a_booked_person_verified_by_face_is_checked_in():
@@ -177,3 +179,12 @@ def test_a_cancelled_booking_is_not_carried_into_a_visit(enrolled):
         visit_open_by_face(actor=None, unit=schedule.unit, citizen=citizen, service=schedule.service,
                            frames=list(clip("astronaut")), booking=booking, now=NOW + dt.timedelta(hours=1))
     assert err.value.code == "BOOKING_NOT_ACTIVE" and Visit.objects.count() == 0
+
+
+def test_frames_are_kept_only_when_a_folder_is_set(enrolled, settings, tmp_path):
+    verify(enrolled, clip("astronaut")[:1])
+    assert not any(tmp_path.iterdir())
+    settings.RAKSA_FACE_KEEP_IMAGES_DIR = str(tmp_path)
+    verify(enrolled, clip("astronaut")[:1])
+    verify(enrolled, clip("astronaut")[:1])  # the same second: a folder each
+    assert len(list(tmp_path.iterdir())) == 2

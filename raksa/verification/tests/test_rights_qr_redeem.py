@@ -61,6 +61,7 @@ def test_another_units_booking_is_refused_and_the_code_still_works_there(booked)
     token = rights_qr_issue(citizen=citizen, now=AT_UNIT).token
     err = refused(other_schedule.unit, token)
     assert err.code == "QR_OTHER_UNIT" and unit.name in err.message_th
+    assert VerificationAttempt.objects.get(code="QR_OTHER_UNIT").citizen == citizen  # in their history
     assert visit_open_by_rights_qr(actor=None, unit=unit, token=token, now=AT_UNIT).created
 
 
