@@ -56,16 +56,9 @@ class BookingFastLane:
         self.app = app
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
-        authorization = environ.get("HTTP_AUTHORIZATION", "")
-        if (environ.get("PATH_INFO") != PATH or environ.get("REQUEST_METHOD") != "POST"
-                or not authorization.startswith("Bearer rk_")
-                or (settings.SECURE_SSL_REDIRECT and not is_secure(environ))
-                or not host_allowed(environ)):
+        body = lane_body(environ, path=PATH, max_body=_MAX_BODY)
+        if body is None:
             return self.app(environ, start_response)
-        length = _content_length(environ)
-        if not 0 < length <= _MAX_BODY:
-            return self.app(environ, start_response)
-        body = environ["wsgi.input"].read(length)
         payload = _payload(body)
         if payload is None:  # let django-ninja word the 422 exactly as it always does
             environ["wsgi.input"] = io.BytesIO(body)
@@ -77,18 +70,14 @@ class BookingFastLane:
         try:
             try:
                 db_outage.raise_if_down()  # at once, as the full path's middleware does
-                unit_id = _unit_for_key(authorization[7:])  # "Bearer " exactly, as django-ninja reads it
+                unit_id = _unit_for_key(api_key_of(environ))
             except Exception as exc:
                 status, answer = _failed(exc)
             else:
                 status, answer = _book(unit_id, *payload) if unit_id is not None else (None, None)
             if status is not None:
-                data = _json(answer)
-                retry = [("Retry-After", str(db_outage.RETRY_AFTER_SECONDS))] if status == 503 else []
-                start_response(f"{status} {http.HTTPStatus(status).phrase}", [
-                    ("Content-Type", "application/json; charset=utf-8"), ("Content-Length", str(len(data))),
-                    ("X-Request-ID", request_id), *retry, *security_headers(environ)])
-                log_request(method="POST", path=PATH, status=status, started=started, user_id=None)
+                data = lane_answer(environ, start_response, status=status, answer=answer, path=PATH,
+                                   request_id=request_id, started=started)
         finally:
             reset_request_id(token)
         if data is None:  # unknown or revoked key: the full path answers, in a request cycle of its own
@@ -96,6 +85,37 @@ class BookingFastLane:
             return self.app(environ, start_response)
         return [data]
 
+
+
+def lane_body(environ: dict, *, path: str, max_body: int) -> bytes | None:
+    """The body of a request a fast lane may serve: a POST to ``path`` with a unit's API key (``Bearer rk_…``),
+    over HTTPS where it is required, to an allowed host, with a body of 1 to ``max_body`` bytes. None (nothing
+    read): Django serves it, which answers everything else as always."""
+    if (environ.get("PATH_INFO") != path or environ.get("REQUEST_METHOD") != "POST"
+            or not environ.get("HTTP_AUTHORIZATION", "").startswith("Bearer rk_")
+            or (settings.SECURE_SSL_REDIRECT and not is_secure(environ)) or not host_allowed(environ)):
+        return None
+    length = _content_length(environ)
+    if not 0 < length <= max_body:
+        return None
+    return environ["wsgi.input"].read(length)
+
+
+def api_key_of(environ: dict) -> str:
+    return environ["HTTP_AUTHORIZATION"][7:]  # "Bearer " exactly, as django-ninja reads it
+
+
+def lane_answer(environ: dict, start_response: Callable, *, status: int, answer: dict[str, Any], path: str,
+                request_id: str, started: float) -> bytes:
+    """Start a lane's JSON answer with the full path's headers (and Retry-After on a 503), log it as the full
+    path's middleware would, and give the body."""
+    data = _json(answer)
+    retry = [("Retry-After", str(db_outage.RETRY_AFTER_SECONDS))] if status == 503 else []
+    start_response(f"{status} {http.HTTPStatus(status).phrase}", [
+        ("Content-Type", "application/json; charset=utf-8"), ("Content-Length", str(len(data))),
+        ("X-Request-ID", request_id), *retry, *security_headers(environ)])
+    log_request(method="POST", path=path, status=status, started=started, user_id=None)
+    return data
 
 
 _headers: list[tuple[str, str]] | None = None

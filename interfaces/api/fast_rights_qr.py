@@ -17,19 +17,17 @@ booking lane (``CONN_MAX_AGE`` is 0 with the pool).
 
 from __future__ import annotations
 
-import http
 import io
 import json
 import time
 from collections.abc import Callable, Iterable
 
-from django.conf import settings
 from django.db import close_old_connections
 
-from interfaces.api.fast_booking import _content_length, _failed, _json, host_allowed, is_secure, security_headers
+from interfaces.api.fast_booking import _failed, api_key_of, lane_answer, lane_body
 from interfaces.api.visits import visit_out
 from raksa.core import db_outage
-from raksa.core.middleware import log_request, request_id_from
+from raksa.core.middleware import request_id_from
 from raksa.core.request_context import reset_request_id, set_request_id
 from raksa.units.selectors import unit_api_key_authenticate
 from raksa.verification.rights_qr_redeem import visit_open_by_booked_rights_qr
@@ -45,15 +43,9 @@ class RightsQrFastLane:
         self.app = app
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
-        authorization = environ.get("HTTP_AUTHORIZATION", "")
-        if (environ.get("PATH_INFO") != PATH or environ.get("REQUEST_METHOD") != "POST"
-                or not authorization.startswith("Bearer rk_") or not is_secure_enough(environ)
-                or not host_allowed(environ)):
+        body = lane_body(environ, path=PATH, max_body=_MAX_BODY)
+        if body is None:
             return self.app(environ, start_response)
-        length = _content_length(environ)
-        if not 0 < length <= _MAX_BODY:
-            return self.app(environ, start_response)
-        body = environ["wsgi.input"].read(length)
         token = _token(body)
         answer = None
         if token is not None:
@@ -61,25 +53,16 @@ class RightsQrFastLane:
             request_id = request_id_from(environ.get("HTTP_X_REQUEST_ID", ""))
             context = set_request_id(request_id)
             try:
-                status, answer = _redeem(authorization[7:], token)  # "Bearer " exactly, as django-ninja reads it
+                status, answer = _redeem(api_key_of(environ), token)
                 if answer is not None:
-                    data = _json(answer)
-                    retry = [("Retry-After", str(db_outage.RETRY_AFTER_SECONDS))] if status == 503 else []
-                    start_response(f"{status} {http.HTTPStatus(status).phrase}", [
-                        ("Content-Type", "application/json; charset=utf-8"), ("Content-Length", str(len(data))),
-                        ("X-Request-ID", request_id), *retry, *security_headers(environ)])
-                    log_request(method="POST", path=PATH, status=status, started=started, user_id=None)
+                    data = lane_answer(environ, start_response, status=status, answer=answer, path=PATH,
+                                       request_id=request_id, started=started)
             finally:
                 reset_request_id(context)
         if answer is None:  # not the common case: the full path answers, in a request cycle of its own
             environ["wsgi.input"] = io.BytesIO(body)
             return self.app(environ, start_response)
         return [data]
-
-
-def is_secure_enough(environ: dict) -> bool:
-    """Plain HTTP where HTTPS is required goes to Django, which redirects it."""
-    return not settings.SECURE_SSL_REDIRECT or is_secure(environ)
 
 
 def _redeem(key: str, token: str) -> tuple[int, dict | None]:

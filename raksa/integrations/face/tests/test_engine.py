@@ -16,6 +16,7 @@ from raksa.integrations.face.engine import (
     DlibFaceEngine,
     FaceEngineUnavailable,
     FaceQuality,
+    FrameResult,
     get_engine,
 )
 from raksa.integrations.face.matching import MATCH_THRESHOLD, is_match
@@ -170,18 +171,21 @@ def test_get_engine_gives_one_loaded_dlib_engine_per_process():
 
 
 class StandInEngine:
-    """An engine another setting may name (the domain's tests may use one)."""
+    """Another engine a setting may name: it finds no face in anything (what a replacement model must answer
+    for an empty wall)."""
 
     def analyse(self, rgb, *, encode=True):
-        raise NotImplementedError
+        return FrameResult(quality=FaceQuality.NO_FACE, encoding=None, box=None, yaw=None,
+                           brightness=float(rgb.mean()), sharpness=0.0)
 
     def distance(self, a, b):
-        return 0.0
+        return float(np.linalg.norm(np.asarray(a) - np.asarray(b)))
 
 
 def test_the_setting_names_the_engine_class(settings):
     settings.RAKSA_FACE_ENGINE = f"{__name__}.StandInEngine"
     assert isinstance(get_engine(), StandInEngine)
+    assert get_engine().analyse(np.zeros((48, 64, 3), np.uint8)).quality == FaceQuality.NO_FACE
     settings.RAKSA_FACE_ENGINE = f"{__name__}.NoSuchEngine"
     with pytest.raises(FaceEngineUnavailable):
         get_engine()
