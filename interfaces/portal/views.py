@@ -21,7 +21,7 @@ from raksa.people.selectors import citizen_get_by_national_id
 from raksa.units.models import UnitStatus
 from raksa.units.selectors import services_for_unit
 from raksa.verification.errors import visit_open_elsewhere
-from raksa.verification.visits import open_visit_of
+from raksa.verification.selectors import open_visit_of
 
 
 def unit_context(request) -> dict:

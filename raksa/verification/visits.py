@@ -29,6 +29,7 @@ from raksa.people.models import Citizen
 from raksa.units.models import Service, Unit
 from raksa.verification import errors, sql
 from raksa.verification.models import AUTHEN_CODE_CONSTRAINT, ONE_OPEN_VISIT_CONSTRAINT, Visit, VisitStatus
+from raksa.verification.selectors import open_visit_of
 
 LAPSE_REASON = sql.LAPSE_REASON
 
@@ -62,14 +63,6 @@ def rights_snapshot(decision: Decision) -> dict[str, Any]:
     return {"eligible": decision.eligible, "scheme": coverage.scheme if coverage else None,
             "main_unit_id": coverage.main_unit_id if coverage else None,
             "valid_to": coverage.valid_to.isoformat() if coverage and coverage.valid_to else None}
-
-
-def open_visit_of(citizen_id: int, *, now: dt.datetime | None = None) -> Visit | None:
-    """The person's open visit of today (Bangkok). One left open from an earlier day does not count: it has
-    lapsed, whether or not the minute sweep has marked it yet (``visit_open`` marks it before inserting)."""
-    day = service_day(now or timezone.now())
-    return (Visit.objects.select_related("unit").filter(citizen_id=citizen_id, status=VisitStatus.OPEN, day=day)
-            .first())
 
 
 def check_not_open_elsewhere(*, citizen_id: int, unit_id: int, now: dt.datetime | None = None) -> Visit | None:
