@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "raksa.booking",
     "raksa.messaging",
     "raksa.verification",
+    "raksa.claims",
     "raksa.demo",
     "interfaces.line",
     "interfaces.portal",

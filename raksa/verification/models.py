@@ -48,6 +48,8 @@ class RightsQrToken(models.Model):
 AUTHEN_CODE_REGEX = r"^PP[0-9]{10}$"
 ONE_OPEN_VISIT_CONSTRAINT = "visit_one_open_per_citizen"
 AUTHEN_CODE_CONSTRAINT = "visit_authen_code_unique"
+CLOSE_CODE_CONSTRAINT = "visit_close_code_unique"
+CLOSE_CODE_REGEX = r"^EP[0-9]{10}$"
 
 
 class VisitStatus(models.TextChoices):
@@ -93,6 +95,9 @@ class Visit(models.Model):
     close_reason = models.CharField("เหตุผลที่ปิด", max_length=200, blank=True)
     service_confirmed_at = models.DateTimeField("ประชาชนยืนยันรับบริการเมื่อ", null=True, blank=True,
                                                 help_text="ประชาชนยืนยันผ่าน LINE")
+    # NHSO's service answers a claim that closes a visit with a close code (EP...); Raksa does the same.
+    close_code = models.CharField("รหัสปิดสิทธิ (EP)", max_length=12, null=True, blank=True,  # noqa: DJ001
+                                  editable=False)
 
     class Meta:
         verbose_name = "การเข้ารับบริการ"
@@ -101,6 +106,10 @@ class Visit(models.Model):
                    models.Index(fields=["citizen", "day"], name="visit_citizen_day")]
         constraints = [
             models.UniqueConstraint(fields=["authen_code"], name=AUTHEN_CODE_CONSTRAINT),
+            models.UniqueConstraint(fields=["close_code"], name=CLOSE_CODE_CONSTRAINT),
+            models.CheckConstraint(condition=Q(close_code__isnull=True) | Q(close_code__regex=CLOSE_CODE_REGEX,
+                                                                             status="claimed"),
+                                   name="visit_close_code_only_when_claimed"),
             models.UniqueConstraint(fields=["citizen"], condition=Q(status="open"), name=ONE_OPEN_VISIT_CONSTRAINT),
             models.CheckConstraint(condition=Q(authen_code__regex=AUTHEN_CODE_REGEX), name="visit_authen_code_shape"),
             models.CheckConstraint(condition=Q(status__in=VisitStatus.values), name="visit_status_valid"),

@@ -28,7 +28,13 @@ from raksa.eligibility.services import Decision, eligibility_check
 from raksa.people.models import Citizen
 from raksa.units.models import Service, Unit
 from raksa.verification import errors, sql
-from raksa.verification.models import AUTHEN_CODE_CONSTRAINT, ONE_OPEN_VISIT_CONSTRAINT, Visit, VisitStatus
+from raksa.verification.models import (
+    AUTHEN_CODE_CONSTRAINT,
+    CLOSE_CODE_CONSTRAINT,
+    ONE_OPEN_VISIT_CONSTRAINT,
+    Visit,
+    VisitStatus,
+)
 from raksa.verification.selectors import open_visit_of
 
 LAPSE_REASON = sql.LAPSE_REASON
@@ -152,6 +158,34 @@ def visit_close(*, actor: Any | None, unit: Unit, visit_id: int, status: str = V
         audit_record(actor=actor, actor_label=actor_label, action="visit.close", obj=visit, at=now,
                      after={"status": status, "reason": visit.close_reason})
     return visit
+
+
+def new_close_code() -> str:
+    """``EP`` + 10 digits: what NHSO's service answers when a claim closes a visit (unique, random)."""
+    return f"EP{secrets.randbelow(10**10):010d}"
+
+
+def visit_close_for_claim(*, visit: Visit, now: dt.datetime) -> str:
+    """The claim for ``visit`` was sent: the visit closes as ``claimed`` with a new close code (EP…), returned.
+    An open visit closes now; a visit that lapsed at the end of its day is claimed late (the claim's rules
+    decide what a late claim gets). In the claim's transaction, with ``visit`` locked by the caller."""
+    if visit.status not in (VisitStatus.OPEN, VisitStatus.LAPSED):
+        label = choice_labels(VisitStatus, visit.status)
+        raise errors.visit_not_open(label.en, label.th)
+    if visit.status == VisitStatus.OPEN:
+        visit.closed_at = now
+    for _ in range(5):
+        visit.status, visit.close_code = VisitStatus.CLAIMED, new_close_code()
+        try:
+            with transaction.atomic():
+                visit.save(update_fields=["status", "closed_at", "close_code"])
+            break
+        except IntegrityError as exc:  # a close-code collision (1 in 10^10): draw again
+            if not is_violation_of(exc, CLOSE_CODE_CONSTRAINT):
+                raise
+    else:  # pragma: no cover - five collisions in a row
+        raise RuntimeError("could not draw a unique close code")
+    return visit.close_code
 
 
 def visit_confirm_service(*, visit_id: int, unit: Unit, now: dt.datetime, actor_label: str) -> Visit:
