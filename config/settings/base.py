@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -262,3 +263,12 @@ RAKSA_FACE_KEEP_IMAGES_DIR = os.environ.get("RAKSA_FACE_KEEP_IMAGES_DIR", "")
 # written in the transaction of the change that asked for it: rolled back with it, never lost after it.
 # `make run` starts a worker (manage.py db_worker); tests run the jobs (raksa.testing.tasks).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Claims (raksa/claims). A claim sent after its Bangkok service day is late: "flag" sends it to an officer's
+# review, "reject" denies it (the unit then talks to the payer). Flag by default: a unit that forgot until the
+# next morning should not lose the visit, and an officer sees every late claim.
+RAKSA_CLAIMS_LATE_POLICY = os.environ.get("RAKSA_CLAIMS_LATE_POLICY", "flag")
+if RAKSA_CLAIMS_LATE_POLICY not in ("flag", "reject"):
+    raise ImproperlyConfigured("RAKSA_CLAIMS_LATE_POLICY must be 'flag' or 'reject'")
+# How long a process keeps the fee schedule in memory before reading it again (seconds).
+RAKSA_RATE_BOOK_SECONDS = float(os.environ.get("RAKSA_RATE_BOOK_SECONDS", "30"))

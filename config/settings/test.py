@@ -11,3 +11,4 @@ LOGGING["loggers"]["raksa.request"]["level"] = "WARNING"  # noqa: F405
 STATIC_ROOT = None  # tests serve static files from the apps (finders); nothing is collected
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+RAKSA_RATE_BOOK_SECONDS = 0  # tests change rates and expect them at once
