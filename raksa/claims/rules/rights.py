@@ -21,16 +21,22 @@ def not_eligible(claim, batch):
     return False if coverage.scheme == Scheme.UCS else f"สิทธิ {coverage.scheme}"
 
 
-@rule("SERVICE_NOT_CONTRACTED", ReasonClass.DENY,
-      th="หน่วยบริการไม่มีสัญญาให้บริการนี้ในวันรับบริการ หรือหน่วยประเภทนี้ให้บริการนี้ไม่ได้",
-      en="The unit had no contract for this service on the service day, or its type cannot give it.",
-      todo_th="เลือกบริการที่หน่วยมีสัญญา หรือติดต่อ สปสช. เพื่อขอเพิ่มบริการในสัญญา",
-      todo_en="Choose a contracted service, or ask the payer to add this one to your contract.")
-def service_not_contracted(claim, batch):
-    unit = batch.units[claim.unit_id]
+@rule("SERVICE_NOT_FOR_UNIT_TYPE", ReasonClass.DENY,
+      th="หน่วยบริการประเภทนี้ให้บริการนี้ไม่ได้", en="This type of unit cannot give this service.",
+      todo_th="เบิกได้เฉพาะบริการของประเภทหน่วยบริการของท่าน", todo_en="Claim only services of your unit's type.")
+def service_not_for_unit_type(claim, batch):
     service = batch.book.service_by_id.get(claim.service_id)
-    if service is None or service.unit_type != unit.unit_type:
-        return "ประเภทหน่วยไม่ตรง"
+    return service is None or service.unit_type != batch.units[claim.unit_id].unit_type
+
+
+@rule("SERVICE_NOT_CONTRACTED", ReasonClass.CORRECT,
+      th="หน่วยบริการไม่มีสัญญาให้บริการนี้ในวันรับบริการ", en="The unit had no contract for this service on the service day.",
+      todo_th="เลือกบริการที่หน่วยมีสัญญาในวันนั้นแล้วส่งใหม่ หรือติดต่อ สปสช. เพื่อขอเพิ่มบริการในสัญญา",
+      todo_en="Choose a service your unit was contracted for that day and send again, or ask the payer to add it.")
+def service_not_contracted(claim, batch):
+    service = batch.book.service_by_id.get(claim.service_id)
+    if service is None or service.unit_type != batch.units[claim.unit_id].unit_type:
+        return False  # SERVICE_NOT_FOR_UNIT_TYPE says it
     return not batch.contracted(claim.unit_id, claim.service_id, claim.service_date)
 
 
