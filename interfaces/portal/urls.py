@@ -5,6 +5,7 @@ from interfaces.portal import (
     views,
     views_api_keys,
     views_booking,
+    views_claims,
     views_face,
     views_queue,
     views_rights_qr,
@@ -38,6 +39,12 @@ urlpatterns = [
     path("visits/<int:visit_id>/", views_visit.visit, name="visit"),
     path("visits/<int:visit_id>/close/", views_visit.visit_close_view, name="visit_close"),
     path("visits/<int:visit_id>/line/", views_visit.visit_line_service, name="visit_line_service"),
+    # The service record sent as the visit's claim (flow 1.2), the unit's claims and their corrections
+    path("visits/<int:visit_id>/record/", views_claims.visit_record, name="visit_record"),
+    path("claims/", views_claims.claims, name="claims"),
+    path("claims/<int:claim_id>/", views_claims.claim, name="claim"),
+    path("claims/<int:claim_id>/correct/", views_claims.claim_correct_view, name="claim_correct"),
+    # (payment statements: the back office's views_statements.py adds its lines here)
     # Booking for a citizen (seed 2.2), search and one booking
     path("book/", views_booking.book, name="book"),
     path("bookings/", views_booking.bookings, name="bookings"),
