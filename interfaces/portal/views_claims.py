@@ -21,11 +21,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from interfaces.portal.claim_display import can_correct, claim_status_label, reasons_of
+from interfaces.portal.labels import is_english
 from interfaces.portal.permissions import staff_required
 from interfaces.portal.service_record import ServiceRecordForm
 from interfaces.portal.views import unit_context
 from interfaces.portal.views_visit import visit_page
 from raksa.claims.models import ClaimStatus
+from raksa.claims.records import fields_for
 from raksa.claims.selectors_portal import claim_of_unit, claim_versions, claims_of_unit, unsent_visits
 from raksa.claims.submit import claim_correct, claim_submit
 from raksa.core.errors import DomainError
@@ -136,8 +138,16 @@ def claim(request, claim_id: int):
     context = unit_context(request) | {
         "claim": found, "reasons": reasons_of(found), "can_correct": can_correct(found),
         "versions": [(version, reasons_of(version)) for version in claim_versions(found)],
+        "details": _details_shown(found),
     }
     return render(request, "portal/claim.html", context)
+
+
+def _details_shown(claim) -> list[tuple[str, object]]:
+    """The record's details under the labels of its unit type's form (records.fields_for)."""
+    english = is_english()
+    names = {spec.name: spec.label_en if english else spec.label_th for spec in fields_for(claim.unit.unit_type)}
+    return [(names.get(name, name), value) for name, value in claim.details.items()]
 
 
 @require_http_methods(["GET", "POST"])

@@ -31,8 +31,8 @@ def claims_of_unit(*, unit: Unit, status: str | None = None, day: dt.date | None
 
 def claim_of_unit(*, unit: Unit, claim_id: int) -> Claim | None:
     """One claim version of the unit; another unit's claim is None (not found)."""
-    return (Claim.objects.filter(unit=unit, pk=claim_id).select_related("service", "citizen", "visit", "statement")
-            .first())
+    return (Claim.objects.filter(unit=unit, pk=claim_id)
+            .select_related("service", "citizen", "visit", "statement", "unit").first())
 
 
 def claim_versions(claim: Claim) -> list[Claim]:
