@@ -16,6 +16,7 @@ import datetime as dt
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -28,9 +29,17 @@ from interfaces.portal.views import unit_context
 from interfaces.portal.views_visit import visit_page
 from raksa.claims.models import ClaimStatus
 from raksa.claims.records import fields_for
-from raksa.claims.selectors_portal import claim_of_unit, claim_versions, claims_of_unit, unsent_visits
+from raksa.claims.selectors_portal import (
+    claim_of_unit,
+    claim_versions,
+    claims_of_unit,
+    current_claim_of_visit,
+    unsent_visits,
+)
 from raksa.claims.submit import claim_correct, claim_submit
 from raksa.core.errors import DomainError
+from raksa.core.thaidate import format_date
+from raksa.verification.models import VisitStatus
 from raksa.verification.selectors import visit_of_unit
 
 PRICE, SEND = "price", "send"
@@ -40,9 +49,10 @@ def _claim_not_found(request):
     return render(request, "portal/claim_not_found.html", unit_context(request), status=404)
 
 
-def _price_or_send(request, form: ServiceRecordForm, send, show):
+def _price_or_send(request, form: ServiceRecordForm, send, show, back: str):
     """The service record's two steps. ``send(input)`` calls the domain and returns the claim; ``show(form,
-    preview, status, repriced)`` renders the page again. Sends only what was priced on the page."""
+    preview, status, repriced)`` renders the page again; ``back`` is the page to return to when the form no longer
+    applies. Sends only what was priced on the page."""
     if not form.is_valid():
         return show(form, None, 422, False)
     try:
@@ -59,8 +69,13 @@ def _price_or_send(request, form: ServiceRecordForm, send, show):
         if exc.code == "CLAIM_DUPLICATE" and getattr(exc, "claim_id", 0):
             messages.error(request, exc.message(get_language()))
             return redirect("portal:claim", claim_id=exc.claim_id)
+        if exc.status != 422 and form.field_of(exc.field) is None:
+            # The visit or claim changed meanwhile (closed without service in another tab, corrected already):
+            # the form no longer applies; its page says why.
+            messages.error(request, exc.message(get_language()))
+            return redirect(back)
         form.add_domain_error(exc)
-        return show(form, None, 422 if exc.status == 422 else exc.status, False)
+        return show(form, None, exc.status, False)
     _say_decision(request, claim)
     return redirect("portal:claim", claim_id=claim.pk)
 
@@ -85,6 +100,13 @@ def visit_record(request, visit_id: int):
     visit = visit_of_unit(unit=unit, visit_id=visit_id)
     if visit is None:
         return render(request, "portal/visit_not_found.html", unit_context(request), status=404)
+    sent = current_claim_of_visit(visit)
+    if sent is not None:  # sent meanwhile (another tab, the unit's software): its page shows the decision
+        messages.info(request, _("This visit's claim was already sent: %(ref)s.") % {"ref": sent.reference})
+        return redirect("portal:claim", claim_id=sent.pk)
+    if visit.status not in (VisitStatus.OPEN, VisitStatus.LAPSED):
+        messages.error(request, _("This visit was closed without service: it cannot be claimed."))
+        return redirect("portal:visit", visit_id=visit.pk)
     form = ServiceRecordForm(request.POST, unit=unit, day=visit.day, default_service=visit.service.code)
 
     def send(given):
@@ -94,7 +116,7 @@ def visit_record(request, visit_id: int):
         visit.refresh_from_db()
         return visit_page(request, visit, form=form, preview=preview, status=status, repriced=repriced)
 
-    return _price_or_send(request, form, send, show)
+    return _price_or_send(request, form, send, show, reverse("portal:visit", args=[visit.pk]))
 
 
 class ClaimFilterForm(forms.Form):
@@ -146,8 +168,14 @@ def claim(request, claim_id: int):
 def _details_shown(claim) -> list[tuple[str, object]]:
     """The record's details under the labels of its unit type's form (records.fields_for)."""
     english = is_english()
-    names = {spec.name: spec.label_en if english else spec.label_th for spec in fields_for(claim.unit.unit_type)}
-    return [(names.get(name, name), value) for name, value in claim.details.items()]
+    specs = {spec.name: spec for spec in fields_for(claim.unit.unit_type)}
+    shown = []
+    for name, value in claim.details.items():
+        spec = specs.get(name)
+        if spec is not None and spec.kind == "date":
+            value = format_date(dt.date.fromisoformat(value), language="en" if english else "th")
+        shown.append(((spec.label_en if english else spec.label_th) if spec else name, value))
+    return shown
 
 
 @require_http_methods(["GET", "POST"])
@@ -176,4 +204,4 @@ def claim_correct_view(request, claim_id: int):
     def send(given):
         return claim_correct(actor=request.user, unit=unit, claim_id=found.pk, **given)
 
-    return _price_or_send(request, form, send, show)
+    return _price_or_send(request, form, send, show, reverse("portal:claim", args=[found.pk]))

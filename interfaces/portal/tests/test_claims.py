@@ -299,3 +299,49 @@ def Service_of(code):  # noqa: N802 - reads like the model
     from raksa.units.models import Service
 
     return Service.objects.get(code=code)
+
+
+def test_a_claim_sent_meanwhile_from_another_tab_is_not_sent_twice(client, case):
+    from raksa.claims.submit import claim_submit
+
+    login(client, case.unit)
+    data = {"service": case.service.code}
+    first = client.post(record_url(case.visit), data | {"action": "price"})
+    digest = re.search(r'name="priced" value="([0-9a-f]+)"', first.content.decode()).group(1)
+    sent = claim_submit(actor=None, unit=case.unit, authen_code=case.visit.authen_code)  # the other tab
+    response = client.post(record_url(case.visit), data | {"action": "send", "priced": digest})
+    assert response.status_code == 302 and response["Location"] == f"/portal/claims/{sent.pk}/"
+    assert Claim.objects.count() == 1 and sent.reference in flashed(response)[0]
+
+
+def test_a_visit_closed_without_service_meanwhile_says_why(client, case):
+    from raksa.verification.visits import visit_close
+
+    login(client, case.unit)
+    visit_close(actor=None, unit=case.unit, visit_id=case.visit.pk, status="no_service", reason="ไม่รอ")
+    response = client.post(record_url(case.visit), {"service": case.service.code, "action": "send"})
+    assert response.status_code == 302 and response["Location"] == f"/portal/visits/{case.visit.pk}/"
+    assert "เบิกไม่ได้" in flashed(response)[0] and not Claim.objects.exists()
+
+
+def test_the_queue_links_an_open_visit_to_its_record_and_the_home_page_shows_at_most_five(client, case):
+    login(client, case.unit)
+    queue = client.get("/portal/queue/").content.decode()
+    assert f'href="/portal/visits/{case.visit.pk}/#record"' in queue
+    for _ in range(6):
+        citizen = CitizenFactory()
+        CoverageFactory(citizen=citizen)
+        make_visit(unit=case.unit, citizen=citizen, service=case.service, now=timezone.now())
+    home = client.get("/portal/")
+    assert home.content.decode().count("data-unsent=") == 5 and "ดูทั้ง 7 รายการที่ต้องส่ง" in text_of(home)
+    assert client.get(CLAIMS).content.decode().count("data-unsent=") == 7
+
+
+def test_the_claim_page_shows_the_record_under_its_labels(client, case):
+    from raksa.claims.submit import claim_submit
+
+    claim = claim_submit(actor=None, unit=case.unit, authen_code=case.visit.authen_code,
+                         details={"note": "ไอเล็กน้อย"})
+    login(client, case.unit)
+    text = text_of(client.get(f"/portal/claims/{claim.pk}/"))
+    assert "วันนัดติดตามอาการ" in text and "บันทึกเพิ่มเติม ไอเล็กน้อย" in text and "follow_up_date" not in text

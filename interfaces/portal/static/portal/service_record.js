@@ -33,6 +33,8 @@
       if (all.length + 1 >= MAX_ROWS) add.disabled = true;
     });
   }
+  // After the server answered: the first field with an error, or else the price, gets the focus.
+  var wrong = form.querySelector(".field--error input, .field--error select");
   var price = document.getElementById("price-title");
-  if (price && !form.querySelector(".field__errors")) price.focus();
+  if (wrong) { wrong.focus(); } else if (price) { price.focus(); }
 })();
