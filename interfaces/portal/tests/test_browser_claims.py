@@ -87,6 +87,9 @@ def test_a_walk_in_from_the_rights_qr_to_an_accepted_claim(page, live_server, ph
     expect(page.locator("#price-total")).to_have_text("195.00")
     assert not Claim.objects.exists()  # pricing sends nothing
     shoot(page, "priced-1366")
+    page.set_viewport_size(NARROW)
+    shoot(page, "priced-390")
+    page.set_viewport_size(WIDE)
     page.get_by_role("button", name="ส่งเคลม", exact=True).click()
 
     expect(page).to_have_url(re.compile(r".*/portal/claims/\d+/$"))
@@ -114,6 +117,9 @@ def test_a_rejected_claim_is_corrected_and_resent_and_both_versions_show(page, l
                        now=timezone.now())
     log_in(page, live_server, "somchai")
     expect(page.locator(f'[data-unsent="{visit.authen_code}"]')).to_be_visible()  # today's to-do on the home page
+    page.set_viewport_size(NARROW)
+    shoot(page, "home-todo-390")
+    page.set_viewport_size(WIDE)
     page.locator(f'[data-unsent="{visit.authen_code}"]').get_by_role("link", name="บันทึกการให้บริการ").click()
 
     form = page.locator("#record-form")
