@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from interfaces.portal.claim_display import can_correct, claim_status_label, reasons_of
+from interfaces.portal.forms import _clean_date
 from interfaces.portal.labels import is_english
 from interfaces.portal.permissions import staff_required
 from interfaces.portal.service_record import ServiceRecordForm
@@ -121,14 +122,18 @@ def visit_record(request, visit_id: int):
 
 class ClaimFilterForm(forms.Form):
     status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
-    day = forms.DateField(label=gettext_lazy("Service date"), required=False,
-                          widget=forms.DateInput(attrs={"type": "date"}),
-                          error_messages={"invalid": gettext_lazy("Give the date as YYYY-MM-DD.")})
+    day = forms.CharField(label=gettext_lazy("Service date"), required=False, max_length=32,
+                          widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("All"))] + [(value, claim_status_label(value))
                                                             for value in ClaimStatus.values]
+
+    def clean_day(self):
+        """A Buddhist-era year or a typo is explained (raksa.core.timeutil.parse_date), not matched to nothing."""
+        value = self.cleaned_data["day"].strip()
+        return _clean_date(value, "day") if value else None
 
 
 @require_GET

@@ -276,6 +276,8 @@ def test_the_claims_list_filters_by_status_and_day_and_says_a_bad_date(client, c
     assert claim.reference not in text_of(client.get(CLAIMS + "?day=2020-01-01"))
     bad = client.get(CLAIMS + "?day=nope")
     assert bad.status_code == 200 and "ปปปป-ดด-วว" in text_of(bad)
+    buddhist = client.get(CLAIMS + "?day=2569-11-26")
+    assert "เป็นปี พ.ศ." in text_of(buddhist) and "ปี ค.ศ. 2026" in text_of(buddhist)
 
 
 def test_the_claims_menu_item(client, case):
