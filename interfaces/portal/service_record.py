@@ -95,10 +95,13 @@ class ServiceRecordForm(forms.Form):
         for spec in fields_for(unit.unit_type):
             name = f"d_{spec.name}"
             self.detail_names.append(name)
-            self.fields[name] = forms.CharField(
-                label=spec.label_en if english else spec.label_th, required=False,
-                help_text="" if english else spec.help_th, widget=_widget(spec.kind))
-            self.fields[name].record_required = spec.required
+            label = spec.label_en if english else spec.label_th
+            widget = _widget(spec.kind)
+            if spec.required:  # the domain checks it (one rule); the label and the attribute say it
+                label = _("%(label)s (required)") % {"label": label}
+                widget.attrs["aria-required"] = "true"
+            self.fields[name] = forms.CharField(label=label, required=False, widget=widget,
+                                                help_text="" if english else spec.help_th)
             if claim is not None and spec.name in claim.details:
                 self.initial[name] = claim.details[spec.name]
             elif spec.name == "follow_up_date":

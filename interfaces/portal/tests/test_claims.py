@@ -347,3 +347,14 @@ def test_the_claim_page_shows_the_record_under_its_labels(client, case):
     login(client, case.unit)
     text = text_of(client.get(f"/portal/claims/{claim.pk}/"))
     assert "วันนัดติดตามอาการ" in text and "บันทึกเพิ่มเติม ไอเล็กน้อย" in text and "follow_up_date" not in text
+
+
+def test_rows_the_script_added_are_read_and_their_errors_shown_at_them(client, case):
+    login(client, case.unit)
+    response = client.post(record_url(case.visit), {"service": case.service.code, "item_code_0": "DRUG-PARA500",
+                                                    "item_qty_0": "2", "item_code_7": "NOPE", "item_qty_7": "1",
+                                                    "action": "price"})
+    html = response.content.decode()
+    assert response.status_code == 422 and 'name="item_code_7" value="NOPE"' in html
+    block = re.search(r'<div class="field[^"]*field--error[^"]*">(?:(?!</div>).)*name="item_code_7"', html, re.S)
+    assert block and "ไม่รู้จักรหัสรายการ" in block.group(0)
