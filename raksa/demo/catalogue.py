@@ -112,36 +112,3 @@ CATALOGUE: tuple[CatalogueItem, ...] = tuple(
 
 def services_for_type(unit_type: str) -> list[CatalogueItem]:
     return [item for item in CATALOGUE if item.unit_type == unit_type]
-
-
-@dataclass(frozen=True)
-class ClaimItem:
-    """Something a claim may list besides its service (raksa.claims.models.Item), with an ILLUSTRATIVE price."""
-
-    code: str
-    unit_types: tuple[str, ...]
-    name_th: str
-    name_en: str
-    unit_label: str
-    baht: Decimal
-    max_quantity: int
-
-
-# Medicines a pharmacy dispenses and supplies a nursing clinic uses, so that the portal's service record has items
-# to pick in the demo. Illustrative names, pack sizes and prices (flagged like the rates above).
-CLAIM_ITEMS: tuple[ClaimItem, ...] = tuple(
-    ClaimItem(code, types, th, en, label, Decimal(baht), max_quantity)
-    for code, types, th, en, label, baht, max_quantity in [
-        ("MED-PARA500", (UnitType.PHARMACY,), "พาราเซตามอล 500 มก.", "Paracetamol 500 mg", "เม็ด", "1.00", 20),
-        ("MED-CPM4", (UnitType.PHARMACY,), "คลอร์เฟนิรามีน 4 มก.", "Chlorphenamine 4 mg", "เม็ด", "0.50", 20),
-        ("MED-ORS", (UnitType.PHARMACY,), "ผงเกลือแร่ ORS", "Oral rehydration salts", "ซอง", "3.00", 10),
-        ("MED-ANTACID", (UnitType.PHARMACY,), "ยาลดกรด ชนิดน้ำ 240 มล.", "Antacid suspension 240 ml", "ขวด", "25.00", 2),
-        ("MED-CALAMINE", (UnitType.PHARMACY,), "โลชั่นคาลาไมน์ 60 มล.", "Calamine lotion 60 ml", "ขวด", "30.00", 1),
-        ("MED-TEARS", (UnitType.PHARMACY,), "น้ำตาเทียม", "Artificial tears", "ขวด", "45.00", 1),
-        ("MED-POVIDONE", (UnitType.PHARMACY, UnitType.NURSING_CLINIC), "โพวิโดนไอโอดีน 15 มล.",
-         "Povidone-iodine 15 ml", "ขวด", "25.00", 1),
-        ("SUP-GAUZE", (UnitType.PHARMACY, UnitType.NURSING_CLINIC), "ผ้าก๊อซปลอดเชื้อ", "Sterile gauze", "ซอง",
-         "5.00", 10),
-        ("SUP-DRESSING", (UnitType.NURSING_CLINIC,), "ชุดทำแผล", "Dressing set", "ชุด", "35.00", 5),
-    ]
-)

@@ -112,23 +112,6 @@ def catalogue_load(*, actor=None) -> dict[str, Service]:
     return services
 
 
-def claim_items_load() -> int:
-    """The demo's claimable items (medicines, supplies) and their illustrative prices; existing codes are kept."""
-    from raksa.claims.models import Item, ItemPrice
-
-    made = 0
-    for row in catalogue.CLAIM_ITEMS:
-        item, created = Item.objects.get_or_create(
-            code=row.code, defaults={"name_th": row.name_th, "name_en": row.name_en, "unit_types": list(row.unit_types),
-                                     "unit_label": row.unit_label, "max_quantity": row.max_quantity,
-                                     "illustrative": True})
-        if created:
-            ItemPrice.objects.create(item=item, baht_per_unit=row.baht, effective_from=catalogue.RATES_FROM,
-                                     illustrative=True)
-            made += 1
-    return made
-
-
 def _weighted(rng: random.Random, weights) -> str:
     values, w = zip(*weights, strict=True)
     return rng.choices(values, weights=w)[0]
@@ -300,7 +283,6 @@ def seed_demo(*, citizens: int, units: int, seed: int, workers: int | None = Non
     with transaction.atomic():
         services = catalogue_load()
         result.services = len(services)
-        claim_items_load()
         result.units = units_create(seed=seed, count=units, services=services)
         result.logins = logins_create()
         schedules_create(result.units)
