@@ -38,7 +38,7 @@ def horizontal_bars(*, chart_id: str, title: str, rows: list[tuple[str, int, str
     parts = []
     for i, (label, value, shown) in enumerate(rows):
         y = gap + i * (bar_h + gap)
-        w = round((width - label_w - 90) * value / top)
+        w = round((width - label_w - 200) * value / top)  # room for the value after the bar
         parts.append(
             f'<text x="{label_w - 8}" y="{y + bar_h * 0.7:.0f}" text-anchor="end" class="chart-label">'
             f'{escape(label[:38])}</text>'
