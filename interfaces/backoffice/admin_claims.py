@@ -39,6 +39,7 @@ from raksa.core.errors import DomainError
 from raksa.core.timeutil import service_day
 from raksa.units.models import Unit, UnitType
 
+QUEUE_PAGE = 200  # the oldest first; deciding them brings the next ones up
 STATUS_COLOURS = {"submitted": "#6b7280", "accepted": "#137333", "rejected": "#c5221f", "in_review": "#b06000",
                   "paid": "#1a56a8"}
 
@@ -122,6 +123,8 @@ class ClaimAdmin(ReadOnlyAdmin):
         return super().changelist_view(request, extra_context=extra)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        if not str(object_id).isdigit():
+            raise Http404
         return redirect("backoffice:claims_claim_review", object_id)
 
     def get_urls(self):
@@ -139,11 +142,13 @@ class ClaimAdmin(ReadOnlyAdmin):
     def queue_view(self, request):
         _require(request, "claims.view_claim")
         now = timezone.now()
+        queue = read.review_queue()
         rows = [{"claim": c, "status": _status(c.status), "reasons": read.reasons_of(c),
-                 "waiting_hours": int((now - c.submitted_at).total_seconds() // 3600)} for c in read.review_queue()]
-        reported = [{"claim": c, "reasons": read.reasons_of(c)} for c in read.reported_after_payment()]
+                 "waiting_hours": int((now - c.submitted_at).total_seconds() // 3600)} for c in queue[:QUEUE_PAGE]]
+        reported = [{"claim": c, "reasons": read.reasons_of(c)} for c in read.reported_after_payment()[:QUEUE_PAGE]]
         return TemplateResponse(request, "backoffice/claims/review_queue.html", self._context(
-            request, "เคลมรอเจ้าหน้าที่ตรวจสอบ", rows=rows, reported=reported))
+            request, "เคลมรอเจ้าหน้าที่ตรวจสอบ", rows=rows, reported=reported,
+            waiting=queue.count() if len(rows) == QUEUE_PAGE else len(rows)))
 
     def review_view(self, request, pk: int):
         _require(request, "claims.view_claim")

@@ -160,3 +160,23 @@ def test_a_staff_user_without_permissions_cannot_decide_or_download(client, flag
     assert client.post(f"/backoffice/claims/claim/{claim.pk}/review/accept/", {"confirm": "1"}).status_code == 403
     assert client.get(f"/backoffice/claims/paymentstatement/{statement.pk}/pdf/").status_code == 403
     assert Claim.objects.get(pk=claim.pk).status == "in_review"
+
+
+def test_the_list_action_pays_selected_statements_after_asking(client, officer, flagged):
+    case, _claim = flagged
+    claim_at(case)
+    statement = statement_issue(actor=None, unit=case.unit, period_from=DAY, period_to=DAY)
+    data = {"action": "mark_paid", "_selected_action": [statement.pk]}
+    question = client.post("/backoffice/claims/paymentstatement/", data).content.decode()
+    assert "ย้อนกลับไม่ได้" in question and statement.reference in question
+    statement.refresh_from_db()
+    assert statement.status == "issued"
+    client.post("/backoffice/claims/paymentstatement/", {**data, "confirm": "1"})
+    statement.refresh_from_db()
+    assert statement.status == "paid" and statement.paid_by == officer
+
+
+def test_a_claim_page_that_does_not_exist_is_404(client, officer):
+    assert client.get("/backoffice/claims/claim/999999/review/").status_code == 404
+    assert client.get("/backoffice/claims/claim/abc/change/").status_code == 404
+    assert client.post("/backoffice/claims/claim/999999/review/accept/", {"confirm": "1"}).status_code == 404
