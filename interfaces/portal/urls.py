@@ -9,6 +9,7 @@ from interfaces.portal import (
     views_queue,
     views_rights_qr,
     views_schedule,
+    views_statements,
     views_verify,
     views_visit,
 )
@@ -50,4 +51,8 @@ urlpatterns = [
     # API keys for the unit's own software (unit administrators)
     path("api-keys/", views_api_keys.api_keys, name="api_keys"),
     path("api-keys/<int:key_id>/revoke/", views_api_keys.api_key_revoke, name="api_key_revoke"),
+    # The unit's payment statements (the back office issues them), with their PDF and CSV
+    path("statements/", views_statements.statements, name="statements"),
+    path("statements/<int:statement_id>/pdf/", views_statements.statement_pdf_download, name="statement_pdf"),
+    path("statements/<int:statement_id>/csv/", views_statements.statement_csv_download, name="statement_csv"),
 ]
