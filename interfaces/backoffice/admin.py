@@ -112,7 +112,7 @@ class UnitServiceInline(ThaiDisplayMixin, admin.TabularInline):
 
 @admin.register(Unit, site=backoffice_site)
 class UnitAdmin(NoDeleteAdmin):
-    list_display = ("hcode", "name", "unit_type", "province", "district", "status_badge")
+    list_display = ("hcode", "name", "unit_type", "province", "district", "status_badge", "claims_link")
     list_filter = ("status", "unit_type", RegionFilter, ProvinceFilter)
     search_fields = ("hcode", "name", "province__name_th")
     search_help_text = "ค้นหาด้วยรหัสหน่วย ชื่อหน่วย หรือชื่อจังหวัด"
@@ -127,6 +127,11 @@ class UnitAdmin(NoDeleteAdmin):
     def status_badge(self, obj: Unit):
         colour = {"verified": "#137333", "pending": "#b06000", "suspended": "#c5221f"}[obj.status]
         return format_html('<strong style="color:{}">{}</strong>', colour, choice_label(obj.get_status_display()))
+
+    @admin.display(description="เคลมของหน่วย")
+    def claims_link(self, obj: Unit):
+        query = urlencode({"q": obj.hcode})
+        return format_html('<a href="{}?{}">ดูเคลม</a>', reverse("backoffice:claims_claim_changelist"), query)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

@@ -15,6 +15,9 @@ OFFICER_PERMISSIONS = {
     "audit": ["view_auditentry"],
     "messaging": ["view_outboundmessage", "view_webhookevent"],  # LINE messages and events: the failed ones
     "verification": ["view_visit", "view_verificationattempt"],  # visits, authen codes, every verification try
+    # Claims: search and review (accept / reject), payment statements (issue, mark paid).
+    "claims": ["view_claim", "change_claim", "view_paymentstatement", "add_paymentstatement",
+               "change_paymentstatement"],
 }
 
 
