@@ -153,3 +153,33 @@ def test_a_rejected_claim_is_corrected_and_resent_and_both_versions_show(page, l
     shoot(page, "versions-1366")
     page.set_viewport_size(NARROW)
     shoot(page, "versions-390")
+
+
+def test_a_flagged_claim_waits_for_an_officer_and_the_unit_sees_the_acceptance(page, live_server, pharmacy):
+    """The unit's side of "an officer accepts a flagged claim and the unit sees it" (the officer's side is
+    interfaces/backoffice/tests/test_browser_claims.py): a visit with no identity verification goes to review."""
+    from raksa.claims.review import claim_review_accept
+    from raksa.testing.factories import make_officer
+
+    expect = playwright_sync.expect
+    page.set_viewport_size(WIDE)
+    visit = make_visit(unit=pharmacy["unit"], citizen=pharmacy["man"], service=pharmacy["service"],
+                       now=timezone.now(), verified=False)
+    log_in(page, live_server, "somchai")
+    page.goto(f"{live_server.url}/portal/visits/{visit.pk}/")
+    form = page.locator("#record-form")
+    form.get_by_role("button", name="ตรวจราคา").click()
+    page.get_by_role("button", name="ส่งเคลม", exact=True).click()
+    decision = page.locator("#claim-decision")
+    expect(decision).to_contain_text("รอเจ้าหน้าที่ตรวจสอบ")
+    expect(decision.locator('[data-code="NO_IDENTITY_VERIFICATION"]')).to_be_visible()
+    expect(decision).to_contain_text("ไม่ต้องส่งซ้ำ")
+
+    claim = Claim.objects.get()
+    claim_review_accept(actor=make_officer(), claim_id=claim.pk, note="ตรวจหลักฐานแล้ว")
+    page.goto(f"{live_server.url}/portal/claims/?status=accepted")
+    row = page.locator(f'[data-claim="{claim.reference}"]')
+    expect(row).to_contain_text("ผ่าน")
+    row.get_by_role("link", name=claim.reference).click()
+    expect(page.locator("#officer-decision")).to_contain_text("ตรวจหลักฐานแล้ว")
+    shoot(page, "officer-accepted-1366")

@@ -358,3 +358,31 @@ def test_rows_the_script_added_are_read_and_their_errors_shown_at_them(client, c
     assert response.status_code == 422 and 'name="item_code_7" value="NOPE"' in html
     block = re.search(r'<div class="field[^"]*field--error[^"]*">(?:(?!</div>).)*name="item_code_7"', html, re.S)
     assert block and "ไม่รู้จักรหัสรายการ" in block.group(0)
+
+
+def test_the_unit_sees_an_officers_decision_on_a_claim_in_review(client):
+    from raksa.claims.review import claim_review_accept, claim_review_reject
+    from raksa.claims.submit import claim_submit
+    from raksa.testing.factories import make_officer
+
+    accepted_case = make_claim_case(now=timezone.now(), verified=False)
+    first = claim_submit(actor=None, unit=accepted_case.unit, authen_code=accepted_case.visit.authen_code)
+    citizen = CitizenFactory()
+    CoverageFactory(citizen=citizen)
+    second = claim_submit(actor=None, unit=accepted_case.unit, authen_code=make_visit(
+        unit=accepted_case.unit, citizen=citizen, service=accepted_case.service, now=timezone.now(),
+        verified=False).authen_code)
+    assert first.status == second.status == "in_review"
+    login(client, accepted_case.unit)
+    assert "รอเจ้าหน้าที่ตรวจสอบ" in text_of(client.get(f"/portal/claims/{first.pk}/"))
+
+    officer = make_officer()
+    claim_review_accept(actor=officer, claim_id=first.pk, note="ตรวจหลักฐานแล้ว")
+    claim_review_reject(actor=officer, claim_id=second.pk, reason="ไม่พบหลักฐานการรับบริการ")
+    text = text_of(client.get(f"/portal/claims/{first.pk}/"))
+    assert "ผ่าน" in text and "ผลการตรวจของเจ้าหน้าที่" in text and "ตรวจหลักฐานแล้ว" in text
+    text = text_of(client.get(f"/portal/claims/{second.pk}/"))
+    assert "เจ้าหน้าที่ตรวจแล้วไม่อนุมัติ" in text and "ไม่พบหลักฐานการรับบริการ" in text
+    assert "แก้ไขและส่งใหม่" in text
+    listed = client.get(CLAIMS + "?status=accepted").content.decode()
+    assert f'data-claim="{first.reference}"' in listed and f'data-claim="{second.reference}"' not in listed
