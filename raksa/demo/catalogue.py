@@ -153,6 +153,9 @@ CATALOGUE: tuple[CatalogueItem, ...] = tuple(
 )
 
 
+ADDED_LATER = frozenset(item.code for item in CATALOGUE if item.since is not None)
+
+
 def services_for_type(unit_type: str) -> list[CatalogueItem]:
     return [item for item in CATALOGUE if item.unit_type == unit_type]
 

@@ -37,7 +37,7 @@ from raksa.verification.visits import visit_confirm_service, visit_open
 
 HISTORY_DAYS = 30
 # Visits per open day at each documented unit that gets a history (min, max), and who records them.
-VISITS_PER_DAY = {"41001": (3, 6), "41002": (1, 3)}
+VISITS_PER_DAY = {"41001": (2, 5), "41002": (1, 2)}
 RECORDED_BY = {"41001": "pharmacist", "41002": "multi"}
 TODAY_UNIT, TODAY_OPEN_VISITS = "41001", 3  # today's verified visits not yet claimed: the portal's to-do
 FIX_AFTER_DAYS = 3  # a rejected claim older than this was corrected by the unit; newer ones wait

@@ -243,8 +243,10 @@ def logins_create() -> list[str]:
 
 
 def schedules_create(units: list[Unit]) -> int:
-    """Bookable times at the demo units (verified ones): every contracted service, the unit's opening
-    hours, half-hour slots with two seats, bookable 14 days ahead with 30 minutes' notice."""
+    """Bookable times at the demo units (verified ones): every contracted service except the pharmacy groups
+    added in 2024 (``CatalogueItem.since``; sixteen more schedules of 14 days of slots each would double the
+    first start, and people book a pharmacy for the common groups), the unit's opening hours, half-hour slots
+    with two seats, bookable 14 days ahead with 30 minutes' notice."""
     from raksa.booking.services import schedule_set
     from raksa.units.models import UnitService
 
@@ -253,6 +255,8 @@ def schedules_create(units: list[Unit]) -> int:
         if unit.hcode not in accounts.DEMO_HCODES or not unit.is_verified:
             continue
         for contract in UnitService.objects.filter(unit=unit, valid_to__isnull=True).select_related("service"):
+            if contract.service.code in catalogue.ADDED_LATER:
+                continue
             schedule_set(actor=None, unit=unit, service=contract.service, weekly_hours=unit.opening_hours,
                          slot_minutes=30, seats_per_slot=2, book_ahead_days=14, min_notice_minutes=30)
             made += 1
