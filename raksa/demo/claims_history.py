@@ -23,6 +23,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from raksa.claims.models import Claim
 from raksa.claims.submit import claim_correct, claim_submit, rate_book
 from raksa.core.errors import DomainError
 from raksa.core.timeutil import BANGKOK, service_day
@@ -32,7 +33,7 @@ from raksa.people.models import Citizen, Coverage, Scheme
 from raksa.people.selectors import citizen_get_by_national_id
 from raksa.units.models import Service, Unit, UnitService, UnitStatus
 from raksa.verification.attempts import attempt_record
-from raksa.verification.models import AttemptOutcome, VerifyMethod
+from raksa.verification.models import AttemptOutcome, VerifyMethod, Visit
 from raksa.verification.visits import visit_confirm_service, visit_open
 
 HISTORY_DAYS = 30
@@ -44,6 +45,10 @@ FIX_AFTER_DAYS = 3  # a rejected claim older than this was corrected by the unit
 POOL = 400  # generated UCS citizens who come to the demo pharmacies
 # What goes wrong, by weight (the rest are plain accepted claims).
 OUTCOMES = (("ok", 80), ("late", 5), ("unverified", 4), ("over", 5), ("uncontracted", 3), ("duplicate", 3))
+# Outcomes every history holds whatever the draws (so every list and the review queue have an example): due at
+# this unit from this many days ago, given to its next visit. Those older than FIX_AFTER_DAYS get corrected.
+DUE = (("41002", 20, "uncontracted"), ("41002", 2, "uncontracted"), ("41001", 16, "over"), ("41001", 2, "over"),
+       ("41001", 8, "late"), ("41001", 6, "unverified"), ("41001", 12, "duplicate"))
 CONFIRMED_SHARE = 0.35  # visits the citizen confirmed in LINE (3.4) before the claim
 # The documented citizens who are eligible come back a few times (their LINE history shows the claims).
 DOCUMENTED_VISITS = {"3109900000335": 3, "1109900000665": 2, "1109900000444": 1, "1109900000550": 1}
@@ -151,8 +156,9 @@ class _History:
         return [c.service for c in UnitService.objects.filter(unit=unit, valid_from__lte=day).select_related(
             "service").order_by("service__code") if c.valid_to is None or c.valid_to >= day]
 
-    def visit(self, *, unit: Unit, citizen: Citizen, service: Service, at: dt.datetime, verified: bool = True):
-        actor = self.users.get(RECORDED_BY.get(unit.hcode, ""))
+    def visit(self, *, unit: Unit, citizen: Citizen, service: Service, at: dt.datetime, verified: bool = True
+              ) -> Visit | None:
+        actor = self.actor(unit)
         method = _method(citizen, service_day(at))
         try:
             visit = visit_open(actor=actor, unit=unit, citizen=citizen, service=service, method=method, now=at).visit
@@ -165,28 +171,37 @@ class _History:
         self.report.visits += 1
         return visit
 
-    def claim(self, *, unit: Unit, visit, at: dt.datetime, **content):
-        actor = self.users.get(RECORDED_BY.get(unit.hcode, ""))
-        claim = claim_submit(actor=actor, unit=unit, authen_code=visit.authen_code, now=at, **content)
+    def claim(self, *, unit: Unit, visit: Visit, at: dt.datetime, **content) -> Claim:
+        claim = claim_submit(actor=self.actor(unit), unit=unit, authen_code=visit.authen_code, now=at, **content)
         self.report.claims += 1
         return claim
 
+    def actor(self, unit: Unit):
+        return self.users.get(RECORDED_BY.get(unit.hcode, ""))
+
     def day_at(self, unit: Unit, day: dt.date, services: list[Service], citizens: list[Citizen],
-               gaps: list[Service]) -> None:
+               gaps: list[Service], due: list[str], people: list[Citizen]) -> None:
+        """The day's visits at ``unit``: first the documented ``people`` due (they come back the next open day
+        if the unit is closed), then generated citizens; each takes the next ``due`` outcome, if any."""
         low, high = VISITS_PER_DAY[unit.hcode]
-        times = _times(self.rng, unit.opening_hours, day, self.rng.randint(low, high))
+        times = _times(self.rng, unit.opening_hours, day, self.rng.randint(low, high) + len(people))
         for minutes in times:
-            free = [c for c in citizens if (c.pk, day) not in self.busy]
-            if not free:
-                return
-            citizen = self.rng.choice(free)
+            if people:
+                citizen, outcome = people.pop(0), "ok"
+            else:
+                free = [c for c in citizens if (c.pk, day) not in self.busy]
+                if not free:
+                    return
+                citizen = self.rng.choice(free)
+                drawn = self.rng.choices([o for o, _ in OUTCOMES], weights=[w for _, w in OUTCOMES])[0]
+                outcome = due.pop(0) if due else drawn
+            if (citizen.pk, day) in self.busy:
+                continue
             self.busy.add((citizen.pk, day))
-            service = self.pick(services)
-            outcome = self.rng.choices([o for o, _ in OUTCOMES], weights=[w for _, w in OUTCOMES])[0]
             if outcome == "uncontracted" and not gaps:
                 outcome = "over"
-            self.one(unit=unit, day=day, minutes=minutes, citizen=citizen, service=service, outcome=outcome,
-                     gaps=gaps)
+            self.one(unit=unit, day=day, minutes=minutes, citizen=citizen, service=self.pick(services),
+                     outcome=outcome, gaps=gaps)
 
     def one(self, *, unit: Unit, day: dt.date, minutes: int, citizen: Citizen, service: Service, outcome: str,
             gaps: list[Service]) -> None:
@@ -213,8 +228,7 @@ class _History:
         claim = self.claim(unit=unit, visit=visit, at=sent, **content)
         if claim.status == "rejected" and outcome in ("over", "uncontracted") \
                 and (self.today - day).days > FIX_AFTER_DAYS:
-            actor = self.users.get(RECORDED_BY.get(unit.hcode, ""))
-            claim_correct(actor=actor, unit=unit, claim_id=claim.pk, items=items,
+            claim_correct(actor=self.actor(unit), unit=unit, claim_id=claim.pk, items=items,
                           now=sent + dt.timedelta(minutes=rng.randint(3, 30)))
             self.report.claims += 1
             self.report.corrections += 1
@@ -259,33 +273,28 @@ def claims_history_create(*, seed: int, first_generated_id: int | None, now: dt.
     units = {u.hcode: u for u in Unit.objects.filter(hcode__in=VISITS_PER_DAY, status=UnitStatus.VERIFIED)}
     gaps_of = {d.hcode: list(Service.objects.filter(code__in=d.not_contracted).order_by("code"))
                for d in accounts.DEMO_UNITS}
-    # The documented citizens' visits: on fixed past days at 41001, before the generated ones fill the days.
-    documented_days: dict[dt.date, list[str]] = {}
+    # The documented citizens' visits: at 41001, due on fixed past days (the next open day if it is closed).
+    documented_days: dict[dt.date, list[Citizen]] = {}
     for i, (national_id, count) in enumerate(DOCUMENTED_VISITS.items()):
         for k in range(count):
-            documented_days.setdefault(history.today - dt.timedelta(days=2 + 9 * k + i), []).append(national_id)
+            if documented[national_id] is not None:
+                documented_days.setdefault(history.today - dt.timedelta(days=2 + 9 * k + i), []).append(
+                    documented[national_id])
+    due: dict[str, list[str]] = {hcode: [] for hcode in units}
+    people: list[Citizen] = []
     for day_offset in range(HISTORY_DAYS, 0, -1):
         day = history.today - dt.timedelta(days=day_offset)
+        people.extend(documented_days.get(day, ()))
         for hcode, unit in units.items():
+            due[hcode].extend(outcome for at, offset, outcome in DUE if at == hcode and offset == day_offset)
             services = history.services_of(unit, day)
-            if not services:
-                continue
-            if hcode == TODAY_UNIT:
-                for national_id in documented_days.get(day, ()):
-                    citizen = documented[national_id]
-                    times = _times(history.rng, unit.opening_hours, day, 1)
-                    if citizen is not None and times and (citizen.pk, day) not in history.busy:
-                        history.busy.add((citizen.pk, day))
-                        history.one(unit=unit, day=day, minutes=times[0], citizen=citizen,
-                                    service=history.pick(services), outcome="ok", gaps=[])
-            if generated:
-                history.day_at(unit, day, services, generated, gaps_of.get(hcode, []))
+            if services:
+                history.day_at(unit, day, services, generated, gaps_of.get(hcode, []), due[hcode],
+                               people if hcode == TODAY_UNIT else [])
     if TODAY_UNIT in units and generated:
         services = history.services_of(units[TODAY_UNIT], history.today)
         if services:
             history.today_open(units[TODAY_UNIT], services, generated)
-    from raksa.claims.models import Claim
-
     history.report.status = Counter(Claim.objects.filter(current=True, unit__in=units.values())
                                     .values_list("status", flat=True))
     history.report.seconds = time.perf_counter() - started
