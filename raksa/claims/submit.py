@@ -28,6 +28,7 @@ from raksa.core.choices import choice_labels
 from raksa.core.db import is_violation_of
 from raksa.core.thai_input import ascii_digits
 from raksa.core.timeutil import service_day
+from raksa.messaging.notify import claim_sent_notify
 from raksa.units.models import Service, Unit
 from raksa.verification.models import Visit, VisitStatus
 from raksa.verification.visits import visit_close_for_claim
@@ -134,6 +135,7 @@ def claim_submit(*, actor: Any | None, unit: Unit, authen_code: Any, service_cod
                      after={"authen_code": code, "close_code": close_code, "amount": str(claim.amount),
                             "service": claim.service.code, "source": source})
         claims_adjudicate(claim_ids=[claim.pk], now=now, book=rate_book())
+        claim_sent_notify(claim_id=claim.pk)  # the citizen's LINE: a job row that commits with the claim
         claim.refresh_from_db()
     return claim
 
