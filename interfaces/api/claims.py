@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from typing import Annotated, Any, Literal
 
+from django.conf import settings
 from django.http import HttpResponse
 from ninja import Field, Header, Query, Router, Schema
 
@@ -32,10 +34,11 @@ from raksa.claims import errors as claim_errors
 from raksa.claims.idempotency import claim_submission_once
 from raksa.claims.models import Claim, ClaimSource
 from raksa.claims.rules.base import explain
-from raksa.claims.submit import claim_correct, claim_submit
+from raksa.claims.submit import claim_correct, claim_submit, rate_book
 from raksa.core.errors import DomainError
 from raksa.core.timeutil import parse_date
-from raksa.units.models import Unit
+from raksa.units.models import Unit, UnitApiKey
+from raksa.verification.models import Visit
 
 router = Router()
 
@@ -228,6 +231,23 @@ def once(request, *, unit: Unit, key: str, path: str, run) -> HttpResponse:
     return json_answer(status, body)
 
 
+_units: dict[int, tuple[float, Unit]] = {}
+
+
+def caller_unit(request, hcode: str | None) -> Unit:
+    """:func:`counter_unit`, with an API key's unit remembered in this process as long as the key itself
+    (``RAKSA_API_KEY_CACHE_SECONDS``): a claim reads only its id, type and hcode, which do not change in a day
+    (its status is the rules' business: UNIT_NOT_VERIFIED, read with the claim's facts)."""
+    caller = request.auth
+    ttl = settings.RAKSA_API_KEY_CACHE_SECONDS
+    if hcode is not None or not isinstance(caller, UnitApiKey) or ttl <= 0:
+        return counter_unit(request, hcode)
+    hit = _units.get(caller.unit_id)
+    if hit is None or hit[0] < time.monotonic():
+        hit = _units[caller.unit_id] = (time.monotonic() + ttl, Unit.objects.get(pk=caller.unit_id))
+    return hit[1]
+
+
 # --- operations -----------------------------------------------------------------------------------------
 
 @router.post("/claims", response={201: ClaimOut, **CLAIM_ERRORS}, auth=unit_or_staff, by_alias=True,
@@ -235,7 +255,7 @@ def once(request, *, unit: Unit, key: str, path: str, run) -> HttpResponse:
 def claim_submit_view(request, payload: ClaimIn,
                       idempotency_key: KeyHeader):
     key = clean_key(idempotency_key)
-    unit = counter_unit(request, payload.hcode)
+    unit = caller_unit(request, payload.hcode)
 
     def run():
         claim = claim_submit(actor=actor_of(request), unit=unit, authen_code=payload.authen_code,
@@ -243,8 +263,9 @@ def claim_submit_view(request, payload: ClaimIn,
                              details=payload.details, icd10=payload.icd10, items=items_of(payload.items),
                              amount=payload.amount, source=ClaimSource.API,
                              actor_label=actor_label(request))
-        return claim, claim_json(claim, hcode=unit.hcode, service_code=claim.service.code,
-                                 close_code=claim.visit.close_code)
+        close_code = Visit.objects.filter(pk=claim.visit_id).values_list("close_code", flat=True).first()
+        service_code = rate_book().service_by_id[claim.service_id].code
+        return claim, claim_json(claim, hcode=unit.hcode, service_code=service_code, close_code=close_code)
 
     return once(request, unit=unit, key=key, path="/claims", run=run)
 

@@ -21,12 +21,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from raksa.claims import errors
-from raksa.claims.models import IDEMPOTENCY_CONSTRAINT, Claim, ClaimSubmission
-from raksa.core.db import is_violation_of
+from raksa.claims.models import Claim, ClaimSubmission
 from raksa.units.models import Unit
 
 # status 0: the row is being answered (never seen by anyone else: it commits with its answer)
@@ -45,18 +44,27 @@ def claim_submission_once(*, unit: Unit, key: str, body: bytes,
     ``body`` is what identifies the request: the caller passes its canonical bytes (method, path, JSON)."""
     digest = body_digest(body)
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                row = ClaimSubmission.objects.create(unit=unit, key=key, body_digest=digest, status_code=_PENDING,
-                                                     response={}, created_at=timezone.now())
-        except IntegrityError as exc:  # another request holds (or held) this key: its answer is committed now
-            if not is_violation_of(exc, ClaimSubmission, IDEMPOTENCY_CONSTRAINT):
-                raise
+        row_id = _claim_key(unit_id=unit.pk, key=key, digest=digest)
+        if row_id is None:  # another request holds (or held) this key: its answer is committed now
             return _stored(unit=unit, key=key, digest=digest)
         status, response, claim = answer()
-        row.status_code, row.response, row.claim = status, response, claim
-        row.save(update_fields=["status_code", "response", "claim"])
+        ClaimSubmission.objects.filter(pk=row_id).update(status_code=status, response=response, claim=claim)
     return status, response
+
+
+# One statement, no savepoint: a key already taken inserts nothing (and waits, while the request that took it is
+# still running, for that request's transaction to end).
+_INSERT = ("INSERT INTO claims_claimsubmission (unit_id, key, body_digest, status_code, response, created_at)"
+           " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (unit_id, key) DO NOTHING RETURNING id")
+
+
+def _claim_key(*, unit_id: int, key: str, digest: bytes) -> int | None:
+    ops = connection.ops
+    with connection.cursor() as cursor:
+        cursor.execute(_INSERT, [unit_id, key, digest, _PENDING, ops.adapt_json_value({}, None),
+                                 ops.adapt_datetimefield_value(timezone.now())])
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def _stored(*, unit: Unit, key: str, digest: bytes) -> tuple[int, dict]:
