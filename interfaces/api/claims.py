@@ -28,8 +28,8 @@ from interfaces.api.docs import doc
 from interfaces.api.errors import IDEMPOTENCY_HEADER as KEY_HEADER
 from interfaces.api.errors import IDEMPOTENCY_KEY_MAX as KEY_MAX
 from interfaces.api.errors import idempotency_key_required
-from interfaces.api.schemas import ERRORS, OPTIONAL_DATE_FORMAT, DateQuery, ErrorOut, _documented
-from interfaces.api.visits import actor_label, counter_hcode_field, counter_unit
+from interfaces.api.schemas import ERRORS, HCODE_FORMAT, OPTIONAL_DATE_FORMAT, DateQuery, ErrorOut, _documented
+from interfaces.api.visits import HCODE_FOR_SESSION, actor_label, counter_hcode_field, counter_unit
 from raksa.claims import errors as claim_errors
 from raksa.claims.idempotency import claim_submission_once
 from raksa.claims.models import Claim, ClaimSource
@@ -51,6 +51,7 @@ KEY_TEXT = ("คีย์ที่ระบบของหน่วยสร้�
 KeyHeader = Annotated[str, _documented(Header(alias=KEY_HEADER), KEY_TEXT,
                                       {"minLength": 1, "maxLength": KEY_MAX, "pattern": "^[!-~]+$",
                                        "examples": ["9b2f6c1e-4a57-4c1b-8d0e-2f5b7a9c3d11"]})]
+HcodeQuery = Annotated[str | None, _documented(Query(None), HCODE_FOR_SESSION, HCODE_FORMAT)]
 MONEY = {"pattern": "^[0-9]+\\.[0-9]{2}$", "examples": ["195.00"]}
 
 
@@ -309,8 +310,7 @@ def claim_by_reference(*, unit: Unit, reference: str) -> Claim:
 
 @router.get("/claims/{reference}", response={200: ClaimOut, **ERRORS}, auth=unit_or_staff, by_alias=True,
             **doc("claim_detail"))
-def claim_detail(request, reference: str, hcode: str | None = Query(None, description="ดู hcode ของ POST /claims · "
-                                                                                   "see hcode of POST /claims")):
+def claim_detail(request, reference: str, hcode: HcodeQuery = None):
     claim = claim_by_reference(unit=counter_unit(request, hcode), reference=reference)
     return json_answer(200, claims_json([claim])[0])
 
@@ -320,7 +320,7 @@ def claim_list(request, status: Literal["submitted", "accepted", "rejected", "in
                date_from: DateQuery = None, date_to: DateQuery = None,
                page: int = Query(1, ge=1, le=100000, description="หน้าที่ (เริ่ม 1) · page number, from 1"),
                page_size: int = Query(PAGE_SIZE, ge=1, le=PAGE_SIZE_MAX, description="ต่อหน้า · per page"),
-               hcode: str | None = Query(None, description="ดู hcode ของ POST /claims · see hcode of POST /claims")):
+               hcode: HcodeQuery = None):
     unit = counter_unit(request, hcode)
     claims = Claim.objects.filter(unit=unit, current=True)
     if status:
