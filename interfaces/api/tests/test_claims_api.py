@@ -188,3 +188,19 @@ def test_the_units_claims_are_listed_newest_first_filtered_and_in_pages(client, 
     assert client.get("/api/v1/claims?date_to=2020-01-01", **case.auth).json()["count"] == 0
     bad = client.get("/api/v1/claims?status=nope", **case.auth)
     assert (bad.status_code, bad.json()["field"]) == (422, "status")
+
+
+def test_staff_logged_in_send_for_a_unit_they_name_and_only_their_own(client, case):
+    from raksa.testing.factories import StaffMembershipFactory
+
+    body = {"authen_code": case.visit.authen_code}
+    client.force_login(StaffMembershipFactory(unit=UnitFactory()).user)
+    assert send(client, case, {**body, "hcode": case.unit.hcode}, auth={}).json()["code"] == "FORBIDDEN"
+    client.force_login(StaffMembershipFactory(unit=case.unit).user)
+    missing = send(client, case, body, key="k-2", auth={})
+    assert (missing.status_code, missing.json()["code"]) == (422, "HCODE_REQUIRED")
+    answer = send(client, case, {**body, "hcode": case.unit.hcode}, key="k-3", auth={})
+    assert answer.status_code == 201, answer.content
+    claim = Claim.objects.get()
+    assert claim.submitted_by is not None and claim.source == "api"
+    assert client.get(f"/api/v1/claims?hcode={case.unit.hcode}").json()["count"] == 1
