@@ -38,7 +38,6 @@ from raksa.claims.submit import claim_correct, claim_submit, rate_book
 from raksa.core.errors import DomainError
 from raksa.core.timeutil import parse_date
 from raksa.units.models import Unit, UnitApiKey
-from raksa.verification.models import Visit
 
 router = Router()
 
@@ -264,9 +263,8 @@ def claim_submit_view(request, payload: ClaimIn,
                              details=payload.details, icd10=payload.icd10, items=items_of(payload.items),
                              amount=payload.amount, source=ClaimSource.API,
                              actor_label=actor_label(request))
-        close_code = Visit.objects.filter(pk=claim.visit_id).values_list("close_code", flat=True).first()
         service_code = rate_book().service_by_id[claim.service_id].code
-        return claim, claim_json(claim, hcode=unit.hcode, service_code=service_code, close_code=close_code)
+        return claim, claim_json(claim, hcode=unit.hcode, service_code=service_code, close_code=claim.visit.close_code)
 
     return once(request, unit=unit, key=key, path="/claims", run=run)
 

@@ -131,11 +131,11 @@ def claim_submit(*, actor: Any | None, unit: Unit, authen_code: Any, service_cod
                 raise errors.duplicate(code, 0) from None
             raise
         close_code = visit_close_for_claim(visit=visit, now=now)
+        claim_sent_notify(claim_id=claim.pk)  # the citizen's LINE: a job row that commits with the claim
         audit_record(actor=actor, actor_label=actor_label, action="claim.submit", obj=claim, at=now,
                      after={"authen_code": code, "close_code": close_code, "amount": str(claim.amount),
                             "service": claim.service.code, "source": source})
         claims_adjudicate(claim_ids=[claim.pk], now=now, book=rate_book())
-        claim_sent_notify(claim_id=claim.pk)  # the citizen's LINE: a job row that commits with the claim
         claim.refresh_from_db()
     return claim
 
