@@ -4,8 +4,9 @@ Shown in LINE ("เคลมในนามของฉัน", interfaces/line)
 the claim. A report never decides a claim by itself; it puts it before an officer:
 
 * a **submitted** or **accepted** claim not yet on a payment statement goes to **in_review** with a
-  ``CITIZEN_REPORTED`` reason (class V; the citizen's note is its detail), so it is not paid until an officer
-  accepts or rejects it (raksa/claims/review.py);
+  ``CITIZEN_REPORTED`` reason (class V; the citizen's note is its detail; its texts are the rule's of that code,
+  raksa/claims/rules/cross_checks.py, which also keeps a reported claim in review if the rules run again), so it is
+  not paid until an officer accepts or rejects it (raksa/claims/review.py);
 * an **in_review** claim stays there and gains the same reason; a **rejected** one stays rejected (nothing
   will be paid), the report is kept;
 * a **paid** claim, or an accepted one already on a statement, cannot change status (the statement's total

@@ -88,10 +88,6 @@ _engine_reason("RULE_ERROR", ReasonClass.VERIFY, "การตรวจอัต
                "ไม่ต้องทำอะไร เจ้าหน้าที่จะตรวจและแจ้งผล", "Nothing to do: an officer will check it and decide.")
 _engine_reason("OFFICER_REJECTED", ReasonClass.DENY, "เจ้าหน้าที่ตรวจแล้วไม่อนุมัติ", "An officer reviewed and rejected it.",
                "อ่านเหตุผลของเจ้าหน้าที่ แก้ไขแล้วส่งใหม่หากแก้ไขได้", "Read the officer's reason; correct and resend if you can.")
-_engine_reason("CITIZEN_REPORTED", ReasonClass.VERIFY, "ประชาชนแจ้งว่าไม่ได้รับบริการนี้ เคลมจึงส่งให้เจ้าหน้าที่ตรวจ",
-               "The citizen reported not receiving this service, so the claim went to an officer.",
-               "เตรียมหลักฐานการให้บริการ (เวลา ผู้ให้บริการ การยืนยันตัวตน) เจ้าหน้าที่อาจติดต่อสอบถาม",
-               "Keep the evidence of the service ready (time, who served, the identity check): an officer may ask.")
 
 
 def explain(code: str) -> Rule | None:

@@ -11,7 +11,6 @@ from raksa.audit.models import AuditEntry
 from raksa.booking.tests.helpers import NOW
 from raksa.claims.citizen import claim_report_by_citizen, claims_of_citizen
 from raksa.claims.models import Claim, PaymentStatement
-from raksa.claims.rules.base import explain
 from raksa.claims.submit import claim_submit
 from raksa.core.errors import DomainError
 from raksa.messaging.models import OutboundMessage
@@ -50,7 +49,6 @@ def test_a_report_sends_an_accepted_claim_to_review_with_the_citizens_reason_and
     assert reported.citizen_report_note == "วันนั้นไม่ได้ไปร้านนี้"
     assert reported.reasons[-1] == {"code": "CITIZEN_REPORTED", "class": "V", "version": 1,
                                     "detail": "วันนั้นไม่ได้ไปร้านนี้"}
-    assert explain("CITIZEN_REPORTED").title_th
     entry = AuditEntry.objects.get(action="claim.citizen_report")
     assert (entry.actor_label, entry.before, entry.after["status"]) == (f"line:{LINE_USER}", {"status": "accepted"},
                                                                          "in_review")
