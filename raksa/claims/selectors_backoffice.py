@@ -29,8 +29,9 @@ def review_queue():
 
 
 def reported_after_payment():
-    """Paid claims a citizen reported as not received: the money is out, the officer follows up."""
-    return (Claim.objects.filter(status=ClaimStatus.PAID, citizen_reported_at__isnull=False)
+    """Claims a citizen reported as not received after they were put on a payment statement (paid, or accepted
+    on a statement not yet paid): they cannot go back to review, so the officer follows up with the unit."""
+    return (Claim.objects.filter(statement__isnull=False, citizen_reported_at__isnull=False)
             .select_related("unit", "service").order_by("citizen_reported_at", "pk"))
 
 

@@ -17,7 +17,7 @@ from raksa.claims.review import claim_review_reject
 from raksa.claims.statements import statement_issue, statement_mark_paid
 from raksa.claims.submit import claim_submit
 from raksa.messaging.models import OutboundMessage, WebhookEvent
-from raksa.testing.claims import make_claim_case
+from raksa.testing.claims import make_claim_case, make_item
 from raksa.testing.factories import (
     CitizenFactory,
     CoverageFactory,
@@ -93,6 +93,7 @@ def records():
 
 def claims_to_show(officer):
     """A claim in review (no identity verification), one an officer rejected, and a paid statement."""
+    make_item()  # the claimable items and their prices are pages of the site too
     case = make_claim_case(verified=False)
     Unit.objects.filter(pk=case.unit.pk).update(name="คลินิกทันตกรรมยิ้มสวย", hcode="67890")
     case.unit.refresh_from_db()
