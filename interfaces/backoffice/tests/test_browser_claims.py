@@ -1,6 +1,7 @@
 """The claims back office in a real browser (Debian Chromium through Playwright): an officer accepts a flagged
 claim from the review queue, issues a statement, downloads its PDF (its text read back with pdftotext), marks
-it paid, and looks at the dashboards."""
+it paid (and the unit's pharmacist sees the claim paid with the officer's note, and the statement), and looks at
+the dashboards."""
 
 import re
 from decimal import Decimal
@@ -13,7 +14,7 @@ from raksa.claims.models import Claim, PaymentStatement
 from raksa.claims.submit import claim_submit
 from raksa.testing.browser import BROWSER_MARKS
 from raksa.testing.claims import make_claim_case
-from raksa.testing.factories import PASSWORD, make_officer
+from raksa.testing.factories import PASSWORD, StaffMembershipFactory, UserFactory, make_officer
 from raksa.testing.statements import claim_at, pdf_text
 from raksa.units.models import Unit
 
@@ -95,6 +96,24 @@ def test_an_officer_accepts_a_flagged_claim_and_pays_it_on_a_statement_whose_pdf
     page.get_by_role("button", name="ยืนยันการจ่ายเงิน").click()
     expect(page.locator(".messagelist")).to_contain_text("บันทึกการจ่ายใบแจ้ง")
     assert set(Claim.objects.values_list("status", flat=True)) == {"paid"}
+
+    # The unit sees it: its pharmacist (another browser session) finds the flagged claim paid, with the
+    # officer's note, and the statement among its own.
+    pharmacist = StaffMembershipFactory(unit=case.unit, user=UserFactory(username="somsri")).user
+    pharmacist.set_password(PASSWORD)
+    pharmacist.save()
+    unit_page = page.context.browser.new_context().new_page()
+    unit_page.goto(f"{live_server.url}/portal/login/")
+    unit_page.get_by_label("ชื่อผู้ใช้").fill("somsri")
+    unit_page.get_by_label("รหัสผ่าน").fill(PASSWORD)
+    unit_page.get_by_role("button", name="เข้าสู่ระบบ").click()
+    unit_page.goto(f"{live_server.url}/portal/claims/")
+    expect(unit_page.locator(f'[data-claim="{flagged.reference}"]')).to_contain_text("จ่ายแล้ว")
+    unit_page.locator(f'[data-claim="{flagged.reference}"]').get_by_role("link", name=flagged.reference).click()
+    expect(unit_page.locator("#officer-decision")).to_contain_text("ตรวจใบสั่งยาและโทรยืนยันกับผู้รับบริการแล้ว")
+    unit_page.goto(f"{live_server.url}/portal/statements/")
+    expect(unit_page.locator("main")).to_contain_text(statement.reference)
+    unit_page.context.close()
 
     # The dashboards: SVG charts drawn by the server, each with its table.
     page.goto(f"{live_server.url}/backoffice/claims/claim/dashboard/")
