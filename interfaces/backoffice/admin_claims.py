@@ -145,7 +145,8 @@ class ClaimAdmin(ReadOnlyAdmin):
         queue = read.review_queue()
         rows = [{"claim": c, "status": _status(c.status), "reasons": read.reasons_of(c),
                  "waiting_hours": int((now - c.submitted_at).total_seconds() // 3600)} for c in queue[:QUEUE_PAGE]]
-        reported = [{"claim": c, "reasons": read.reasons_of(c)} for c in read.reported_after_payment()[:QUEUE_PAGE]]
+        reported = [{"claim": c, "status": _status(c.status), "reasons": read.reasons_of(c)}
+                    for c in read.reported_after_payment()[:QUEUE_PAGE]]
         return TemplateResponse(request, "backoffice/claims/review_queue.html", self._context(
             request, "เคลมรอเจ้าหน้าที่ตรวจสอบ", rows=rows, reported=reported,
             waiting=queue.count() if len(rows) == QUEUE_PAGE else len(rows)))

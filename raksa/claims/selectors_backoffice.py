@@ -29,9 +29,12 @@ def review_queue():
 
 
 def reported_after_payment():
-    """Claims a citizen reported as not received after they were put on a payment statement (paid, or accepted
-    on a statement not yet paid): they cannot go back to review, so the officer follows up with the unit."""
-    return (Claim.objects.filter(statement__isnull=False, citizen_reported_at__isnull=False)
+    """Claims a citizen reported as not received that are not waiting in the review queue: on a payment statement
+    (paid, or accepted awaiting payment: they keep their status so that the statement's total stays the sum of its
+    claims), already decided by an officer, or rejected (no money, but someone used the person's name). The officer
+    follows up with the unit."""
+    return (Claim.objects.filter(current=True, citizen_reported_at__isnull=False)
+            .exclude(status=ClaimStatus.IN_REVIEW)
             .select_related("unit", "service").order_by("citizen_reported_at", "pk"))
 
 

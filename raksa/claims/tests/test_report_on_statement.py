@@ -26,3 +26,15 @@ def test_a_reported_claim_on_an_unpaid_statement_stays_accepted_and_is_listed_fo
     assert (reported.status, reported.statement_id) == ("accepted", statement.pk)
     assert statement.total == claim.amount
     assert [c.pk for c in reported_after_payment()] == [claim.pk]
+
+
+def test_a_reported_rejected_claim_is_listed_and_a_reported_claim_in_review_is_not_twice():
+    case = make_claim_case()
+    rejected = claim_submit(actor=None, unit=case.unit, authen_code=case.visit.authen_code, now=NOW, amount="999")
+    assert rejected.status == "rejected"
+    claim_report_by_citizen(citizen=case.citizen, claim_id=rejected.pk, line_user_id="U1", now=NOW)
+    other = make_claim_case()
+    accepted = claim_submit(actor=None, unit=other.unit, authen_code=other.visit.authen_code, now=NOW)
+    in_review = claim_report_by_citizen(citizen=other.citizen, claim_id=accepted.pk, line_user_id="U2", now=NOW)
+    assert in_review.status == "in_review"  # it is in the review queue itself
+    assert [c.pk for c in reported_after_payment()] == [rejected.pk]
