@@ -1,0 +1,177 @@
+"""The rules engine's raw SQL (PostgreSQL): the facts of a batch of claims in five statements over arrays of
+ids, and the decisions written back in one statement per batch (the claims' UPDATE and their audit rows
+together). The ORM took longer to build its rows than PostgreSQL took to find them, and one UPDATE per claim
+(``bulk_update`` is a CASE per row) was most of the time of a large run.
+
+Columns are read by name (``Columns``); the right in force and the contract are the rights check's own SQL
+fragments (raksa/eligibility/sql.py), so a claim is judged eligible exactly as the counter judged the visit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from django.db import connection
+
+from raksa.audit.services import audit_insert_many_sql
+from raksa.claims.pricing import RateBook
+from raksa.claims.rules.facts import (
+    Batch,
+    ClaimFacts,
+    OtherClaim,
+    UnitFacts,
+    VisitFacts,
+    add_other_claims,
+    new_batch,
+    volume_window,
+)
+from raksa.core.db import Columns
+from raksa.eligibility.services import CoverageFacts
+from raksa.eligibility.sql import COVERAGE_JOIN_SQL
+
+_LOCAL = "AT TIME ZONE 'Asia/Bangkok'"
+
+# One row per claim: the claim, its visit (by authen code), whether an identity check succeeded for that visit,
+# the right in force on the service day (``c``) and the other units the citizen visited that day.
+CLAIM_COLUMNS = Columns(
+    ("k.id", "id"), ("k.authen_code", "authen_code"), ("k.version", "version"), ("k.current", "current"),
+    ("k.status", "status"), ("k.unit_id", "unit_id"), ("k.citizen_id", "citizen_id"),
+    ("k.service_id", "service_id"), ("k.service_date", "service_date"), ("k.amount", "amount"),
+    ("NULLIF(k.items, '[]'::jsonb)", "items"), ("k.details ->> 'tooth'", "tooth"),
+    ("k.submitted_at", "submitted_at"), (f"(k.submitted_at {_LOCAL})::date", "submitted_day"),
+    ("k.visit_id", "visit_id"), ("k.citizen_reported_at IS NOT NULL", "citizen_reported"),
+    ("v.id", "v_id"), ("v.unit_id", "v_unit_id"), ("v.citizen_id", "v_citizen_id"), ("v.status", "v_status"),
+    ("v.day", "v_day"), ("v.method", "v_method"), ("v.opened_at", "v_opened_at"), ("v.close_code", "v_close_code"),
+    (f"to_char(v.opened_at {_LOCAL}, 'HH24:MI')", "v_local_time"),
+    (f"extract(isodow FROM v.opened_at {_LOCAL})::int - 1", "v_weekday"),
+    ("EXISTS (SELECT 1 FROM verification_verificationattempt a WHERE a.visit_id = v.id AND a.outcome = 'verified')",
+     "v_verified"),
+    ("c.id", "coverage_id"), ("c.scheme", "coverage_scheme"), ("c.subtype", "coverage_subtype"),
+    ("c.main_unit_id", "coverage_main_unit_id"), ("c.valid_from", "coverage_valid_from"),
+    ("c.valid_to", "coverage_valid_to"),
+    ("ARRAY(SELECT DISTINCT o.unit_id FROM verification_visit o WHERE o.citizen_id = k.citizen_id"
+     " AND o.day = k.service_date AND o.unit_id <> k.unit_id ORDER BY o.unit_id)", "other_units"),
+)
+CLAIMS_SQL = (
+    "SELECT " + CLAIM_COLUMNS.sql + " FROM claims_claim k"
+    " LEFT JOIN verification_visit v ON v.authen_code = k.authen_code AND k.authen_code <> '' "
+    + COVERAGE_JOIN_SQL.format(citizen="k.citizen_id", day="k.service_date")
+    + " WHERE k.id = ANY(%s) ORDER BY k.id"
+)
+UNITS_SQL = "SELECT id, unit_type, status, opening_hours FROM units_unit WHERE id = ANY(%s)"
+CONTRACTS_SQL = "SELECT unit_id, service_id, valid_from, valid_to FROM units_unitservice WHERE unit_id = ANY(%s)"
+# The citizens' live claims outside the batch (the batch's own are already loaded).
+OTHERS_SQL = (
+    "SELECT o.citizen_id, o.id, o.authen_code, o.unit_id, o.service_id, o.service_date, o.details ->> 'tooth',"
+    " o.status FROM claims_claim o WHERE o.citizen_id = ANY(%s) AND o.current AND o.status <> 'rejected'"
+    " AND NOT (o.id = ANY(%s))"
+)
+# The units' first-version claims per service day, ids ascending (the volume check's ranks and usual days).
+DAY_CLAIMS_SQL = (
+    "SELECT unit_id, service_date, array_agg(id ORDER BY id) FROM claims_claim WHERE version = 1"
+    " AND service_date BETWEEN %s AND %s {units} GROUP BY unit_id, service_date"
+)
+
+
+def _json(value):
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+def day_claims_load(*, since: dt.date, until: dt.date, unit_ids: list[int] | None = None
+                    ) -> dict[tuple[int, dt.date], list[int]]:
+    """``{(unit, day): [claim ids]}`` of first versions with a service day in [since, until] (all units, or
+    ``unit_ids``): what the volume check reads. A run over many batches loads it once for all."""
+    units = "AND unit_id = ANY(%s)" if unit_ids is not None else ""
+    params: list = [since, until] + ([list(unit_ids)] if unit_ids is not None else [])
+    with connection.cursor() as cursor:
+        cursor.execute(DAY_CLAIMS_SQL.format(units=units), params)
+        return {(unit_id, day): ids for unit_id, day, ids in cursor.fetchall()}
+
+
+def claims_facts(claim_ids: list[int]) -> tuple[list[ClaimFacts], dict[str, VisitFacts]]:
+    at = CLAIM_COLUMNS.at
+    with connection.cursor() as cursor:
+        cursor.execute(CLAIMS_SQL, [list(claim_ids)])
+        rows = cursor.fetchall()
+    (i_id, i_code, i_version, i_current, i_status, i_unit, i_citizen, i_service, i_day, i_amount, i_items, i_tooth,
+     i_sub, i_subday, i_visit, i_rep) = (at[n] for n in (
+        "id", "authen_code", "version", "current", "status", "unit_id", "citizen_id", "service_id", "service_date",
+        "amount", "items", "tooth", "submitted_at", "submitted_day", "visit_id", "citizen_reported"))
+    (v_id, v_unit, v_citizen, v_status, v_day, v_method, v_opened, v_close, v_time, v_weekday, v_verified) = (
+        at[n] for n in ("v_id", "v_unit_id", "v_citizen_id", "v_status", "v_day", "v_method", "v_opened_at",
+                        "v_close_code", "v_local_time", "v_weekday", "v_verified"))
+    (c_id, c_scheme, c_subtype, c_main, c_from, c_to) = (at[n] for n in (
+        "coverage_id", "coverage_scheme", "coverage_subtype", "coverage_main_unit_id", "coverage_valid_from",
+        "coverage_valid_to"))
+    i_others = at["other_units"]
+    claims: list[ClaimFacts] = []
+    visits: dict[str, VisitFacts] = {}
+    for r in rows:
+        items = r[i_items]
+        coverage = None if r[c_id] is None else CoverageFacts(
+            id=r[c_id], citizen_id=r[i_citizen], scheme=r[c_scheme], subtype=r[c_subtype], main_unit_id=r[c_main],
+            valid_from=r[c_from], valid_to=r[c_to])
+        claims.append(ClaimFacts(
+            r[i_id], r[i_code], r[i_version], r[i_current], r[i_status], r[i_unit], r[i_citizen], r[i_service],
+            r[i_day], r[i_amount], _json(items) if items is not None else [], r[i_tooth], r[i_sub], r[i_subday],
+            r[i_visit], r[i_rep], coverage, tuple(r[i_others] or ())))
+        if r[v_id] is not None:
+            visits[r[i_code]] = VisitFacts(r[v_id], r[i_code], r[v_unit], r[v_citizen], r[v_status], r[v_day],
+                                           r[v_method], r[v_opened], r[v_close], r[v_time], r[v_weekday],
+                                           r[v_verified])
+    return claims, visits
+
+
+def batch_load_sql(*, claim_ids: list[int], now: dt.datetime, book: RateBook | None = None,
+                   day_claims: dict | None = None) -> Batch:
+    """Every fact the rules need for these claims: five statements whatever their number."""
+    claims, visits = claims_facts(claim_ids)
+    batch = new_batch(claims, now=now, book=book)
+    batch.visits = visits
+    if not claims:
+        return batch
+    unit_ids = sorted({c.unit_id for c in claims})
+    citizen_ids = sorted({c.citizen_id for c in claims if c.citizen_id is not None})
+    with connection.cursor() as cursor:
+        cursor.execute(UNITS_SQL, [unit_ids])
+        for unit_id, unit_type, status, hours in cursor.fetchall():
+            batch.units[unit_id] = UnitFacts(unit_id, unit_type, status, _json(hours) or {})
+        cursor.execute(CONTRACTS_SQL, [unit_ids])
+        for unit_id, service_id, valid_from, valid_to in cursor.fetchall():
+            batch.contracts.setdefault((unit_id, service_id), []).append((valid_from, valid_to))
+        cursor.execute(OTHERS_SQL, [citizen_ids, [c.id for c in claims]])
+        others = [(row[0], OtherClaim(*row[1:])) for row in cursor.fetchall()]
+    add_other_claims(batch, others)
+    if day_claims is None:
+        since, until = volume_window(claims)
+        day_claims = day_claims_load(since=since, until=until, unit_ids=unit_ids)
+    batch.day_claims = day_claims
+    return batch
+
+
+# The decisions of a batch and their audit rows in one statement: the UPDATE changes only claims still
+# submitted (another process may have decided one meanwhile) and the audit rows are those of the rows changed.
+DECIDE_SQL = (
+    "WITH d AS (SELECT * FROM unnest(%s::bigint[], %s::text[], %s::jsonb[], %s::jsonb[])"
+    " AS d(id, status, reasons, after)),"
+    " changed AS (UPDATE claims_claim k SET status = d.status, reasons = d.reasons, rules_version = %s,"
+    " decided_at = CASE WHEN d.status = 'in_review' THEN NULL ELSE %s::timestamptz END"
+    " FROM d WHERE k.id = d.id AND k.status = 'submitted' RETURNING k.id, d.after)"
+    " " + audit_insert_many_sql(
+        "SELECT %s::timestamptz AS at, NULL::bigint AS actor_id, 'rules' AS actor_label,"
+        " 'claim.adjudicate' AS action, 'claims.claim' AS object_type, changed.id, changed.after,"
+        " %s AS request_id FROM changed ORDER BY changed.id")
+)
+
+
+def decisions_write(*, ids: list[int], statuses: list[str], reasons: list[str], afters: list[str], version: str,
+                    now: dt.datetime, request_id: str) -> int:
+    """Store the decisions (``reasons``/``afters`` as JSON texts) with one audit row each; returns how many
+    claims changed."""
+    if not ids:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(DECIDE_SQL, [ids, statuses, reasons, afters, version, now, now, request_id])
+        return cursor.rowcount
+
