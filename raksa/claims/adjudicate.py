@@ -79,9 +79,19 @@ def claims_adjudicate(*, claim_ids: list[int], now: dt.datetime | None = None, b
     ``{claim id: new status}``. Runs in the caller's transaction, or its own. ``day_claims``: the units'
     claims per day for the volume check, when the caller loaded them once for many batches
     (sql.day_claims_load); ``timings``: seconds spent loading, evaluating and writing are added to it."""
+    results = adjudicate_results(claim_ids=claim_ids, now=now, book=book, day_claims=day_claims, timings=timings)
+    return {pk: status for pk, status, _ in results}
+
+
+def adjudicate_results(*, claim_ids: list[int], now: dt.datetime | None = None, book: RateBook | None = None,
+                       day_claims: dict | None = None, timings: dict[str, float] | None = None
+                       ) -> list[tuple[int, str, list[Hit]]]:
+    """``claims_adjudicate`` returning each decided claim's (id, status, hits): what claim_submit needs to give
+    back the decided claim without reading it again."""
     now = now or timezone.now()
     clock = time.perf_counter
-    with transaction.atomic():
+    # No savepoint of its own inside the caller's transaction (claim_submit): an error fails the whole of it.
+    with transaction.atomic(savepoint=False):
         t0 = clock()
         batch = batch_load(claim_ids=claim_ids, now=now, book=book, day_claims=day_claims)
         t1 = clock()
@@ -101,7 +111,7 @@ def claims_adjudicate(*, claim_ids: list[int], now: dt.datetime | None = None, b
     if timings is not None:
         for name, seconds in (("load_s", t1 - t0), ("evaluate_s", t2 - t1), ("write_s", t3 - t2)):
             timings[name] = timings.get(name, 0.0) + seconds
-    return {pk: status for pk, status, _ in results}
+    return results
 
 
 def _write(results: list[tuple[int, str, list[Hit]]], *, version: str, now: dt.datetime) -> None:

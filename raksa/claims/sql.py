@@ -1,4 +1,4 @@
-"""The rules engine's raw SQL (PostgreSQL): the facts of a batch of claims in five statements over arrays of
+"""The rules engine's raw SQL (PostgreSQL): the facts of a batch of claims in four statements over arrays of
 ids, and the decisions written back in one statement per batch (the claims' UPDATE and their audit rows
 together). The ORM took longer to build its rows than PostgreSQL took to find them, and one UPDATE per claim
 (``bulk_update`` is a CASE per row) was most of the time of a large run.
@@ -57,15 +57,18 @@ CLAIMS_SQL = (
     "SELECT " + CLAIM_COLUMNS.sql + " FROM claims_claim k"
     " LEFT JOIN verification_visit v ON v.authen_code = k.authen_code AND k.authen_code <> '' "
     + COVERAGE_JOIN_SQL.format(citizen="k.citizen_id", day="k.service_date")
-    + " WHERE k.id = ANY(%s) ORDER BY k.id"
+    + " WHERE k.id = ANY(%s::bigint[]) ORDER BY k.id"
 )
-UNITS_SQL = "SELECT id, unit_type, status, opening_hours FROM units_unit WHERE id = ANY(%s)"
-CONTRACTS_SQL = "SELECT unit_id, service_id, valid_from, valid_to FROM units_unitservice WHERE unit_id = ANY(%s)"
+# The units and their contracts (a unit without any: one row with NULL contract columns).
+UNITS_SQL = (
+    "SELECT u.id, u.unit_type, u.status, u.opening_hours, us.service_id, us.valid_from, us.valid_to"
+    " FROM units_unit u LEFT JOIN units_unitservice us ON us.unit_id = u.id WHERE u.id = ANY(%s::bigint[])"
+)
 # The citizens' live claims outside the batch (the batch's own are already loaded).
 OTHERS_SQL = (
     "SELECT o.citizen_id, o.id, o.authen_code, o.unit_id, o.service_id, o.service_date, o.details ->> 'tooth',"
-    " o.status FROM claims_claim o WHERE o.citizen_id = ANY(%s) AND o.current AND o.status <> 'rejected'"
-    " AND NOT (o.id = ANY(%s))"
+    " o.status FROM claims_claim o WHERE o.citizen_id = ANY(%s::bigint[]) AND o.current"
+    " AND o.status <> 'rejected' AND NOT (o.id = ANY(%s::bigint[]))"
 )
 # The units' first-version claims per service day, ids ascending (the volume check's ranks and usual days).
 DAY_CLAIMS_SQL = (
@@ -82,7 +85,7 @@ def day_claims_load(*, since: dt.date, until: dt.date, unit_ids: list[int] | Non
                     ) -> dict[tuple[int, dt.date], list[int]]:
     """``{(unit, day): [claim ids]}`` of first versions with a service day in [since, until] (all units, or
     ``unit_ids``): what the volume check reads. A run over many batches loads it once for all."""
-    units = "AND unit_id = ANY(%s)" if unit_ids is not None else ""
+    units = "AND unit_id = ANY(%s::bigint[])" if unit_ids is not None else ""
     params: list = [since, until] + ([list(unit_ids)] if unit_ids is not None else [])
     with connection.cursor() as cursor:
         cursor.execute(DAY_CLAIMS_SQL.format(units=units), params)
@@ -125,7 +128,7 @@ def claims_facts(claim_ids: list[int]) -> tuple[list[ClaimFacts], dict[str, Visi
 
 def batch_load_sql(*, claim_ids: list[int], now: dt.datetime, book: RateBook | None = None,
                    day_claims: dict | None = None) -> Batch:
-    """Every fact the rules need for these claims: five statements whatever their number."""
+    """Every fact the rules need for these claims: four statements whatever their number."""
     claims, visits = claims_facts(claim_ids)
     batch = new_batch(claims, now=now, book=book)
     batch.visits = visits
@@ -135,11 +138,11 @@ def batch_load_sql(*, claim_ids: list[int], now: dt.datetime, book: RateBook | N
     citizen_ids = sorted({c.citizen_id for c in claims if c.citizen_id is not None})
     with connection.cursor() as cursor:
         cursor.execute(UNITS_SQL, [unit_ids])
-        for unit_id, unit_type, status, hours in cursor.fetchall():
-            batch.units[unit_id] = UnitFacts(unit_id, unit_type, status, _json(hours) or {})
-        cursor.execute(CONTRACTS_SQL, [unit_ids])
-        for unit_id, service_id, valid_from, valid_to in cursor.fetchall():
-            batch.contracts.setdefault((unit_id, service_id), []).append((valid_from, valid_to))
+        for unit_id, unit_type, status, hours, service_id, valid_from, valid_to in cursor.fetchall():
+            if unit_id not in batch.units:
+                batch.units[unit_id] = UnitFacts(unit_id, unit_type, status, _json(hours) or {})
+            if service_id is not None:
+                batch.contracts.setdefault((unit_id, service_id), []).append((valid_from, valid_to))
         cursor.execute(OTHERS_SQL, [citizen_ids, [c.id for c in claims]])
         others = [(row[0], OtherClaim(*row[1:])) for row in cursor.fetchall()]
     add_other_claims(batch, others)
