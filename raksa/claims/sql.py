@@ -33,7 +33,8 @@ from raksa.eligibility.sql import COVERAGE_JOIN_SQL
 _LOCAL = "AT TIME ZONE 'Asia/Bangkok'"
 
 # One row per claim: the claim, its visit (by authen code), whether an identity check succeeded for that visit,
-# the right in force on the service day (``c``) and the other units the citizen visited that day.
+# the right in force on the service day (``c``) and the other units the citizen visited that day (besides the
+# claim's own visit: a foreign code is AUTHEN_FOREIGN, not a second unit).
 CLAIM_COLUMNS = Columns(
     ("k.id", "id"), ("k.authen_code", "authen_code"), ("k.version", "version"), ("k.current", "current"),
     ("k.status", "status"), ("k.unit_id", "unit_id"), ("k.citizen_id", "citizen_id"),
@@ -51,7 +52,8 @@ CLAIM_COLUMNS = Columns(
     ("c.main_unit_id", "coverage_main_unit_id"), ("c.valid_from", "coverage_valid_from"),
     ("c.valid_to", "coverage_valid_to"),
     ("ARRAY(SELECT DISTINCT o.unit_id FROM verification_visit o WHERE o.citizen_id = k.citizen_id"
-     " AND o.day = k.service_date AND o.unit_id <> k.unit_id ORDER BY o.unit_id)", "other_units"),
+     " AND o.day = k.service_date AND o.unit_id <> k.unit_id AND o.authen_code <> k.authen_code ORDER BY o.unit_id)",
+     "other_units"),
 )
 CLAIMS_SQL = (
     "SELECT " + CLAIM_COLUMNS.sql + " FROM claims_claim k"

@@ -82,7 +82,7 @@ class ClaimFacts:
     visit_id: int | None
     citizen_reported: bool = False
     coverage: CoverageFacts | None = None  # the citizen's right in force on the service day
-    other_units: tuple[int, ...] = ()  # other units with a visit of the citizen on the service day
+    other_units: tuple[int, ...] = ()  # other units where the citizen had a visit that day (not this claim's)
 
 
 @dataclass(slots=True)
@@ -223,16 +223,17 @@ def batch_load_orm(*, claim_ids: list[int], now: dt.datetime, book: RateBook | N
             id=cv.pk, citizen_id=cv.citizen_id, scheme=cv.scheme, subtype=cv.subtype, main_unit_id=cv.main_unit_id,
             valid_from=cv.valid_from, valid_to=cv.valid_to))
     days = {c.service_date for c in claims}
-    units_on_day: dict[tuple[int, dt.date], set[int]] = defaultdict(set)
-    for citizen_id, day, unit_id in Visit.objects.filter(citizen_id__in=citizen_ids, day__in=days).values_list(
-            "citizen_id", "day", "unit_id"):
-        units_on_day[(citizen_id, day)].add(unit_id)
+    units_on_day: dict[tuple[int, dt.date], set[tuple[int, str]]] = defaultdict(set)
+    for citizen_id, day, unit_id, code in Visit.objects.filter(citizen_id__in=citizen_ids, day__in=days).values_list(
+            "citizen_id", "day", "unit_id", "authen_code"):
+        units_on_day[(citizen_id, day)].add((unit_id, code))
     for c in claims:
         if c.citizen_id is None:
             continue
         # The right in force: the latest that started on or before the day (as the rights check reads it).
         c.coverage = next((cv for cv in reversed(coverages[c.citizen_id]) if cv.valid_from <= c.service_date), None)
-        c.other_units = tuple(sorted(units_on_day[(c.citizen_id, c.service_date)] - {c.unit_id}))
+        c.other_units = tuple(sorted({unit_id for unit_id, code in units_on_day[(c.citizen_id, c.service_date)]
+                                      if unit_id != c.unit_id and code != c.authen_code}))
 
     batch_ids = {c.id for c in claims}
     add_other_claims(batch, [
