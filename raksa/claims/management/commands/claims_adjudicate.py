@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 import time
 from collections import Counter
 
@@ -57,8 +56,8 @@ class Command(BaseCommand):
             statuses.update(decided.values())
             done += len(chunk)
             elapsed = time.perf_counter() - started
-            sys.stderr.write(f"claims_adjudicate: {done:,}/{len(ids):,} claims, {elapsed:.1f} s, "
-                             f"{done / elapsed:,.0f} claims/s\n")
+            self.stderr.write(f"claims_adjudicate: {done:,}/{len(ids):,} claims, {elapsed:.1f} s, "
+                              f"{done / elapsed:,.0f} claims/s")
         seconds = time.perf_counter() - started
         summary = {"claims": len(ids), "decided": sum(statuses.values()), "seconds": round(seconds, 3),
                    "rate": round(len(ids) / seconds, 1) if seconds > 0 else 0.0,
