@@ -3,8 +3,9 @@ ids, and the decisions written back in one statement per batch (the claims' UPDA
 together). The ORM took longer to build its rows than PostgreSQL took to find them, and one UPDATE per claim
 (``bulk_update`` is a CASE per row) was most of the time of a large run.
 
-Columns are read by name (``Columns``); the right in force and the contract are the rights check's own SQL
-fragments (raksa/eligibility/sql.py), so a claim is judged eligible exactly as the counter judged the visit.
+Columns are read by name (``Columns``); the right in force is read by the rights check's own rule
+(raksa/eligibility/sql.py COVERAGE_SQL: the latest right started by the day), so a claim is judged eligible as
+the counter judged the visit.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from raksa.claims.rules.facts import (
 )
 from raksa.core.db import Columns
 from raksa.eligibility.services import CoverageFacts
-from raksa.eligibility.sql import COVERAGE_JOIN_SQL
 
 _LOCAL = "AT TIME ZONE 'Asia/Bangkok'"
 
@@ -46,8 +46,9 @@ CLAIM_COLUMNS = Columns(
     ("v.day", "v_day"), ("v.method", "v_method"), ("v.opened_at", "v_opened_at"), ("v.close_code", "v_close_code"),
     (f"to_char(v.opened_at {_LOCAL}, 'HH24:MI')", "v_local_time"),
     (f"extract(isodow FROM v.opened_at {_LOCAL})::int - 1", "v_weekday"),
-    ("EXISTS (SELECT 1 FROM verification_verificationattempt a WHERE a.visit_id = v.id AND a.outcome = 'verified')",
-     "v_verified"),
+    # A scalar subquery, not EXISTS: PostgreSQL turns a large EXISTS into a hash of every attempt.
+    ("COALESCE((SELECT true FROM verification_verificationattempt a WHERE a.visit_id = v.id"
+     " AND a.outcome = 'verified' LIMIT 1), false)", "v_verified"),
     ("c.id", "coverage_id"), ("c.scheme", "coverage_scheme"), ("c.subtype", "coverage_subtype"),
     ("c.main_unit_id", "coverage_main_unit_id"), ("c.valid_from", "coverage_valid_from"),
     ("c.valid_to", "coverage_valid_to"),
@@ -55,11 +56,17 @@ CLAIM_COLUMNS = Columns(
      " AND o.day = k.service_date AND o.unit_id <> k.unit_id AND o.authen_code <> k.authen_code ORDER BY o.unit_id)",
      "other_units"),
 )
+# LATERAL joins with LIMIT 1 (which keeps PostgreSQL from flattening them): an index probe per claim; a plain join
+# had it hash the whole visit and coverage tables for every batch.
 CLAIMS_SQL = (
     "SELECT " + CLAIM_COLUMNS.sql + " FROM claims_claim k"
-    " LEFT JOIN verification_visit v ON v.authen_code = k.authen_code AND k.authen_code <> '' "
-    + COVERAGE_JOIN_SQL.format(citizen="k.citizen_id", day="k.service_date")
-    + " WHERE k.id = ANY(%s::bigint[]) ORDER BY k.id"
+    " LEFT JOIN LATERAL (SELECT * FROM verification_visit v0 WHERE v0.authen_code = k.authen_code"
+    " AND k.authen_code <> '' LIMIT 1) v ON true"
+    # The right in force as the rights check reads it (eligibility.sql.COVERAGE_SQL: the latest that started on
+    # or before the day), in one index probe.
+    " LEFT JOIN LATERAL (SELECT * FROM people_coverage cv WHERE cv.citizen_id = k.citizen_id"
+    " AND cv.valid_from <= k.service_date ORDER BY cv.valid_from DESC LIMIT 1) c ON true"
+    " WHERE k.id = ANY(%s::bigint[]) ORDER BY k.id"
 )
 # The units and their contracts (a unit without any: one row with NULL contract columns).
 UNITS_SQL = (
@@ -77,6 +84,9 @@ DAY_CLAIMS_SQL = (
     "SELECT unit_id, service_date, array_agg(id ORDER BY id) FROM claims_claim WHERE version = 1"
     " AND service_date BETWEEN %s AND %s {units} GROUP BY unit_id, service_date"
 )
+
+
+JIT_OFF_FROM = 1000
 
 
 def _json(value):
@@ -131,6 +141,11 @@ def claims_facts(claim_ids: list[int]) -> tuple[list[ClaimFacts], dict[str, Visi
 def batch_load_sql(*, claim_ids: list[int], now: dt.datetime, book: RateBook | None = None,
                    day_claims: dict | None = None) -> Batch:
     """Every fact the rules need for these claims: four statements whatever their number."""
+    if len(claim_ids) >= JIT_OFF_FROM:
+        with connection.cursor() as cursor:
+            # A large batch's estimated cost sets PostgreSQL compiling the query (JIT, ~0.1 s a batch) for a plan
+            # of index probes that runs no faster for it. For this transaction only.
+            cursor.execute("SET LOCAL jit = off")
     claims, visits = claims_facts(claim_ids)
     batch = new_batch(claims, now=now, book=book)
     batch.visits = visits
