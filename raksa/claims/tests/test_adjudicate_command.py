@@ -6,6 +6,7 @@ import json
 import pytest
 from django.core.management import call_command
 
+from raksa.claims.models import Claim
 from raksa.claims.tests.helpers import stored_claim
 from raksa.testing.claims import make_claim_case
 
@@ -20,10 +21,26 @@ def test_the_command_decides_every_submitted_claim_in_batches_and_prints_a_summa
     summary = json.loads(out.getvalue())
     assert (summary["claims"], summary["decided"], summary["statuses"]) == (4, 4, {"accepted": 3, "rejected": 1})
     assert {"load_s", "evaluate_s", "write_s", "rate"} <= set(summary)
-    assert err.getvalue().count("claims_adjudicate:") == 2  # one progress line per batch
+    assert err.getvalue().count("claims_adjudicate[0]:") == 2  # one progress line per batch
     for claim in [*good, bad]:
         claim.refresh_from_db()
     assert [c.status for c in good] == ["accepted"] * 3 and bad.status == "rejected"
     out = io.StringIO()
     call_command("claims_adjudicate", stdout=out, stderr=io.StringIO())
     assert json.loads(out.getvalue())["claims"] == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_decide_as_one_would():
+    """Two processes (each its own connection: the data must be committed, hence a transactional test)."""
+    from raksa.claims.tests.test_adjudicate import _mixed_claims
+
+    claims = _mixed_claims()
+    out = io.StringIO()
+    call_command("claims_adjudicate", "--workers", "2", stdout=out, stderr=io.StringIO())
+    summary = json.loads(out.getvalue())
+    assert (summary["workers"], summary["decided"]) == (2, len(claims))
+    two = {c.pk: (c.status, c.reasons) for c in Claim.objects.all()}
+    Claim.objects.update(status="submitted", reasons=[], decided_at=None)
+    call_command("claims_adjudicate", stdout=io.StringIO(), stderr=io.StringIO())
+    assert {c.pk: (c.status, c.reasons) for c in Claim.objects.all()} == two
