@@ -190,21 +190,21 @@ SETUP_SQL = {
                     WHEN n.kind IN ('freq_dental', 'freq_physio') THEN (SELECT citizen_id FROM bench_pool
                                                        WHERE i = %(kept_from)s + n.k %% %(kept)s)
                     ELSE (SELECT citizen_id FROM bench_pool WHERE i = n.pre %% %(kept_from)s) END AS citizen_id,
-               n.j AS sub, n.kind = 'duplicate' AS has_duplicate
+               n.pre::bigint AS rid, n.kind = 'duplicate' AS has_duplicate
         FROM bench_numbered n""",
     # The second claim of a duplicate: same person, unit, service and day, a minute later, another visit.
     "duplicates": """
         INSERT INTO bench_plan0 (unit_id, unit_type, day, minute, open_min, service_id, service_code, kind,
-                                 citizen_id, sub, has_duplicate)
+                                 citizen_id, rid, has_duplicate)
         SELECT unit_id, unit_type, day, minute + 1, open_min, service_id, service_code, 'duplicate', citizen_id,
-               sub + 100000, false
+               100000000 + rid, false
         FROM bench_plan0 WHERE has_duplicate""",
     # The earlier visits of a frequency fault: the unit's latest open days before it, same person and service.
     "frequency history": """
         INSERT INTO bench_plan0 (unit_id, unit_type, day, minute, open_min, service_id, service_code, kind,
-                                 citizen_id, sub, has_duplicate)
+                                 citizen_id, rid, has_duplicate)
         SELECT p.unit_id, p.unit_type, h.day, h.open_min + 1, h.open_min, p.service_id, p.service_code, 'history',
-               p.citizen_id, 200000 + h.r, false
+               p.citizen_id, 200000000 + p.rid * 32 + h.r, false
         FROM bench_plan0 p CROSS JOIN LATERAL (
             SELECT ud.day, ud.open_min, row_number() OVER (ORDER BY ud.day DESC) AS r FROM bench_ud ud
             WHERE ud.unit_id = p.unit_id AND ud.day < p.day ORDER BY ud.day DESC
@@ -229,7 +229,7 @@ SETUP_SQL = {
                CASE WHEN x.kind = 'late' THEN (x.day + 1 + time '09:00') AT TIME ZONE 'Asia/Bangkok'
                     ELSE (x.day + make_interval(mins => x.minute + 5 + (x.seq %% 30)::int)) AT TIME ZONE 'Asia/Bangkok'
                END AS submitted_at
-        FROM (SELECT p.*, row_number() OVER (ORDER BY p.day, p.minute, p.unit_id, p.sub, p.rid) AS seq
+        FROM (SELECT p.*, row_number() OVER (ORDER BY p.day, p.minute, p.unit_id, p.rid) AS seq
               FROM bench_plan0 p) x""",
     "plan index": "CREATE UNIQUE INDEX ON bench_claim_plan (claim_id)",
     "visits": """
@@ -318,7 +318,6 @@ def main() -> None:
         params.update(others=others, kept=kept, kept_from=pool - kept)
         for label in ("plan", "duplicates", "frequency history"):
             run(cursor, label, SETUP_SQL[label], params)
-        cursor.execute("ALTER TABLE bench_plan0 ADD COLUMN rid bigserial")
         cursor.execute("SELECT count(*) FROM bench_plan0")
         total = cursor.fetchone()[0]
         # A second unit (for foreign codes and second visits): the first two verified units with hours.
@@ -329,10 +328,18 @@ def main() -> None:
                       close_base=free_base(cursor, "verification_visit", "close_code", "EP", 2_000_000),
                       visit_base=reserve_ids(cursor, "verification_visit", total) - 1,
                       claim_base=reserve_ids(cursor, "claims_claim", total) - 1)
-        for label in ("numbered plan", "plan index", "visits", "second visits", "attempts", "claims"):
+        run(cursor, "numbered plan", SETUP_SQL["numbered plan"], params)
+        run(cursor, "plan index", SETUP_SQL["plan index"], params)
+        # The rows are written as the services write them, without the per-row foreign-key checks (triggers, run
+        # at commit: most of a minute here): every id comes from the rows just read. This transaction only.
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        for label in ("visits", "second visits", "attempts", "claims"):
             run(cursor, label, SETUP_SQL[label], params)
+        cursor.execute("SET LOCAL session_replication_role = DEFAULT")
         cursor.execute("SELECT kind, count(*) FROM bench_claim_plan GROUP BY kind ORDER BY kind")
         kinds = dict(cursor.fetchall())
+        t0 = time.perf_counter()
+    log(f"commit: {time.perf_counter() - t0:.1f} s")
     with connection.cursor() as cursor:
         # Settle what was just bulk-written, as bench.sh settles the seeded registry.
         t0 = time.perf_counter()
