@@ -26,7 +26,7 @@ from functools import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
-from raksa.audit.models import AuditEntry
+from raksa.audit.services import audit_record
 from raksa.claims.models import Claim, ClaimStatus, ReasonClass
 from raksa.claims.pricing import RateBook
 from raksa.claims.rules import RULES
@@ -115,8 +115,8 @@ def adjudicate_results(*, claim_ids: list[int], now: dt.datetime | None = None, 
 
 
 def _write(results: list[tuple[int, str, list[Hit]]], *, version: str, now: dt.datetime) -> None:
-    request_id = get_request_id()
     if connection.vendor == "postgresql":
+        request_id = get_request_id()
         from raksa.claims.sql import decisions_write
 
         afters: dict[tuple[str, tuple[str, ...]], str] = {}  # most claims share a few audit texts
@@ -140,8 +140,7 @@ def _write(results: list[tuple[int, str, list[Hit]]], *, version: str, now: dt.d
                           .values_list("pk", flat=True))
     changed = [c for c in changed if c.pk in still_submitted]
     Claim.objects.bulk_update(changed, ["status", "reasons", "rules_version", "decided_at"], batch_size=2000)
-    AuditEntry.objects.bulk_create([
-        AuditEntry(actor_label="rules", action="claim.adjudicate", object_type="claims.claim", object_id=str(c.pk),
-                   at=now, request_id=request_id,
-                   after={"status": c.status, "reasons": [r["code"] for r in c.reasons], "rules_version": version})
-        for c in changed], batch_size=2000)
+    for c in changed:  # one INSERT each (this path is the small embedded demo's; bulk_create would stamp ``at`` now)
+        audit_record(actor=None, actor_label="rules", action="claim.adjudicate", object_type="claims.claim",
+                     object_id=c.pk, at=now,
+                     after={"status": c.status, "reasons": [r["code"] for r in c.reasons], "rules_version": version})

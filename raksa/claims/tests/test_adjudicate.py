@@ -7,7 +7,7 @@ import dataclasses
 import datetime as dt
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from raksa.audit.models import AuditEntry
 from raksa.booking.tests.helpers import NOW
@@ -128,6 +128,10 @@ def test_one_batch_decides_as_one_claim_at_a_time_would():
     ]
 
 
+POSTGRESQL_ONLY = pytest.mark.skipif(connection.vendor != "postgresql", reason="the raw SQL path is PostgreSQL's")
+
+
+@POSTGRESQL_ONLY
 def test_the_sql_and_orm_fact_loaders_give_the_same_facts():
     claims = _mixed_claims()
     ids = [c.pk for c in claims]
@@ -138,6 +142,7 @@ def test_the_sql_and_orm_fact_loaders_give_the_same_facts():
     assert any(c.other_units for c in sql.claims) and any(c.items for c in sql.claims)
 
 
+@POSTGRESQL_ONLY
 def test_claim_submit_stays_within_its_query_budget(django_assert_max_num_queries, settings):
     """16 statements with the fee schedule in memory (as in production, reloaded every 30 s): the transaction's
     savepoint, the visit lock, the first-claim check, the claim's insert (in a savepoint), the visit's close (in

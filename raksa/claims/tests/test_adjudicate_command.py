@@ -5,6 +5,7 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from raksa.claims.models import Claim
 from raksa.claims.tests.helpers import stored_claim
@@ -30,6 +31,7 @@ def test_the_command_decides_every_submitted_claim_in_batches_and_prints_a_summa
     assert json.loads(out.getvalue())["claims"] == 0
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="workers run on PostgreSQL only")
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_decide_as_one_would():
     """Two processes (each its own connection: the data must be committed, hence a transactional test)."""
