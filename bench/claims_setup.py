@@ -135,7 +135,7 @@ SETUP_SQL = {
                       AND us.valid_to IS NULL)""",
     "volumes": """
         UPDATE bench_ud SET n = CASE WHEN status = 'verified'
-            THEN greatest(1, round(w * %(claims)s * 0.985 / (SELECT sum(w) FROM bench_ud WHERE status = 'verified')))
+            THEN greatest(1, round(w * %(claims)s * 0.991 / (SELECT sum(w) FROM bench_ud WHERE status = 'verified')))
             ELSE 1 END""",
     # A few verified units' last open day at four times their usual (at least 40 claims).
     "spike days": """

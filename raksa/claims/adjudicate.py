@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import logging
 import time
 from functools import cache
@@ -119,20 +118,15 @@ def _write(results: list[tuple[int, str, list[Hit]]], *, version: str, now: dt.d
         request_id = get_request_id()
         from raksa.claims.sql import decisions_write
 
-        afters: dict[tuple[str, tuple[str, ...]], str] = {}  # most claims share a few audit texts
-        ids, statuses, reasons, after_texts = [], [], [], []
+        afters: dict[tuple[str, tuple[str, ...]], dict] = {}  # most claims share a few audit texts
+        decisions = []
         for pk, status, hits in results:
             codes = tuple(h.code for h in hits)
             after = afters.get((status, codes))
             if after is None:
-                after = afters[(status, codes)] = json.dumps(
-                    {"status": status, "reasons": list(codes), "rules_version": version})
-            ids.append(pk)
-            statuses.append(status)
-            reasons.append(json.dumps([h.as_json() for h in hits], ensure_ascii=False) if hits else "[]")
-            after_texts.append(after)
-        decisions_write(ids=ids, statuses=statuses, reasons=reasons, afters=after_texts, version=version, now=now,
-                        request_id=request_id)
+                after = afters[(status, codes)] = {"status": status, "reasons": list(codes), "rules_version": version}
+            decisions.append({"id": pk, "status": status, "reasons": [h.as_json() for h in hits], "after": after})
+        decisions_write(decisions=decisions, version=version, now=now, request_id=request_id)
         return
     changed = [Claim(pk=pk, status=status, reasons=[h.as_json() for h in hits], rules_version=version,
                      decided_at=now if status != ClaimStatus.IN_REVIEW else None) for pk, status, hits in results]

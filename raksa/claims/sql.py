@@ -40,10 +40,10 @@ CLAIM_COLUMNS = Columns(
     ("k.status", "status"), ("k.unit_id", "unit_id"), ("k.citizen_id", "citizen_id"),
     ("k.service_id", "service_id"), ("k.service_date", "service_date"), ("k.amount", "amount"),
     ("NULLIF(k.items, '[]'::jsonb)", "items"), ("k.details ->> 'tooth'", "tooth"),
-    ("k.submitted_at", "submitted_at"), (f"(k.submitted_at {_LOCAL})::date", "submitted_day"),
+    (f"(k.submitted_at {_LOCAL})::date", "submitted_day"),
     ("k.visit_id", "visit_id"), ("k.citizen_reported_at IS NOT NULL", "citizen_reported"),
     ("v.id", "v_id"), ("v.unit_id", "v_unit_id"), ("v.citizen_id", "v_citizen_id"), ("v.status", "v_status"),
-    ("v.day", "v_day"), ("v.method", "v_method"), ("v.opened_at", "v_opened_at"), ("v.close_code", "v_close_code"),
+    ("v.day", "v_day"), ("v.method", "v_method"), ("v.close_code", "v_close_code"),
     (f"to_char(v.opened_at {_LOCAL}, 'HH24:MI')", "v_local_time"),
     (f"extract(isodow FROM v.opened_at {_LOCAL})::int - 1", "v_weekday"),
     # A scalar subquery, not EXISTS: PostgreSQL turns a large EXISTS into a hash of every attempt.
@@ -75,9 +75,11 @@ UNITS_SQL = (
 )
 # The citizens' live claims (the batch's own are skipped in Python: ``NOT (id = ANY(10,000 ids))`` is a scan of
 # the array for every row, and it was a second a batch).
+# An index probe per citizen (LATERAL): with ``citizen_id = ANY(…)`` PostgreSQL scanned the whole table.
 OTHERS_SQL = (
     "SELECT o.citizen_id, o.id, o.authen_code, o.unit_id, o.service_id, o.service_date, o.details ->> 'tooth',"
-    " o.status FROM claims_claim o WHERE o.citizen_id = ANY(%s::bigint[]) AND o.current AND o.status <> 'rejected'"
+    " o.status FROM unnest(%s::bigint[]) AS x(citizen_id) CROSS JOIN LATERAL (SELECT * FROM claims_claim o"
+    " WHERE o.citizen_id = x.citizen_id AND o.current AND o.status <> 'rejected' OFFSET 0) o"
 )
 # The units' first-version claims per service day, ids ascending (the volume check's ranks and usual days).
 DAY_CLAIMS_SQL = (
@@ -110,12 +112,12 @@ def claims_facts(claim_ids: list[int]) -> tuple[list[ClaimFacts], dict[str, Visi
         cursor.execute(CLAIMS_SQL, [list(claim_ids)])
         rows = cursor.fetchall()
     (i_id, i_code, i_version, i_current, i_status, i_unit, i_citizen, i_service, i_day, i_amount, i_items, i_tooth,
-     i_sub, i_subday, i_visit, i_rep) = (at[n] for n in (
+     i_subday, i_visit, i_rep) = (at[n] for n in (
         "id", "authen_code", "version", "current", "status", "unit_id", "citizen_id", "service_id", "service_date",
-        "amount", "items", "tooth", "submitted_at", "submitted_day", "visit_id", "citizen_reported"))
-    (v_id, v_unit, v_citizen, v_status, v_day, v_method, v_opened, v_close, v_time, v_weekday, v_verified) = (
-        at[n] for n in ("v_id", "v_unit_id", "v_citizen_id", "v_status", "v_day", "v_method", "v_opened_at",
-                        "v_close_code", "v_local_time", "v_weekday", "v_verified"))
+        "amount", "items", "tooth", "submitted_day", "visit_id", "citizen_reported"))
+    (v_id, v_unit, v_citizen, v_status, v_day, v_method, v_close, v_time, v_weekday, v_verified) = (
+        at[n] for n in ("v_id", "v_unit_id", "v_citizen_id", "v_status", "v_day", "v_method", "v_close_code",
+                        "v_local_time", "v_weekday", "v_verified"))
     (c_id, c_scheme, c_subtype, c_main, c_from, c_to) = (at[n] for n in (
         "coverage_id", "coverage_scheme", "coverage_subtype", "coverage_main_unit_id", "coverage_valid_from",
         "coverage_valid_to"))
@@ -129,11 +131,11 @@ def claims_facts(claim_ids: list[int]) -> tuple[list[ClaimFacts], dict[str, Visi
             valid_from=r[c_from], valid_to=r[c_to])
         claims.append(ClaimFacts(
             r[i_id], r[i_code], r[i_version], r[i_current], r[i_status], r[i_unit], r[i_citizen], r[i_service],
-            r[i_day], r[i_amount], _json(items) if items is not None else [], r[i_tooth], r[i_sub], r[i_subday],
+            r[i_day], r[i_amount], _json(items) if items is not None else [], r[i_tooth], r[i_subday],
             r[i_visit], r[i_rep], coverage, tuple(r[i_others] or ())))
         if r[v_id] is not None:
             visits[r[i_code]] = VisitFacts(r[v_id], r[i_code], r[v_unit], r[v_citizen], r[v_status], r[v_day],
-                                           r[v_method], r[v_opened], r[v_close], r[v_time], r[v_weekday],
+                                           r[v_method], r[v_close], r[v_time], r[v_weekday],
                                            r[v_verified])
     return claims, visits
 
@@ -143,9 +145,10 @@ def batch_load_sql(*, claim_ids: list[int], now: dt.datetime, book: RateBook | N
     """Every fact the rules need for these claims: four statements whatever their number."""
     if len(claim_ids) >= JIT_OFF_FROM:
         with connection.cursor() as cursor:
-            # A large batch's estimated cost sets PostgreSQL compiling the query (JIT, ~0.1 s a batch) for a plan
-            # of index probes that runs no faster for it. For this transaction only.
-            cursor.execute("SET LOCAL jit = off")
+            # A large batch's estimated cost sets PostgreSQL compiling the query (JIT, ~0.1 s a batch) and starting
+            # parallel workers, for plans of index probes that run no faster for either (and the command already
+            # runs a process per core). For this transaction only.
+            cursor.execute("SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0")
     claims, visits = claims_facts(claim_ids)
     batch = new_batch(claims, now=now, book=book)
     batch.visits = visits
@@ -176,8 +179,7 @@ def batch_load_sql(*, claim_ids: list[int], now: dt.datetime, book: RateBook | N
 # ``k.id = ANY(ids)`` beside the join lets PostgreSQL find the rows by primary key (with only the join it hashed
 # every submitted claim, a million in the benchmark, for each batch).
 DECIDE_SQL = (
-    "WITH d AS (SELECT * FROM unnest(%s::bigint[], %s::text[], %s::jsonb[], %s::jsonb[])"
-    " AS d(id, status, reasons, after)),"
+    "WITH d AS (SELECT * FROM jsonb_to_recordset(%s::jsonb) AS d(id bigint, status text, reasons jsonb, after jsonb)),"
     " changed AS (UPDATE claims_claim k SET status = d.status, reasons = d.reasons, rules_version = %s,"
     " decided_at = CASE WHEN d.status = 'in_review' THEN NULL ELSE %s::timestamptz END"
     " FROM d WHERE k.id = ANY(%s::bigint[]) AND k.id = d.id AND k.status = 'submitted' RETURNING k.id, d.after)"
@@ -188,13 +190,14 @@ DECIDE_SQL = (
 )
 
 
-def decisions_write(*, ids: list[int], statuses: list[str], reasons: list[str], afters: list[str], version: str,
-                    now: dt.datetime, request_id: str) -> int:
-    """Store the decisions (``reasons``/``afters`` as JSON texts) with one audit row each; returns how many
-    claims changed."""
-    if not ids:
+def decisions_write(*, decisions: list[dict], version: str, now: dt.datetime, request_id: str) -> int:
+    """Store the decisions (``{"id", "status", "reasons", "after"}``) with one audit row each; returns how many
+    claims changed. They go as one JSON document: psycopg quoting each element of text arrays cost more than
+    json.dumps of the whole batch."""
+    if not decisions:
         return 0
     with connection.cursor() as cursor:
-        cursor.execute(DECIDE_SQL, [ids, statuses, reasons, afters, version, now, ids, now, request_id])
+        cursor.execute(DECIDE_SQL, [json.dumps(decisions, ensure_ascii=False), version, now,
+                                    [d["id"] for d in decisions], now, request_id])
         return cursor.rowcount
 

@@ -48,7 +48,6 @@ class VisitFacts:
     status: str
     day: dt.date
     method: str
-    opened_at: dt.datetime
     close_code: str | None
     local_time: str  # "HH:MM" in Bangkok when the visit was opened (verified)
     weekday: int  # 0 = Monday, in Bangkok
@@ -77,8 +76,7 @@ class ClaimFacts:
     amount: Decimal
     items: list
     tooth: str | None
-    submitted_at: dt.datetime
-    submitted_day: dt.date  # the Bangkok day it was sent
+    submitted_day: dt.date  # the Bangkok day it was sent (instants are not read: parsing them cost more than a rule)
     visit_id: int | None
     citizen_reported: bool = False
     coverage: CoverageFacts | None = None  # the citizen's right in force on the service day
@@ -191,9 +189,8 @@ def batch_load_orm(*, claim_ids: list[int], now: dt.datetime, book: RateBook | N
     claims = [ClaimFacts(id=c.pk, authen_code=c.authen_code, version=c.version, current=c.current, status=c.status,
                          unit_id=c.unit_id, citizen_id=c.citizen_id, service_id=c.service_id,
                          service_date=c.service_date, amount=c.amount, items=c.items or [],
-                         tooth=(c.details or {}).get("tooth"), submitted_at=c.submitted_at,
-                         submitted_day=_local(c.submitted_at).date(), visit_id=c.visit_id,
-                         citizen_reported=c.citizen_reported_at is not None) for c in rows]
+                         tooth=(c.details or {}).get("tooth"), submitted_day=_local(c.submitted_at).date(),
+                         visit_id=c.visit_id, citizen_reported=c.citizen_reported_at is not None) for c in rows]
     batch = new_batch(claims, now=now, book=book)
     if not claims:
         return batch
@@ -208,7 +205,7 @@ def batch_load_orm(*, claim_ids: list[int], now: dt.datetime, book: RateBook | N
         local = _local(v.opened_at)
         batch.visits[v.authen_code] = VisitFacts(
             id=v.pk, authen_code=v.authen_code, unit_id=v.unit_id, citizen_id=v.citizen_id, status=v.status,
-            day=v.day, method=v.method, opened_at=v.opened_at, close_code=v.close_code,
+            day=v.day, method=v.method, close_code=v.close_code,
             local_time=local.strftime("%H:%M"), weekday=local.weekday(), identity_verified=v.pk in verified)
 
     for u in Unit.objects.filter(pk__in=unit_ids).values("id", "unit_type", "status", "opening_hours"):
