@@ -143,16 +143,22 @@ SETUP_SQL = {
         FROM (SELECT unit_id, max(day) AS day FROM bench_ud WHERE status = 'verified'
               AND abs(hashtext('s' || unit_id)) %% 25 = 0 GROUP BY unit_id) s
         WHERE ud.unit_id = s.unit_id AND ud.day = s.day""",
-    # UCS members whose right was in force before the period (shuffled), and people under another scheme.
+    # UCS members whose right was in force before the period (shuffled), and people under another scheme; none who
+    # already has a claim or a visit in the period (the demo's claims history, the other benchmarks' people), so
+    # that every claim's other claims and visits are the plan's.
     "citizens": """
         CREATE UNLOGGED TABLE bench_pool AS
         SELECT (row_number() OVER (ORDER BY hashtext('p' || citizen_id), citizen_id) - 1)::int AS i, citizen_id
-        FROM people_coverage WHERE scheme = 'UCS' AND valid_to IS NULL AND valid_from <= %(start)s""",
+        FROM people_coverage cv WHERE scheme = 'UCS' AND valid_to IS NULL AND valid_from <= %(start)s
+          AND NOT EXISTS (SELECT 1 FROM claims_claim k WHERE k.citizen_id = cv.citizen_id)
+          AND NOT EXISTS (SELECT 1 FROM verification_visit v WHERE v.citizen_id = cv.citizen_id
+                          AND v.day BETWEEN %(start)s AND %(end)s)""",
     "citizens index": "CREATE UNIQUE INDEX ON bench_pool (i)",
     "others": """
         CREATE UNLOGGED TABLE bench_other_pool AS
         SELECT (row_number() OVER (ORDER BY hashtext('o' || citizen_id), citizen_id) - 1)::int AS i, citizen_id
-        FROM people_coverage WHERE scheme <> 'UCS' AND valid_to IS NULL AND valid_from <= %(start)s""",
+        FROM people_coverage cv WHERE scheme <> 'UCS' AND valid_to IS NULL AND valid_from <= %(start)s
+          AND NOT EXISTS (SELECT 1 FROM claims_claim k WHERE k.citizen_id = cv.citizen_id)""",
     "others index": "CREATE UNIQUE INDEX ON bench_other_pool (i)",
     # One row per claim of the units' days: its minute, its service and its kind.
     "base plan": """

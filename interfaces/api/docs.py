@@ -63,6 +63,11 @@ suspended: no queue |
 | 409 | `SLOT_FULL`, `ALREADY_BOOKED`, `NOT_ELIGIBLE`, `BOOKING_NOT_ACTIVE`, `TICKET_STATE`, `QUEUE_EMPTY`, \
 `QR_USED`, `QR_EXPIRED`, `QR_OTHER_UNIT`, `VISIT_OPEN_ELSEWHERE`, `VISIT_NOT_OPEN`, … \
 | สถานะปัจจุบันไม่เปิดให้ทำ · the current state does not allow it |
+| 400 | `IDEMPOTENCY_KEY_REQUIRED` | ส่งเคลมโดยไม่มีส่วนหัว `Idempotency-Key` · a claim sent without its \
+`Idempotency-Key` header |
+| 409 | `CLAIM_DUPLICATE` (+ `reference`) | ส่งเคลมของรหัส Authen นี้แล้ว `reference` คือเคลมแรก · this authen code \
+was claimed already; `reference` is the first claim |
+| 422 | `IDEMPOTENCY_KEY_REUSED` | ใช้ `Idempotency-Key` เดิมกับข้อมูลอื่น · the key was used with another body |
 | 413 | `BODY_TOO_LARGE` | เนื้อหาคำขอเกิน {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} ไบต์ · the body is over \
 {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes |
 | 422 | `INVALID_INPUT` (+ `errors`), `INVALID_NATIONAL_ID`, `INVALID_DATE`, … | ข้อมูลไม่ถูกต้อง · invalid input |
@@ -83,6 +88,7 @@ TAGS = {
     "booking": "การจอง · Bookings",
     "queue": "คิวหน้าร้าน · Counter queue",
     "visits": "ยืนยันตัวตนและรหัส Authen · Verification and authen codes",
+    "claims": "เคลม · Claims",
 }
 
 # name: (tag, summary Thai, summary English, description Thai, description English)
@@ -224,6 +230,44 @@ _OPERATIONS: dict[str, tuple[str, str, str, str, str]] = {
         "their visits on a date (on; today, Bangkok, by default): unit, time, channel, status. Authen codes are "
         "shown for the asking unit's own visits only. POST, not GET: the national ID travels in the body, never in "
         "a URL (URLs are logged)."),
+    "claim_submit": (
+        "claims", "ส่งเคลม", "Send a claim",
+        "ส่งบันทึกการให้บริการของการเข้ารับบริการหนึ่งครั้ง (รหัส Authen) เพื่อเบิกเงิน ต้องมีส่วนหัว Idempotency-Key "
+        "(คีย์ใหม่ต่อเคลม เช่น UUID): ส่งซ้ำด้วยคีย์และข้อมูลเดิมได้คำตอบแรกทุกประการ ไม่เกิดเคลมซ้ำ คำตอบเก็บไว้ทั้งผ่านและ"
+        "ถูกปฏิเสธ ใช้คีย์เดิมกับข้อมูลอื่นตอบ IDEMPOTENCY_KEY_REUSED (422) ไม่มีคีย์ตอบ IDEMPOTENCY_KEY_REQUIRED (400) "
+        "ระบบตรวจกฎทันที 201 ตอบเคลมพร้อมสถานะ (accepted, rejected, in_review) รหัสปิดการเข้ารับบริการ (EP…) ยอดเงินที่คิด"
+        "ตามตารางอัตรา และเหตุผลทุกข้อพร้อมประเภท (C แก้ไขแล้วส่งใหม่, V ส่งตรวจสอบ, Deny ปฏิเสธ) และสิ่งที่ต้องทำ "
+        "ข้อผิดพลาด: CLAIM_DUPLICATE (409 พร้อม reference ของเคลมแรก), VISIT_NOT_CLAIMABLE (409), AUTHEN_UNKNOWN, "
+        "VISIT_OTHER_UNIT, SERVICE_UNKNOWN, SERVICE_NOT_FOR_UNIT_TYPE, SERVICE_DATE_FUTURE, SERVICE_DATE_MISMATCH, "
+        "INVALID_INPUT (422 พร้อม field เช่น items[0].quantity, amount, details.tooth)",
+        "Send the service record of one visit (its authen code) to be paid. The Idempotency-Key header is required "
+        "(a new key per claim, a UUID say): a retry with the same key and body gets the first answer exactly, never "
+        "a second claim; answers are kept whether accepted or refused. The same key with another body answers "
+        "IDEMPOTENCY_KEY_REUSED (422); no key, IDEMPOTENCY_KEY_REQUIRED (400). The rules run at once: 201 answers "
+        "the claim with its status (accepted, rejected, in_review), the visit's close code (EP…), the amounts priced "
+        "from the fee schedule, and every reason with its class (C correct and resend, V sent to review, Deny) and "
+        "what to do. Errors: CLAIM_DUPLICATE (409, with the first claim's reference), VISIT_NOT_CLAIMABLE (409), "
+        "AUTHEN_UNKNOWN, VISIT_OTHER_UNIT, SERVICE_UNKNOWN, SERVICE_NOT_FOR_UNIT_TYPE, SERVICE_DATE_FUTURE, "
+        "SERVICE_DATE_MISMATCH, INVALID_INPUT (422, with the field, e.g. items[0].quantity, amount, details.tooth)."),
+    "claim_correct": (
+        "claims", "ส่งเคลมฉบับแก้ไข", "Correct a rejected claim",
+        "ส่งฉบับใหม่ของเคลมที่ไม่ผ่าน (reference เช่น PP0123456789-1) ฉบับเดิมและเหตุผลยังอยู่ครบ ต้องมี Idempotency-Key "
+        "เช่นเดียวกับการส่งเคลม ข้อผิดพลาด: CLAIM_NOT_FOUND (404), CLAIM_NOT_CORRECTABLE (409), INVALID_INPUT (422)",
+        "Send a new version of a rejected claim (reference, e.g. PP0123456789-1); the old version keeps its "
+        "decision and reasons. Idempotency-Key as for sending a claim. Errors: CLAIM_NOT_FOUND (404), "
+        "CLAIM_NOT_CORRECTABLE (409), INVALID_INPUT (422)."),
+    "claim_detail": (
+        "claims", "ดูเคลม", "A claim",
+        "เคลมหนึ่งฉบับของหน่วย reference คือรหัส Authen และฉบับที่ (PP0123456789-2) หรือรหัส Authen อย่างเดียวสำหรับ"
+        "ฉบับล่าสุด ของหน่วยอื่นตอบ CLAIM_NOT_FOUND (404)",
+        "One of the unit's claims: reference is the authen code and version (PP0123456789-2), or the authen code "
+        "alone for the current version. Another unit's answers CLAIM_NOT_FOUND (404)."),
+    "claim_list": (
+        "claims", "รายการเคลมของหน่วย", "The unit's claims",
+        "เคลมฉบับล่าสุดของหน่วย ใหม่สุดก่อน กรองด้วย status และวันที่รับบริการ (date_from, date_to) แบ่งหน้า (page, "
+        "page_size ไม่เกิน 200)",
+        "The unit's current claims, newest first, filtered by status and service date (date_from, date_to), in pages "
+        "(page, page_size up to 200)."),
 }
 
 

@@ -15,6 +15,15 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from raksa.core.errors import DomainError, Forbidden, Unauthenticated  # noqa: F401  (Forbidden is re-exported)
 
 KEY_HEADER = "Authorization: Bearer rk_…"
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+IDEMPOTENCY_KEY_MAX = 100
+
+
+class BadRequest(DomainError):
+    """400: a request this operation does not take at all (e.g. a claim without its Idempotency-Key)."""
+
+    status = 400
+    code = "BAD_REQUEST"
 
 
 def _body(code: str, message_th: str, message_en: str, field: str | None = None, **extra) -> dict:
@@ -37,6 +46,16 @@ def invalid_api_key() -> Unauthenticated:
         f"กุญแจ API นี้ใช้ไม่ได้ (ไม่รู้จัก ถูกเพิกถอน หรือรูปแบบผิด) ส่งกุญแจที่ยังใช้งานได้ในรูปแบบ {KEY_HEADER} "
         "ผู้ดูแลหน่วยออกกุญแจใหม่ได้ที่พอร์ทัล",
         code="INVALID_API_KEY")
+
+
+def idempotency_key_required() -> BadRequest:
+    """400 for a claim sent without a usable Idempotency-Key (why 400: interfaces/api/claims.py)."""
+    n = IDEMPOTENCY_KEY_MAX
+    return BadRequest(f"Send an {IDEMPOTENCY_HEADER} header with each claim: a new key (a UUID, say; 1 to {n} "
+                      "printable ASCII characters) per claim, the same key when you send the same claim again.",
+                      f"กรุณาส่งส่วนหัว {IDEMPOTENCY_HEADER} กับทุกเคลม: คีย์ใหม่ต่อเคลม (เช่น UUID ความยาว 1 ถึง {n} "
+                      "ตัวอักษร ASCII ที่พิมพ์ได้) และใช้คีย์เดิมเมื่อส่งเคลมเดิมซ้ำ",
+                      code="IDEMPOTENCY_KEY_REQUIRED", field=IDEMPOTENCY_HEADER)
 
 
 def invalid_json() -> dict:
@@ -112,11 +131,14 @@ _PROBLEMS = {
 def api_field(loc) -> str | None:
     """The API's name for what an error's ``loc`` points at: ``("body", "payload", "hcode")`` → ``hcode``
     (the body's parameter name is the view's, not the API's); the whole body → None."""
-    parts = [str(p) for p in loc]
+    parts = list(loc)
     source = parts.pop(0) if parts and parts[0] in _SOURCES else None
     if source == "body" and parts:
         parts.pop(0)
-    return ".".join(parts) or None
+    name = ""
+    for part in parts:  # a list's index as the domain writes it: items[0].quantity
+        name += f"[{part}]" if isinstance(part, int) else f".{part}" if name else str(part)
+    return name or None
 
 
 def _problem(error: dict) -> dict:
@@ -135,6 +157,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def validation_error(request, exc: ValidationError):
         if not request.body.strip() and any(e.get("loc", ())[:1] == ("body",) for e in exc.errors):
             return api.create_response(request, invalid_json(), status=400)  # django-ninja reads b"" as no body
+        if any(tuple(e.get("loc", ()))[:2] == ("header", IDEMPOTENCY_HEADER) for e in exc.errors):
+            return domain_error(request, idempotency_key_required())  # 400, not 422: see interfaces/api/claims.py
         errors = [_problem(e) for e in exc.errors]
         first = errors[0] if errors else {"field": None, "message": "คำขอไม่ถูกต้อง", "message_en": "invalid request"}
         return api.create_response(

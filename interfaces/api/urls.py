@@ -10,6 +10,7 @@ from ninja import NinjaAPI, Status
 
 from interfaces.api.auth import acting_unit, require_officer, unit_or_staff
 from interfaces.api.booking import router as booking_router
+from interfaces.api.claims import router as claims_router
 from interfaces.api.docs import API_DESCRIPTION, doc
 from interfaces.api.errors import install_error_handlers
 from interfaces.api.face import router as face_router
@@ -40,6 +41,7 @@ api.add_router("/", booking_router)
 api.add_router("/", queue_router)
 api.add_router("/", face_router)  # before visits: /visits/face is not an authen code
 api.add_router("/", visits_router)
+api.add_router("/", claims_router)
 
 
 @api.post("/eligibility", response={200: EligibilityOut, **ERRORS}, auth=unit_or_staff, **doc("eligibility"))

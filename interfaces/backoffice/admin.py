@@ -32,6 +32,9 @@ from interfaces.backoffice.filters import (
 from interfaces.backoffice.opening_hours import WeeklyHoursField
 from interfaces.backoffice.site import backoffice_site
 from raksa.audit.models import AuditEntry
+from raksa.claims import items as claim_items
+from raksa.claims.models import Item, ItemPrice
+from raksa.core.choices import choice_labels
 from raksa.core.errors import DomainError
 from raksa.messaging.models import OutboundMessage, WebhookEvent
 from raksa.people import national_id as nid
@@ -39,7 +42,7 @@ from raksa.people.models import Citizen, Coverage
 from raksa.people.selectors import citizen_get_by_national_id
 from raksa.people.services import citizen_reveal_national_id
 from raksa.units import services as unit_services
-from raksa.units.models import FeeRate, Service, StaffMembership, Unit, UnitService, UnitStatus
+from raksa.units.models import FeeRate, Service, StaffMembership, Unit, UnitService, UnitStatus, UnitType
 from raksa.verification.models import VerificationAttempt, Visit
 
 
@@ -112,7 +115,7 @@ class UnitServiceInline(ThaiDisplayMixin, admin.TabularInline):
 
 @admin.register(Unit, site=backoffice_site)
 class UnitAdmin(NoDeleteAdmin):
-    list_display = ("hcode", "name", "unit_type", "province", "district", "status_badge")
+    list_display = ("hcode", "name", "unit_type", "province", "district", "status_badge", "claims_link")
     list_filter = ("status", "unit_type", RegionFilter, ProvinceFilter)
     search_fields = ("hcode", "name", "province__name_th")
     search_help_text = "ค้นหาด้วยรหัสหน่วย ชื่อหน่วย หรือชื่อจังหวัด"
@@ -127,6 +130,11 @@ class UnitAdmin(NoDeleteAdmin):
     def status_badge(self, obj: Unit):
         colour = {"verified": "#137333", "pending": "#b06000", "suspended": "#c5221f"}[obj.status]
         return format_html('<strong style="color:{}">{}</strong>', colour, choice_label(obj.get_status_display()))
+
+    @admin.display(description="เคลมของหน่วย")
+    def claims_link(self, obj: Unit):
+        query = urlencode({"q": obj.hcode})
+        return format_html('<a href="{}?{}">ดูเคลม</a>', reverse("backoffice:claims_claim_changelist"), query)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -246,6 +254,72 @@ class FeeRateAdmin(NoDeleteAdmin):
             created = unit_services.fee_rate_set(
                 actor=request.user, service=obj.service, amount_baht=obj.amount_baht,
                 effective_from=obj.effective_from, note=obj.note, illustrative=obj.illustrative)
+            obj.pk = created.pk
+        except DomainError as exc:
+            _domain_error(request, exc)
+
+
+class ItemForm(forms.ModelForm):
+    unit_types = forms.MultipleChoiceField(label="ประเภทหน่วยที่เบิกได้",
+                                           choices=[(v, choice_labels(UnitType, v).th) for v in UnitType.values],
+                                           widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = Item
+        fields = ("code", "name_th", "name_en", "unit_types", "unit_label", "max_quantity", "illustrative")
+
+
+@admin.register(Item, site=backoffice_site)
+class ItemAdmin(NoDeleteAdmin):
+    """Claimable items (medicines, supplies, further tests). Added through ``item_create``; an item is never edited
+    in place (claims name it by code): a new code replaces it."""
+
+    list_display = ("code", "name_th", "name_en", "unit_types_th", "unit_label", "max_quantity", "current_price",
+                    "illustrative")
+
+    @admin.display(description="ประเภทหน่วยที่เบิกได้")
+    def unit_types_th(self, obj: Item):
+        return ", ".join(choice_labels(UnitType, t).th for t in obj.unit_types)
+    list_filter = ("illustrative", "active")
+    search_fields = ("code", "name_th", "name_en")
+    form = ItemForm
+
+    @admin.display(description="ราคาปัจจุบัน (บาท)")
+    def current_price(self, obj: Item):
+        price = obj.prices.filter(effective_to__isnull=True).first()
+        return price.baht_per_unit if price else "—"
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        try:
+            created = claim_items.item_create(
+                actor=request.user, code=obj.code, name_th=obj.name_th, name_en=obj.name_en,
+                unit_types=obj.unit_types, unit_label=obj.unit_label, max_quantity=obj.max_quantity,
+                illustrative=obj.illustrative)
+            obj.pk = created.pk
+        except DomainError as exc:
+            _domain_error(request, exc)
+
+
+@admin.register(ItemPrice, site=backoffice_site)
+class ItemPriceAdmin(NoDeleteAdmin):
+    """Prices are never edited in place: a new price supersedes the open one from its start date."""
+
+    list_display = ("item", "baht_per_unit", "effective_from", "effective_to", "illustrative")
+    list_filter = ("illustrative",)
+    search_fields = ("item__code", "item__name_th")
+    list_select_related = ("item",)
+    fields = ("item", "baht_per_unit", "effective_from", "illustrative")
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        try:
+            created = claim_items.item_price_set(actor=request.user, item=obj.item, baht_per_unit=obj.baht_per_unit,
+                                                 effective_from=obj.effective_from, illustrative=obj.illustrative)
             obj.pk = created.pk
         except DomainError as exc:
             _domain_error(request, exc)

@@ -6,4 +6,7 @@ class BackofficeConfig(AppConfig):
     label = "backoffice"
 
     def ready(self):
-        from interfaces.backoffice import admin_api_keys  # noqa: F401  (registers the API keys' page)
+        from interfaces.backoffice import (
+            admin_api_keys,  # noqa: F401  (registers the API keys' page)
+            admin_claims,  # noqa: F401  (claims, review, statements, dashboards)
+        )

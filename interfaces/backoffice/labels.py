@@ -44,6 +44,13 @@ AUDIT_ACTIONS = {
     "citizen.national_id.read": "ดูเลขประจำตัวประชาชนเต็ม",
     "coverage.change": "เปลี่ยนสิทธิการรักษา",
     "demo.seed": "นำเข้าข้อมูลตัวอย่าง",
+    "claim.submit": "ส่งเคลม",
+    "claim.correct": "ส่งเคลมฉบับแก้ไข",
+    "claim.adjudicate": "ตรวจเคลมตามกฎ",
+    "claim.review.accept": "เจ้าหน้าที่อนุมัติเคลม",
+    "claim.review.reject": "เจ้าหน้าที่ไม่อนุมัติเคลม",
+    "statement.issue": "ออกใบแจ้งการจ่ายเงิน",
+    "statement.paid": "บันทึกการจ่ายเงินตามใบแจ้ง",
 }
 
 OBJECT_TYPES = {
@@ -60,6 +67,8 @@ OBJECT_TYPES = {
     "messaging.linecontact": "ผู้ติดต่อ LINE",
     "messaging.webhookevent": "เหตุการณ์จาก LINE",
     "auth.user": "บัญชีผู้ใช้",
+    "claims.claim": "เคลม",
+    "claims.paymentstatement": "ใบแจ้งการจ่ายเงิน",
 }
 
 ACTORS = {"system": "ระบบ"}

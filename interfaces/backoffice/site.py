@@ -6,7 +6,8 @@ class BackofficeSite(admin.AdminSite):
 
     site_header = "Raksa — ระบบหลังบ้าน สปสช."
     site_title = "Raksa ระบบหลังบ้าน"
-    index_title = "งานทะเบียนหน่วยบริการ อัตราค่าบริการ และบันทึกการตรวจสอบ"
+    index_title = "งานทะเบียนหน่วยบริการ อัตราค่าบริการ เคลม การจ่ายเงิน และบันทึกการตรวจสอบ"
+    index_template = "backoffice/index.html"  # Django's, with the claims work (review queue, statements) on top
 
     def has_permission(self, request):
         user = request.user

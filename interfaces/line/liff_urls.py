@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from interfaces.line import session, views, views_confirm, views_link
+from interfaces.line import session, views, views_claims, views_confirm, views_link
 
 app_name = "liff"
 
@@ -22,6 +22,9 @@ urlpatterns = [
     path("bookings/<str:reference>/confirm", views.booking_accept, name="booking_confirm"),
     path("bookings/<str:reference>/move", views.booking_move, name="booking_move"),
     path("bookings/<str:reference>/move/confirm", views.booking_move_confirm, name="booking_move_confirm"),
+    path("claims", views_claims.claims, name="claims"),
+    path("claims/<int:claim_id>/report", views_claims.claim_report, name="claim_report"),
+    path("claims/<int:claim_id>/reported", views_claims.claim_reported, name="claim_reported"),
     path("qr", views.rights_qr, name="qr"),
     path("scan", views_confirm.scan, name="scan"),
     path("confirm", views_confirm.confirm, name="confirm"),

@@ -5,10 +5,12 @@ from interfaces.portal import (
     views,
     views_api_keys,
     views_booking,
+    views_claims,
     views_face,
     views_queue,
     views_rights_qr,
     views_schedule,
+    views_statements,
     views_verify,
     views_visit,
 )
@@ -38,6 +40,11 @@ urlpatterns = [
     path("visits/<int:visit_id>/", views_visit.visit, name="visit"),
     path("visits/<int:visit_id>/close/", views_visit.visit_close_view, name="visit_close"),
     path("visits/<int:visit_id>/line/", views_visit.visit_line_service, name="visit_line_service"),
+    # The service record sent as the visit's claim (flow 1.2), the unit's claims and their corrections
+    path("visits/<int:visit_id>/record/", views_claims.visit_record, name="visit_record"),
+    path("claims/", views_claims.claims, name="claims"),
+    path("claims/<int:claim_id>/", views_claims.claim, name="claim"),
+    path("claims/<int:claim_id>/correct/", views_claims.claim_correct_view, name="claim_correct"),
     # Booking for a citizen (seed 2.2), search and one booking
     path("book/", views_booking.book, name="book"),
     path("bookings/", views_booking.bookings, name="bookings"),
@@ -50,4 +57,8 @@ urlpatterns = [
     # API keys for the unit's own software (unit administrators)
     path("api-keys/", views_api_keys.api_keys, name="api_keys"),
     path("api-keys/<int:key_id>/revoke/", views_api_keys.api_key_revoke, name="api_key_revoke"),
+    # The unit's payment statements (the back office issues them), with their PDF and CSV
+    path("statements/", views_statements.statements, name="statements"),
+    path("statements/<int:statement_id>/pdf/", views_statements.statement_pdf_download, name="statement_pdf"),
+    path("statements/<int:statement_id>/csv/", views_statements.statement_csv_download, name="statement_csv"),
 ]

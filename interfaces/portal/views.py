@@ -14,6 +14,7 @@ from interfaces.portal.verify_subject import verify_url
 from raksa.booking.models import BookingStatus
 from raksa.booking.queue import open_ticket_of
 from raksa.booking.selectors import bookings_of_citizen_at_unit
+from raksa.claims.selectors_portal import unsent_visits
 from raksa.core.errors import DomainError
 from raksa.core.timeutil import service_day
 from raksa.eligibility.selectors import eligibility_check_by_ids
@@ -80,6 +81,7 @@ def home(request):
         "form": form,
         "has_services": bool(services),
         "result": result,
+        "unsent": unsent_visits(unit=unit),
     }
     return render(request, "portal/home.html", context)
 

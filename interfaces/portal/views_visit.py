@@ -1,5 +1,7 @@
 """A visit's page: the authen code, large, to copy or read aloud; the citizen's LINE confirmation of the
-service (seed 3.4); closing without service; recording the service (the claims issue fills that in).
+service (seed 3.4); closing without service; the service record that sends the visit's claim (flow 1.2; the
+form is interfaces/portal/service_record.py, sending it interfaces/portal/views_claims.py), and once sent, the
+claim's decision.
 
 Visits are looked up within the current unit only: another unit's visit is "not found".
 """
@@ -12,10 +14,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from interfaces.portal.claim_display import can_correct, reasons_of
 from interfaces.portal.permissions import staff_required
+from interfaces.portal.service_record import Preview, ServiceRecordForm
 from interfaces.portal.views import error_text, unit_context
 from interfaces.portal.views_verify import confirmation_page
+from raksa.claims.selectors_portal import current_claim_of_visit
 from raksa.core.errors import DomainError
+from raksa.core.timeutil import service_day
 from raksa.verification.line_confirm import line_confirmation_issue
 from raksa.verification.models import ConfirmationPurpose, VisitStatus
 from raksa.verification.selectors import visit_of_unit
@@ -34,9 +40,24 @@ def visit(request, visit_id: int):
     found = visit_of_unit(unit=request.portal.unit, visit_id=visit_id)
     if found is None:
         return _not_found(request)
-    context = unit_context(request) | {"visit": found, "is_open": found.status == VisitStatus.OPEN,
-                                       "close_reason_max": CLOSE_REASON_MAX}
-    return render(request, "portal/visit.html", context)
+    return visit_page(request, found)
+
+
+def visit_page(request, visit, *, form: ServiceRecordForm | None = None, preview: Preview | None = None,
+               status: int = 200, repriced: bool = False):
+    """The visit's page; ``form`` bound with what was typed when it comes back with errors or its prices."""
+    claim = current_claim_of_visit(visit)
+    claimable = claim is None and visit.status in (VisitStatus.OPEN, VisitStatus.LAPSED)
+    if claimable and form is None:
+        form = ServiceRecordForm(unit=request.portal.unit, day=visit.day, default_service=visit.service.code)
+    context = unit_context(request) | {
+        "visit": visit, "is_open": visit.status == VisitStatus.OPEN, "close_reason_max": CLOSE_REASON_MAX,
+        "claim": claim, "claim_reasons": reasons_of(claim) if claim else [],
+        "can_correct": claim is not None and can_correct(claim),
+        "record_form": form if claimable else None, "preview": preview, "repriced": repriced,
+        "late": visit.day < service_day(),
+    }
+    return render(request, "portal/visit.html", context, status=status)
 
 
 @require_POST

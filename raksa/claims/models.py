@@ -19,8 +19,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from raksa.units.models import UnitType
-
 CURRENT_CLAIM_CONSTRAINT = "claim_one_current_per_authen_code"
 VERSION_CONSTRAINT = "claim_one_row_per_version"
 IDEMPOTENCY_CONSTRAINT = "claim_submission_one_per_key"
@@ -56,7 +54,7 @@ class Item(models.Model):
     name_th = models.CharField("ชื่อรายการ", max_length=200)
     name_en = models.CharField("ชื่อภาษาอังกฤษ", max_length=200)
     unit_types = models.JSONField("ประเภทหน่วยที่เบิกได้", default=list,
-                                  help_text="เช่น [\"pharmacy\"]; ค่าจาก " + ", ".join(UnitType.values))
+                                  help_text="ประเภทหน่วยบริการที่เบิกรายการนี้ได้ (อย่างน้อยหนึ่งประเภท)")
     unit_label = models.CharField("หน่วยนับ", max_length=32, default="ชิ้น")
     max_quantity = models.PositiveIntegerField("จำนวนสูงสุดต่อครั้ง", default=30)
     active = models.BooleanField("ใช้งาน", default=True)

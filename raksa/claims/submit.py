@@ -28,6 +28,7 @@ from raksa.core.choices import choice_labels
 from raksa.core.db import is_violation_of
 from raksa.core.thai_input import ascii_digits
 from raksa.core.timeutil import service_day
+from raksa.messaging.notify import claim_sent_notify
 from raksa.units.models import Service, Unit
 from raksa.verification.models import Visit, VisitStatus
 from raksa.verification.visits import visit_close_for_claim
@@ -130,6 +131,7 @@ def claim_submit(*, actor: Any | None, unit: Unit, authen_code: Any, service_cod
                 raise errors.duplicate(code, 0) from None
             raise
         close_code = visit_close_for_claim(visit=visit, now=now)
+        claim_sent_notify(claim_id=claim.pk)  # the citizen's LINE: a job row that commits with the claim
         audit_record(actor=actor, actor_label=actor_label, action="claim.submit", obj=claim, at=now,
                      after={"authen_code": code, "close_code": close_code, "amount": str(claim.amount),
                             "service": claim.service.code, "source": source})

@@ -22,13 +22,17 @@ class DemoUnit(NamedTuple):
     district: str
     address: str
     status: str
+    # Services of its type this unit is NOT contracted for (a claim naming one is rejected with
+    # SERVICE_NOT_CONTRACTED, class C: the demo's example of a claim to correct and resend).
+    not_contracted: tuple[str, ...] = ()
 
 
 DEMO_UNITS = (
     DemoUnit("41001", "ร้านยาใจดีเภสัช", UnitType.PHARMACY, "10", "เขตพระนคร",
              "99/1 ถนนราชดำเนินกลาง แขวงบวรนิเวศ", UnitStatus.VERIFIED),
     DemoUnit("41002", "ร้านยาใจดีเภสัช สาขานนทบุรี", UnitType.PHARMACY, "12", "อำเภอเมืองนนทบุรี",
-             "45/7 หมู่ 2 ถนนรัตนาธิเบศร์ ตำบลบางกระสอ", UnitStatus.VERIFIED),
+             "45/7 หมู่ 2 ถนนรัตนาธิเบศร์ ตำบลบางกระสอ", UnitStatus.VERIFIED,
+             not_contracted=("PH-LICE", "PH-SCABIES", "PH-WORMS")),
     DemoUnit("41003", "ร้านยาเปิดใหม่ฟาร์มาซี", UnitType.PHARMACY, "50", "อำเภอเมืองเชียงใหม่",
              "12 ถนนนิมมานเหมินท์ ตำบลสุเทพ", UnitStatus.PENDING),
 )

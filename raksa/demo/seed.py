@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from raksa.audit.services import audit_record
 from raksa.core.weekly_hours import DAYS
 from raksa.demo import accounts, catalogue, generator, names
+from raksa.demo.claims_history import HistoryReport, claims_history_create
 from raksa.demo.loader import LoadReport, load_citizens
 from raksa.people.models import Citizen, Coverage
 from raksa.people.services import citizen_register, coverage_change
@@ -71,10 +72,12 @@ HOURS = {
 class SeedResult:
     units: list[Unit] = field(default_factory=list)
     services: int = 0
+    items: int = 0
     logins: list[str] = field(default_factory=list)
     demo_citizens: int = 0
     demo_faces: int = 0
     load: LoadReport | None = None
+    history: HistoryReport | None = None
 
 
 def provinces_with_coordinates() -> dict[str, tuple[Province, Decimal, Decimal]]:
@@ -93,23 +96,45 @@ def opening_hours(unit_type: str, variant: int) -> dict[str, list[list[str]]]:
 
 
 def catalogue_load(*, actor=None) -> dict[str, Service]:
-    """Services of the demo catalogue and their illustrative rates (rates through ``fee_rate_set``)."""
+    """Services of the demo catalogue and their rates (through ``fee_rate_set``): illustrative, except the
+    published figures (``CatalogueItem.public``). A service with a ``since`` date has no rate before it."""
     services = {}
     for item in catalogue.CATALOGUE:
         service, _ = Service.objects.get_or_create(
             code=item.code, defaults={"name_th": item.name_th, "name_en": item.name_en, "unit_type": item.unit_type,
-                                      "illustrative": True})
+                                      "illustrative": not item.public})
         services[item.code] = service
         if service.fee_rates.exists():
             continue
+        note = catalogue.PUBLIC_NOTE if item.public else catalogue.ILLUSTRATIVE_NOTE
         if item.old_baht is not None:
             unit_services.fee_rate_set(actor=actor, service=service, amount_baht=item.old_baht,
-                                       effective_from=catalogue.OLD_RATES_FROM, note=catalogue.ILLUSTRATIVE_NOTE,
-                                       illustrative=True)
+                                       effective_from=item.first_rate_from, note=note, illustrative=not item.public)
         unit_services.fee_rate_set(actor=actor, service=service, amount_baht=item.baht,
-                                   effective_from=catalogue.RATES_FROM, note=catalogue.ILLUSTRATIVE_NOTE,
-                                   illustrative=True)
+                                   effective_from=catalogue.RATES_FROM if item.old_baht is not None
+                                   else item.first_rate_from,
+                                   note=note, illustrative=not item.public)
     return services
+
+
+def items_load(*, actor=None) -> int:
+    """The claimable items (medicines, supplies, add-ons) and their prices from RATES_FROM, through the
+    items services (``raksa.claims.items``): illustrative prices except the published ones."""
+    from raksa.claims.items import item_create, item_price_set
+    from raksa.claims.models import Item
+
+    existing = set(Item.objects.values_list("code", flat=True))
+    made = 0
+    for spec in catalogue.ITEMS:
+        if spec.code in existing:
+            continue
+        item = item_create(actor=actor, code=spec.code, name_th=spec.name_th, name_en=spec.name_en,
+                           unit_types=spec.unit_types, unit_label=spec.unit_label, max_quantity=spec.max_quantity,
+                           illustrative=not spec.public)
+        item_price_set(actor=actor, item=item, baht_per_unit=spec.baht, effective_from=catalogue.RATES_FROM,
+                       illustrative=not spec.public)
+        made += 1
+    return made
 
 
 def _weighted(rng: random.Random, weights) -> str:
@@ -144,6 +169,7 @@ def units_create(*, seed: int, count: int, services: dict[str, Service], actor=N
     for demo in accounts.DEMO_UNITS:
         plans.append((demo.hcode, demo.name, demo.unit_type, demo.province_code, demo.address, demo.district,
                       demo.status))
+    gaps = {demo.hcode: set(demo.not_contracted) for demo in accounts.DEMO_UNITS}
     used_names = {plan[1] for plan in plans}
     all_types = [t for t, _ in TYPE_WEIGHTS]
     for k in range(count - len(accounts.DEMO_UNITS)):
@@ -181,8 +207,10 @@ def units_create(*, seed: int, count: int, services: dict[str, Service], actor=N
             unit = unit_services.unit_suspend(actor=actor, unit=unit, reason=rng.choice(SUSPEND_REASONS))
         valid_from = CONTRACTS_FROM[0] + dt.timedelta(days=rng.randrange(span))
         for item in catalogue.services_for_type(unit_type):
+            if item.code in gaps.get(hcode, ()):
+                continue
             unit_services.unit_service_contract(actor=actor, unit=unit, service=services[item.code],
-                                                valid_from=valid_from)
+                                                valid_from=max(valid_from, item.since or valid_from))
         units.append(unit)
     return units
 
@@ -215,8 +243,10 @@ def logins_create() -> list[str]:
 
 
 def schedules_create(units: list[Unit]) -> int:
-    """Bookable times at the demo units (verified ones): every contracted service, the unit's opening
-    hours, half-hour slots with two seats, bookable 14 days ahead with 30 minutes' notice."""
+    """Bookable times at the demo units (verified ones): every contracted service except the pharmacy groups
+    added in 2024 (``CatalogueItem.since``; sixteen more schedules of 14 days of slots each would double the
+    first start, and people book a pharmacy for the common groups), the unit's opening hours, half-hour slots
+    with two seats, bookable 14 days ahead with 30 minutes' notice."""
     from raksa.booking.services import schedule_set
     from raksa.units.models import UnitService
 
@@ -225,6 +255,8 @@ def schedules_create(units: list[Unit]) -> int:
         if unit.hcode not in accounts.DEMO_HCODES or not unit.is_verified:
             continue
         for contract in UnitService.objects.filter(unit=unit, valid_to__isnull=True).select_related("service"):
+            if contract.service.code in catalogue.ADDED_LATER:
+                continue
             schedule_set(actor=None, unit=unit, service=contract.service, weekly_hours=unit.opening_hours,
                          slot_minutes=30, seats_per_slot=2, book_ahead_days=14, min_notice_minutes=30)
             made += 1
@@ -283,6 +315,7 @@ def seed_demo(*, citizens: int, units: int, seed: int, workers: int | None = Non
     with transaction.atomic():
         services = catalogue_load()
         result.services = len(services)
+        result.items = items_load()
         result.units = units_create(seed=seed, count=units, services=services)
         result.logins = logins_create()
         schedules_create(result.units)
@@ -291,6 +324,10 @@ def seed_demo(*, citizens: int, units: int, seed: int, workers: int | None = Non
         report = load_citizens(seed=seed, count=citizens, main_units=main_units_by_province(result.units),
                                workers=workers, progress=progress)
         result.load = report
+        if connection.vendor == "postgresql":  # the history's queries plan on the rows just loaded
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {Citizen._meta.db_table}, {Coverage._meta.db_table}")
+        result.history = claims_history_create(seed=seed, first_generated_id=report.first_id)
         last_id = report.first_id + citizens - 1 if report.first_id else None
         audit_record(
             actor=None, action="demo.seed", object_type="people.citizen",

@@ -55,6 +55,21 @@ class BookingView:
         return f"https://www.google.com/maps/search/?api=1&query={quote(f'{self.unit_name} {self.unit_address}')}"
 
 
+@dataclass(frozen=True)
+class ClaimView:
+    """What the message about a claim sent in a citizen's name says (built by ``notify._claim_sent``)."""
+
+    claim_id: int
+    unit_name: str
+    service_name: str
+    service_date: dt.date
+    amount: Decimal
+
+    @property
+    def amount_th(self) -> str:
+        return f"{self.amount:,.2f} บาท"
+
+
 def liff_url(path: str = "") -> str:
     """A LIFF page's address for a button: the LIFF URL, which LINE opens at the LIFF app's endpoint URL
     (Raksa's ``/liff/``) plus the path. The stand-in's chat viewer does the same (it opens
@@ -176,6 +191,19 @@ def cancelled_by_unit(b: BookingView) -> list[dict]:
     body = [_text(f"{b.unit_name} ยกเลิกนัดนี้ ขออภัยในความไม่สะดวก", bold=True), *_booking_rows(b), *phone]
     footer = [_uri_button("จองคิวใหม่", liff_url("book"), primary=True)]
     return [_flex(alt, _bubble("นัดหมายถูกยกเลิก", body, footer, color=RED))]
+
+
+def claim_sent(c: ClaimView) -> list[dict]:
+    """A unit sent a claim in the citizen's name: what, where, how much, and the way to say "not me"."""
+    day = format_date(c.service_date)
+    alt = f"{c.unit_name} ส่งเคลม {c.service_name} วันที่ {day} จำนวน {c.amount_th} ในนามของคุณ"
+    body = [_text(f"{c.unit_name} เบิกค่าบริการจากสิทธิบัตรทองของคุณ", bold=True),
+            _row("วันที่", day), _row("หน่วยบริการ", c.unit_name), _row("บริการ", c.service_name),
+            _row("จำนวนเงิน", c.amount_th),
+            _text("หากคุณไม่ได้รับบริการนี้ กรุณาแจ้งเรา เจ้าหน้าที่จะตรวจสอบก่อนจ่ายเงิน", size="sm", color=GREY)]
+    footer = [_uri_button("ดูเคลมในนามของฉัน", liff_url("claims"), primary=True),
+              _uri_button("ไม่ได้รับบริการนี้", liff_url(f"claims/{c.claim_id}/report"))]
+    return [_flex(alt, _bubble("มีการเบิกค่าบริการในนามของคุณ", body, footer))]
 
 
 def greeting() -> list[dict]:

@@ -84,6 +84,7 @@ class MessageKind(models.TextChoices):
     CANCELLED_BY_UNIT = "cancelled_by_unit", "หน่วยบริการยกเลิกนัด (Cancelled by the unit)"
     GREETING = "greeting", "ข้อความต้อนรับ (Greeting)"
     REPLY = "reply", "ตอบกลับ (Reply)"
+    CLAIM_SENT = "claim_sent", "หน่วยบริการส่งเคลมในนามของคุณ (Claim sent in your name)"
 
 
 class OutboundMessage(models.Model):

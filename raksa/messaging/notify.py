@@ -33,6 +33,7 @@ CANCELLED_BY_UNIT = MessageKind.CANCELLED_BY_UNIT.value
 REMINDER_DAY = MessageKind.REMINDER_DAY.value
 REMINDER_HOUR = MessageKind.REMINDER_HOUR.value
 YOUR_TURN = MessageKind.YOUR_TURN.value
+CLAIM_SENT = MessageKind.CLAIM_SENT.value
 
 # The booking status each message is about: a booking that moved on before the job ran gets nothing.
 EXPECTED_STATUS = {BOOKING_CONFIRMED: "confirmed", BOOKING_AWAITING: "awaiting_citizen",
@@ -55,6 +56,14 @@ def ticket_called_notify(*, ticket_id: int) -> None:
     from raksa.messaging.tasks import notify_send
 
     jobs_enqueue(notify_send, [{"kind": YOUR_TURN, "ids": [ticket_id]}])
+
+
+def claim_sent_notify(*, claim_id: int) -> None:
+    """Queue "a claim was sent in your name" for a claim just sent (claim_submit): one job row in the claim's
+    transaction, so it runs only once the claim is committed, and never for a claim that rolled back."""
+    from raksa.messaging.tasks import notify_send
+
+    jobs_enqueue(notify_send, [{"kind": CLAIM_SENT, "ids": [int(claim_id)]}])
 
 
 def booking_views(ids: list[int]) -> dict[int, flex.BookingView]:
@@ -94,6 +103,8 @@ def notify_run(*, kind: str, ids: list[int]) -> int:
 
     if kind == YOUR_TURN:
         return _your_turn(ids)
+    if kind == CLAIM_SENT:
+        return _claim_sent(ids)
     rows = (Booking.objects.filter(pk__in=ids, status=EXPECTED_STATUS[kind], citizen__line_user_id__isnull=False)
             .values_list("pk", "citizen_id", "citizen__line_user_id", "slot_id"))
     rows = list(rows)
@@ -119,6 +130,24 @@ def _your_turn(ticket_ids: list[int]) -> int:
         message = message_send(line_user_id=ticket.citizen.line_user_id, kind=YOUR_TURN,
                                messages=flex.your_turn(ticket_label=ticket.label, unit_name=ticket.unit.name),
                                citizen_id=ticket.citizen_id, dedupe_key=f"{YOUR_TURN}:{ticket.pk}:{called}")
+        sent += message is not None
+    return sent
+
+
+def _claim_sent(claim_ids: list[int]) -> int:
+    """One message per claim naming a linked citizen; once per authen code (a correction is not news)."""
+    from raksa.claims.models import Claim
+    from raksa.messaging.services import message_send
+
+    sent = 0
+    claims = (Claim.objects.filter(pk__in=claim_ids, citizen__line_user_id__isnull=False)
+              .select_related("unit", "service", "citizen"))
+    for claim in claims:
+        view = flex.ClaimView(claim_id=claim.pk, unit_name=claim.unit.name, service_name=claim.service.name_th,
+                              service_date=claim.service_date, amount=claim.amount)
+        message = message_send(line_user_id=claim.citizen.line_user_id, kind=CLAIM_SENT,
+                               messages=flex.claim_sent(view), citizen_id=claim.citizen_id,
+                               dedupe_key=f"{CLAIM_SENT}:{claim.authen_code or claim.pk}")
         sent += message is not None
     return sent
 

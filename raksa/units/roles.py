@@ -15,6 +15,10 @@ OFFICER_PERMISSIONS = {
     "audit": ["view_auditentry"],
     "messaging": ["view_outboundmessage", "view_webhookevent"],  # LINE messages and events: the failed ones
     "verification": ["view_visit", "view_verificationattempt"],  # visits, authen codes, every verification try
+    # Claims: search and review (accept / reject), payment statements (issue, mark paid), the claimable items
+    # and their prices (data officers edit, like the services and their rates).
+    "claims": ["view_claim", "change_claim", "view_paymentstatement", "add_paymentstatement",
+               "change_paymentstatement", "view_item", "add_item", "view_itemprice", "add_itemprice"],
 }
 
 

@@ -107,9 +107,10 @@ class Visit(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["authen_code"], name=AUTHEN_CODE_CONSTRAINT),
             models.UniqueConstraint(fields=["close_code"], name=CLOSE_CODE_CONSTRAINT),
-            models.CheckConstraint(condition=Q(close_code__isnull=True) | Q(close_code__regex=CLOSE_CODE_REGEX,
-                                                                             status="claimed"),
-                                   name="visit_close_code_only_when_claimed"),
+            # A claimed visit has its close code, and only a claimed visit has one.
+            models.CheckConstraint(condition=(Q(close_code__isnull=True) & ~Q(status="claimed"))
+                                   | Q(close_code__regex=CLOSE_CODE_REGEX, status="claimed"),
+                                   name="visit_close_code_iff_claimed"),
             models.UniqueConstraint(fields=["citizen"], condition=Q(status="open"), name=ONE_OPEN_VISIT_CONSTRAINT),
             models.CheckConstraint(condition=Q(authen_code__regex=AUTHEN_CODE_REGEX), name="visit_authen_code_shape"),
             models.CheckConstraint(condition=Q(status__in=VisitStatus.values), name="visit_status_valid"),

@@ -147,9 +147,10 @@ def _locked_visit(*, visit_id: int, unit: Unit) -> Visit:
 
 def visit_close(*, actor: Any | None, unit: Unit, visit_id: int, status: str = VisitStatus.NO_SERVICE,
                 reason: str = "", actor_label: str = "", now: dt.datetime | None = None) -> Visit:
-    """Close an open visit of ``unit``: ``no_service`` (staff, with a reason) or ``claimed`` (the claim was sent)."""
-    if status not in (VisitStatus.NO_SERVICE, VisitStatus.CLAIMED):
-        raise ValueError(f"a visit is closed as no_service or claimed, not {status}")
+    """Close an open visit of ``unit`` without service (staff, with a reason). A visit becomes ``claimed`` only
+    with its claim (``visit_close_for_claim``, called by raksa/claims/submit.py), which gives it its close code."""
+    if status != VisitStatus.NO_SERVICE:
+        raise ValueError(f"visit_close closes a visit without service, not as {status}: send its claim instead")
     now = now or timezone.now()
     with transaction.atomic():
         visit = _locked_visit(visit_id=visit_id, unit=unit)

@@ -114,3 +114,22 @@ def test_audit_log_is_read_only(client, officer):
     page = client.get(f"/backoffice/audit/auditentry/{entry.pk}/change/").content.decode()
     assert 'name="_save"' not in page
     assert client.post(f"/backoffice/audit/auditentry/{entry.pk}/delete/").status_code == 403
+
+
+def test_officers_add_claimable_items_and_new_prices_through_the_services(client, officer):
+    from raksa.claims.models import Item, ItemPrice
+
+    response = client.post("/backoffice/claims/item/add/", {
+        "code": "drug-ors", "name_th": "ผงเกลือแร่", "name_en": "Oral rehydration salts", "unit_types": ["pharmacy"],
+        "unit_label": "ซอง", "max_quantity": "10"})
+    assert response.status_code == 302
+    item = Item.objects.get(code="DRUG-ORS")
+    assert item.unit_types == ["pharmacy"] and AuditEntry.objects.filter(object_id=str(item.pk)).exists()
+    for day, baht in (("2026-01-01", "3.00"), ("2026-10-01", "3.50")):
+        assert client.post("/backoffice/claims/itemprice/add/", {
+            "item": item.pk, "baht_per_unit": baht, "effective_from": day}).status_code == 302
+    old, new = ItemPrice.objects.filter(item=item).order_by("effective_from")
+    assert (old.effective_to, new.effective_to, new.baht_per_unit) == (dt.date(2026, 9, 30), None, Decimal("3.50"))
+    page = client.post("/backoffice/claims/item/add/", {
+        "code": "X", "name_th": "ไม่มีประเภท", "name_en": "No type", "unit_label": "ชิ้น", "max_quantity": "1"})
+    assert page.status_code == 200 and Item.objects.count() == 1  # a unit type is required: the form says so

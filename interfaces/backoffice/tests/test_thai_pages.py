@@ -11,7 +11,13 @@ from django.urls import reverse
 from interfaces.backoffice.site import backoffice_site
 from interfaces.backoffice.tests.helpers import form_data
 from interfaces.backoffice.tests.thai_check import english_words, forbidden_english, problems
+from raksa.booking.tests.helpers import NOW
+from raksa.claims.models import Claim, PaymentStatement
+from raksa.claims.review import claim_review_reject
+from raksa.claims.statements import statement_issue, statement_mark_paid
+from raksa.claims.submit import claim_submit
 from raksa.messaging.models import OutboundMessage, WebhookEvent
+from raksa.testing.claims import make_claim_case, make_item
 from raksa.testing.factories import (
     CitizenFactory,
     CoverageFactory,
@@ -23,7 +29,8 @@ from raksa.testing.factories import (
     UserFactory,
     make_officer,
 )
-from raksa.units.models import UnitStatus
+from raksa.testing.statements import claim_at
+from raksa.units.models import Unit, UnitStatus
 from raksa.units.services import (
     fee_rate_set,
     unit_api_key_issue,
@@ -80,7 +87,23 @@ def records():
                    face_distance=0.71)
     visit_close(actor=unit_admin, unit=unit, visit_id=visit.pk, reason="ผู้รับบริการกลับก่อน")
     superuser = get_user_model().objects.create_superuser("ผู้ดูแล", password="x", first_name="ผู้ดูแล")
-    return {"officer": officer, "superuser": superuser, "unit": unit, "citizen": citizen}
+    claims = claims_to_show(officer)
+    return {"officer": officer, "superuser": superuser, "unit": unit, "citizen": citizen, **claims}
+
+
+def claims_to_show(officer):
+    """A claim in review (no identity verification), one an officer rejected, and a paid statement."""
+    make_item()  # the claimable items and their prices are pages of the site too
+    case = make_claim_case(verified=False)
+    Unit.objects.filter(pk=case.unit.pk).update(name="คลินิกทันตกรรมยิ้มสวย", hcode="67890")
+    case.unit.refresh_from_db()
+    review = claim_submit(actor=None, unit=case.unit, authen_code=case.visit.authen_code, now=NOW)
+    rejected = claim_at(case, verified=False)
+    claim_review_reject(actor=officer, claim_id=rejected.pk, reason="ไม่มีหลักฐานการให้บริการ")
+    accepted = claim_at(case)
+    statement = statement_issue(actor=officer, unit=case.unit, period_from=NOW.date(), period_to=NOW.date())
+    statement_mark_paid(actor=officer, statement_id=statement.pk)
+    return {"review": review, "rejected": rejected, "accepted": accepted, "statement": statement}
 
 
 def admin_pages(user):
@@ -89,7 +112,12 @@ def admin_pages(user):
     request = RequestFactory().get("/")
     request.user = user
     pages = [reverse("backoffice:index"), reverse("backoffice:password_change"),
-             reverse("backoffice:people_citizen_find")]
+             reverse("backoffice:people_citizen_find"), reverse("backoffice:claims_claim_review_queue"),
+             reverse("backoffice:claims_claim_dashboard"), reverse("backoffice:claims_paymentstatement_issue"),
+             reverse("backoffice:claims_claim_changelist") + "?service_date__gte=2026-11-01&status=in_review"]
+    for claim in Claim.objects.order_by("pk"):
+        pages.append(reverse("backoffice:claims_claim_review", args=[claim.pk]))
+    pages.append(reverse("backoffice:claims_paymentstatement_pay", args=[PaymentStatement.objects.first().pk]))
     for model, model_admin in backoffice_site._registry.items():
         prefix = f"backoffice:{model._meta.app_label}_{model._meta.model_name}"
         obj = model.objects.order_by("pk").first()

@@ -107,3 +107,10 @@ def verify_action(context, citizen, booking=None):
     visit = context.get("open_visits", {}).get(citizen.pk)
     href = None if visit else verify_url(person_ref.person_ref_make(context["request"], citizen), booking=booking)
     return {"visit": visit, "href": href}
+
+
+@register.filter
+def claim_status(value: str) -> str:
+    from interfaces.portal.claim_display import claim_status_label
+
+    return claim_status_label(value)

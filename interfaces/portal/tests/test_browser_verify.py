@@ -94,7 +94,7 @@ def test_a_usb_scanner_types_the_rights_qr_and_the_authen_code_shows(page, live_
     expect(page.locator("#authen-code .authen__group")).to_have_text(groups)  # read aloud in groups
     expect(page.locator(".message--success")).to_contain_text("ยืนยันด้วย QR ยืนยันสิทธิ์แล้ว: นายสมศักดิ์ มั่นคง")
     expect(page.locator(".facts")).to_contain_text("QR ยืนยันสิทธิ์")
-    expect(page.get_by_text("บันทึกการให้บริการ (เร็ว ๆ นี้)")).to_be_visible()
+    expect(page.get_by_role("heading", name="บันทึกการให้บริการและส่งเคลม")).to_be_visible()
     clicks(page.get_by_role("button", name="คัดลอกรหัส"))
     expect(page.locator("#authen-copied")).to_have_text("คัดลอกแล้ว")
     assert page.evaluate("navigator.clipboard.readText()") == visit.authen_code

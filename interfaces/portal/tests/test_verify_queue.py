@@ -131,4 +131,4 @@ def test_the_citizen_confirms_the_service_in_line(staff_client, visit, monkeypat
 def test_the_visit_page_in_english(staff_client, visit):
     staff_client.post("/i18n/setlang/", {"language": "en", "next": "/portal/"})
     text = text_of(staff_client.get(f"/portal/visits/{visit.pk}/"))
-    assert "Authen code" in text and "Record the service (coming soon)" in text and "Rights QR" in text
+    assert "Authen code" in text and "Record the service and send the claim" in text and "Rights QR" in text

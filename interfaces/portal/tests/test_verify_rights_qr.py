@@ -74,7 +74,7 @@ def test_a_booked_person_is_checked_in_and_sees_their_authen_code(bangkok_mornin
     code = visit.authen_code
     assert f'data-code="{code}"' in page.content.decode()
     assert " ".join([code[:2], code[2:5], code[5:8], code[8:]]) in text  # grouped for reading aloud
-    assert "บันทึกการให้บริการ (เร็ว ๆ นี้)" in text and "ปิดโดยไม่ได้ให้บริการ" in text
+    assert "บันทึกการให้บริการและส่งเคลม" in text and "ปิดโดยไม่ได้ให้บริการ" in text
 
 
 def test_a_walk_ins_qr_uses_the_units_only_service(staff_client, unit, service, citizen):

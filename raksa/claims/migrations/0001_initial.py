@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('code', models.CharField(max_length=24, unique=True, verbose_name='รหัสรายการ')),
                 ('name_th', models.CharField(max_length=200, verbose_name='ชื่อรายการ')),
                 ('name_en', models.CharField(max_length=200, verbose_name='ชื่อภาษาอังกฤษ')),
-                ('unit_types', models.JSONField(default=list, help_text='เช่น ["pharmacy"]; ค่าจาก pharmacy, nursing, physio, lab, dental, thaimed, warm', verbose_name='ประเภทหน่วยที่เบิกได้')),
+                ('unit_types', models.JSONField(default=list, help_text='ประเภทหน่วยบริการที่เบิกรายการนี้ได้ (อย่างน้อยหนึ่งประเภท)', verbose_name='ประเภทหน่วยที่เบิกได้')),
                 ('unit_label', models.CharField(default='ชิ้น', max_length=32, verbose_name='หน่วยนับ')),
                 ('max_quantity', models.PositiveIntegerField(default=30, verbose_name='จำนวนสูงสุดต่อครั้ง')),
                 ('active', models.BooleanField(default=True, verbose_name='ใช้งาน')),

@@ -13,6 +13,7 @@ from raksa.claims.submit import claim_correct, claim_submit
 from raksa.core.errors import DomainError
 from raksa.testing.claims import make_claim_case, make_item
 from raksa.testing.factories import UnitFactory
+from raksa.verification.visits import visit_close, visits_lapse
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +94,29 @@ def test_a_visit_without_a_verification_attempt_goes_to_review():
     case = make_claim_case(verified=False)
     claim = claim_submit(actor=None, unit=case.unit, authen_code=case.visit.authen_code, now=NOW)
     assert claim.status == "in_review" and claim.reasons[0]["code"] == "NO_IDENTITY_VERIFICATION"
+
+
+def test_a_visit_that_lapsed_at_midnight_is_claimed_late_and_flagged(settings):
+    case = make_claim_case()
+    next_morning = NOW + dt.timedelta(days=1)
+    assert visits_lapse(now=next_morning) == 1
+    claim = claim_submit(actor=None, unit=case.unit, authen_code=case.visit.authen_code, now=next_morning)
+    assert (claim.status, claim.service_date) == ("in_review", NOW.date())
+    assert [(r["code"], r["class"]) for r in claim.reasons] == [("LATE", "V")]
+    case.visit.refresh_from_db()
+    assert case.visit.status == "claimed" and case.visit.close_code
+
+
+def test_with_the_reject_policy_a_late_claim_is_denied(settings):
+    settings.RAKSA_CLAIMS_LATE_POLICY = "reject"
+    case = make_claim_case()
+    claim = claim_submit(actor=None, unit=case.unit, authen_code=case.visit.authen_code,
+                         now=NOW + dt.timedelta(days=1))
+    assert claim.status == "rejected" and [(r["code"], r["class"]) for r in claim.reasons] == [("LATE", "Deny")]
+
+
+def test_a_visit_closed_without_service_cannot_be_claimed():
+    case = make_claim_case()
+    visit_close(actor=None, unit=case.unit, visit_id=case.visit.pk, reason="กลับก่อน", now=NOW)
+    err = refused(unit=case.unit, authen_code=case.visit.authen_code)
+    assert (err.code, err.status) == ("VISIT_NOT_CLAIMABLE", 409) and not Claim.objects.exists()

@@ -66,7 +66,8 @@ class TestSmallSeed:
         from raksa.core.timeutil import service_day
 
         pharmacy = Unit.objects.get(hcode="41001")
-        assert Schedule.objects.filter(unit=pharmacy).count() == pharmacy.contracts.count() > 0
+        bookable = pharmacy.contracts.exclude(service__code__in=catalogue.ADDED_LATER)
+        assert Schedule.objects.filter(unit=pharmacy).count() == bookable.count() == 16
         assert Slot.objects.filter(unit=pharmacy, day__gte=service_day()).exists()
         assert not Schedule.objects.filter(unit__hcode="41003").exists()  # pending: cannot serve
 
@@ -87,15 +88,87 @@ class TestSmallSeed:
         assert set(Unit.objects.values_list("unit_type", flat=True)) == set(UnitType.values)
         assert set(Unit.objects.values_list("status", flat=True)) == set(UnitStatus.values)
         assert len(set(Unit.objects.values_list("hcode", flat=True))) == UNITS
+        gaps = {unit.hcode: set(unit.not_contracted) for unit in accounts.DEMO_UNITS}
         for unit in Unit.objects.all():
             assert set(unit.opening_hours) == {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
-            expected = {item.code for item in catalogue.services_for_type(unit.unit_type)}
+            expected = {item.code for item in catalogue.services_for_type(unit.unit_type)} - gaps.get(unit.hcode, set())
             assert set(UnitService.objects.filter(unit=unit).values_list("service__code", flat=True)) == expected
         assert Service.objects.count() == len(catalogue.CATALOGUE)
-        assert not Service.objects.filter(illustrative=False).exists()
+        published = {"WC-TELE", "WC-TELE-MED", "WC-TELE-POST"}
+        assert set(Service.objects.filter(illustrative=False).values_list("code", flat=True)) == published
         for service in Service.objects.all():
             open_rate = FeeRate.objects.get(service=service, effective_to__isnull=True)
-            assert open_rate.illustrative and open_rate.amount_baht > 0
+            assert open_rate.illustrative is (service.code not in published) and open_rate.amount_baht > 0
+        assert {code: FeeRate.objects.get(service__code=code).amount_baht for code in published} == {
+            "WC-TELE": 100, "WC-TELE-MED": 150, "WC-TELE-POST": 200}
+
+    def test_pharmacies_treat_16_groups_before_3_september_2024_and_32_from_then(self):
+        import datetime as dt
+
+        from raksa.claims.pricing import RateBook
+
+        book = RateBook()
+        groups = Service.objects.filter(unit_type=UnitType.PHARMACY)
+        assert groups.count() == 32
+        priced_on = {day: {s.code for s in groups if book.service_fee(s.pk, day) is not None}
+                     for day in (dt.date(2024, 9, 2), dt.date(2024, 9, 3))}
+        assert priced_on[dt.date(2024, 9, 3)] - priced_on[dt.date(2024, 9, 2)] == catalogue.ADDED_LATER
+        assert len(catalogue.ADDED_LATER) == 16
+        assert not UnitService.objects.filter(service__code__in=catalogue.ADDED_LATER,
+                                              valid_from__lt=catalogue.PHARMACY_32_FROM).exists()
+
+    def test_items_with_prices_published_figures_not_illustrative(self):
+        from raksa.claims.models import Item, ItemPrice
+
+        assert Item.objects.count() == len(catalogue.ITEMS) > 20
+        for item in Item.objects.all():
+            price = ItemPrice.objects.get(item=item, effective_to__isnull=True)
+            assert price.baht_per_unit > 0 and price.illustrative is item.illustrative
+        home = Item.objects.get(code="LB-HOME")
+        assert not home.illustrative and home.unit_types == [UnitType.MEDICAL_LAB] and home.max_quantity == 1
+        assert home.prices.get().baht_per_unit == 80
+        paracetamol = Item.objects.get(code="DRUG-PARA500")
+        assert UnitType.PHARMACY in paracetamol.unit_types and paracetamol.illustrative
+        assert AuditEntry.objects.filter(action="item.price_set").count() == len(catalogue.ITEMS)
+
+    def test_claims_history_at_the_documented_pharmacies(self):
+        import datetime as dt
+
+        from raksa.claims.models import Claim, ClaimStatus
+        from raksa.claims.submit import rate_book
+        from raksa.core.timeutil import service_day
+        from raksa.people.selectors import citizen_get_by_national_id
+        from raksa.verification.models import Visit, VisitStatus
+
+        today = service_day()
+        claims = Claim.objects.select_related("unit", "service")
+        assert claims.count() > 60
+        assert set(claims.values_list("unit__hcode", flat=True)) == {"41001", "41002"}
+        assert claims.filter(service_date__lt=today - dt.timedelta(days=30)).count() == 0
+        assert not claims.filter(service_date=today).exists()
+        current = claims.filter(current=True)
+        by_status = Counter(current.values_list("status", flat=True))
+        assert by_status[ClaimStatus.ACCEPTED] > 0.7 * sum(by_status.values())
+        assert by_status[ClaimStatus.REJECTED] and by_status[ClaimStatus.IN_REVIEW]
+        reasons = Counter(r["code"] for c in claims for r in c.reasons)
+        assert set(reasons) <= {"SERVICE_NOT_CONTRACTED", "AMOUNT_OVER_SCHEDULE", "LATE", "NO_IDENTITY_VERIFICATION",
+                                "DUPLICATE", "OUTSIDE_OPENING_HOURS"}, reasons  # a duplicate may come after hours
+        expected = {"SERVICE_NOT_CONTRACTED", "AMOUNT_OVER_SCHEDULE", "LATE", "NO_IDENTITY_VERIFICATION", "DUPLICATE"}
+        assert expected <= set(reasons)  # claims_history.DUE makes sure of one of each
+        for claim in current.filter(status=ClaimStatus.IN_REVIEW):
+            assert {r["class"] for r in claim.reasons} == {"V"}
+        corrected = claims.filter(version=2)
+        assert corrected.exists() and all(c.supersedes.status == ClaimStatus.REJECTED for c in corrected)
+        book = rate_book()
+        for claim in current.filter(status=ClaimStatus.ACCEPTED):
+            assert claim.amount == book.schedule_total(service_id=claim.service_id, items=claim.items,
+                                                       day=claim.service_date)
+            assert claim.visit.status == VisitStatus.CLAIMED and claim.visit.close_code.startswith("EP")
+        assert claims.filter(service_confirmed_at__isnull=False).exists()
+        somsri = citizen_get_by_national_id("3109900000335")
+        assert claims.filter(citizen=somsri, status=ClaimStatus.ACCEPTED).count() == 3
+        todo = Visit.objects.filter(unit__hcode="41001", day=today, status=VisitStatus.OPEN)
+        assert todo.count() == 3 and not Claim.objects.filter(visit__in=todo).exists()
 
     def test_demo_logins_authenticate_with_their_roles(self):
         for login in accounts.DEMO_LOGINS:
@@ -184,7 +257,14 @@ def fingerprint() -> tuple:
         "opening_hours", "phone"))
     contracts = list(UnitService.objects.order_by("unit__hcode", "service__code").values_list(
         "unit__hcode", "service__code", "valid_from"))
-    return citizens, coverages, units, contracts
+    from raksa.claims.models import Claim
+
+    # Authen codes are random by design (a DUPLICATE reason names the first claim's code): compare reason codes.
+    claims = [(bytes(h), *rest, [(r["code"], r["class"]) for r in reasons]) for h, *rest, reasons in
+              Claim.objects.order_by("unit__hcode", "service_date", "submitted_at").values_list(
+                  "citizen__cid_hash", "unit__hcode", "service__code", "service_date", "version", "status", "amount",
+                  "reasons")]
+    return citizens, coverages, units, contracts, claims
 
 
 def seeded_fingerprint(**options) -> tuple:
@@ -199,6 +279,7 @@ def seeded_fingerprint(**options) -> tuple:
 def test_same_seed_same_data_and_another_seed_other_data():
     first = seeded_fingerprint(citizens=120, units=12)
     assert len(first[0]) == 120 + len(accounts.DEMO_CITIZENS)
+    assert len(first[4]) > 60  # the claims history is part of what the seed decides
     assert seeded_fingerprint(citizens=120, units=12) == first
     other = seeded_fingerprint(citizens=120, units=12, seed=SEED + 1)
     assert other[0] != first[0] and other[2] != first[2]

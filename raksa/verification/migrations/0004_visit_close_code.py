@@ -26,6 +26,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='visit',
-            constraint=models.CheckConstraint(condition=models.Q(('close_code__isnull', True), models.Q(('close_code__regex', '^EP[0-9]{10}$'), ('status', 'claimed')), _connector='OR'), name='visit_close_code_only_when_claimed'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('close_code__isnull', True), models.Q(('status', 'claimed'), _negated=True)), models.Q(('close_code__regex', '^EP[0-9]{10}$'), ('status', 'claimed')), _connector='OR'), name='visit_close_code_iff_claimed'),
         ),
     ]

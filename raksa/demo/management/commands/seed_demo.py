@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from raksa.demo import display
+from raksa.demo.claims_history import HISTORY_DAYS
 from raksa.demo.seed import MIN_UNITS, seed_demo
 from raksa.units.models import Province, Unit
 
@@ -58,12 +59,18 @@ class Command(BaseCommand):
         out.write(f"Units: {len(result.units)} ({', '.join(f'{t} {n}' for t, n in sorted(by_type.items()))}; "
                   f"{', '.join(f'{s} {n}' for s, n in sorted(by_status.items()))}), each contracted for the "
                   f"services of its type.\n")
-        out.write(f"Catalogue: {result.services} services; fee rates are ILLUSTRATIVE, not official "
-                  f"(อัตราตัวอย่าง ไม่ใช่อัตราจริง).\n")
+        out.write(f"Catalogue: {result.services} services, {result.items} claimable items; fee rates and prices are "
+                  f"ILLUSTRATIVE, not official (อัตราตัวอย่าง ไม่ใช่อัตราจริง), except the published telemedicine "
+                  f"fees and home specimen collection.\n")
         out.write(f"Citizens: {load.citizens:,} generated + {result.demo_citizens} documented, {load.coverages:,} "
                   f"coverage rows, loaded with {load.method.upper()} ({load.workers or 'no'} worker processes) "
                   f"in {load.seconds:.1f} s "
                   f"({load.citizens_per_s:,.0f} citizens/s).\n")
+        history = result.history
+        out.write(f"Claims history ({HISTORY_DAYS} days, documented pharmacies): {history.visits} visits, "
+                  f"{history.claims} claims ({history.corrections} corrections); current claims "
+                  f"{', '.join(f'{s} {n}' for s, n in sorted(history.status.items()))}; {history.open_today} "
+                  f"visits open today without a claim; {history.seconds:.1f} s.\n")
         out.write(f"Reference faces: {result.demo_faces} demo citizens enrolled from photos shipped in installed "
                   f"packages (only the encoding is kept, encrypted).\n")
         out.write("\n".join(display.logins_lines() + display.citizens_lines()) + "\n")
