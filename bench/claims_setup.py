@@ -113,12 +113,16 @@ SETUP_SQL = {
         FROM units_service s JOIN units_feerate f ON f.service_id = s.id AND f.effective_from <= %(start)s
              AND (f.effective_to IS NULL OR f.effective_to >= %(end)s)
         WHERE s.active""",
+    # Each unit's open contracts with the rate in force over the period, numbered within the unit.
     "services": """
         CREATE UNLOGGED TABLE bench_svc AS
-        SELECT f.*, row_number() OVER (PARTITION BY f.unit_type ORDER BY f.code)::int AS n,
-               count(*) OVER (PARTITION BY f.unit_type)::int AS of
-        FROM bench_fee f WHERE f.code NOT LIKE 'BX-%%'""",
-    # Each unit's open days (its first opening of the day) from the day its contracts start.
+        SELECT us.unit_id, f.id, f.code, f.unit_type, f.fee,
+               row_number() OVER (PARTITION BY us.unit_id ORDER BY f.code)::int AS n,
+               count(*) OVER (PARTITION BY us.unit_id)::int AS of,
+               max(us.valid_from) OVER (PARTITION BY us.unit_id) AS contracted_from
+        FROM units_unitservice us JOIN bench_fee f ON f.id = us.service_id JOIN units_unit u ON u.id = us.unit_id
+        WHERE us.valid_to IS NULL AND f.code NOT LIKE 'BX-%%' AND f.unit_type = u.unit_type""",
+    # Each unit's open days (its first opening of the day) from the day all its open contracts have started.
     "unit days": """
         CREATE UNLOGGED TABLE bench_ud AS
         SELECT u.id AS unit_id, u.unit_type, u.status, d::date AS day,
@@ -130,9 +134,8 @@ SETUP_SQL = {
         CROSS JOIN generate_series(%(start)s::date, %(end)s::date, interval '1 day') d
         CROSS JOIN LATERAL (SELECT u.opening_hours
               -> (ARRAY['mon','tue','wed','thu','fri','sat','sun'])[extract(isodow FROM d)::int] -> 0 AS h) x
-        WHERE x.h IS NOT NULL AND EXISTS (SELECT 1 FROM bench_svc s WHERE s.unit_type = u.unit_type)
-          AND EXISTS (SELECT 1 FROM units_unitservice us WHERE us.unit_id = u.id AND us.valid_from <= d::date
-                      AND us.valid_to IS NULL)""",
+        WHERE x.h IS NOT NULL AND EXISTS (SELECT 1 FROM bench_svc s WHERE s.unit_id = u.id
+                                           AND s.contracted_from <= d::date)""",
     "volumes": """
         UPDATE bench_ud SET n = CASE WHEN status = 'verified'
             THEN greatest(1, round(w * %(claims)s * 0.991 / (SELECT sum(w) FROM bench_ud WHERE status = 'verified')))
@@ -172,7 +175,7 @@ SETUP_SQL = {
         FROM bench_ud ud CROSS JOIN LATERAL generate_series(1, ud.n) g(j)
         CROSS JOIN LATERAL (SELECT abs(hashtext('f' || ud.unit_id || ':' || ud.day || ':' || g.j)) %% 10000 AS f,
                                    abs(hashtext('v' || ud.unit_id || ':' || ud.day || ':' || g.j)) AS h) x
-        JOIN bench_svc s ON s.unit_type = ud.unit_type AND s.n = 1 + x.h %% s.of""",
+        JOIN bench_svc s ON s.unit_id = ud.unit_id AND s.n = 1 + x.h %% s.of""",
     "frequency kinds": """
         UPDATE bench_base SET kind = CASE
             WHEN unit_type = 'dental' AND day >= %(freq_from)s THEN 'freq_dental'
@@ -293,7 +296,7 @@ SETUP_SQL = {
             UNION ALL
             SELECT jsonb_build_array(jsonb_build_object('code', t.code, 'kind', 'service', 'quantity', 1,
                                      'unit_price', t.fee::text, 'amount', t.fee::text)), t.fee
-            FROM bench_svc t WHERE p.unit_type = 'lab' AND p.kind NOT IN ('not_for_type', 'not_contracted')
+            FROM bench_fee t WHERE p.unit_type = 'lab' AND p.kind NOT IN ('not_for_type', 'not_contracted')
               AND t.code = CASE WHEN p.service_code = 'LB-FBS' THEN 'LB-UA' ELSE 'LB-FBS' END) it ON true
         ORDER BY p.seq""",
 }
