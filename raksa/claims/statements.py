@@ -190,8 +190,13 @@ def statement_html(statement: PaymentStatement) -> str:
 def statement_pdf(statement: PaymentStatement) -> bytes:
     """The statement as a PDF (A4) with Thai text shaped correctly. Nothing is fetched: the fetcher allows
     only ``data:`` URLs, so a stray link in the document cannot reach the network."""
+    from PIL import ImageFile
     from weasyprint import HTML  # imported here: loading Pango costs ~0.3 s, and only PDFs need it
     from weasyprint.urls import URLFetcher
+
+    # WeasyPrint turns on Pillow's LOAD_TRUNCATED_IMAGES for the whole process when imported; the statements embed
+    # no images, and the face frames must never be decoded truncated: off again.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
 
     return HTML(string=statement_html(statement), base_url=None,
                 url_fetcher=URLFetcher(allowed_protocols={"data"})).write_pdf()

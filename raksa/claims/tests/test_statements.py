@@ -159,3 +159,15 @@ def test_the_pdf_shows_the_units_thai_name_and_the_total_in_text():
     assert "สำนักงานหลักประกันสุขภาพแห่งชาติ" in text
     assert "510.00" in text and statement.reference in text
     assert "2569" in text  # Buddhist year
+
+
+def test_making_a_pdf_leaves_pillow_refusing_truncated_images():
+    """WeasyPrint switches Pillow's LOAD_TRUNCATED_IMAGES on for the whole process; the face frames need it off."""
+    from PIL import ImageFile
+
+    case = make_claim_case()
+    claim_at(case)
+    statement = statement_issue(actor=make_officer(), unit=case.unit, period_from=NOW.date(), period_to=NOW.date(),
+                                now=NOW)
+    statement_pdf(statement)
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False

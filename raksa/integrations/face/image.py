@@ -50,8 +50,11 @@ def _too_large(limit_en: str, limit_th: str) -> ImageRejected:
 def decode_image(data: bytes, *, max_bytes: int, max_pixels: int) -> np.ndarray:
     """The image in ``data`` as an H×W×3 uint8 RGB array, at most MAX_SIDE px on its long side.
     ImageRejected when it is not one (NOT_AN_IMAGE) or is over a limit (IMAGE_TOO_LARGE)."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
+    # Libraries flip this process-wide switch on import (face_recognition, WeasyPrint for the statements' PDFs);
+    # Raksa never wants a truncated frame decoded, so it is set back before every decode.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     if not isinstance(data, bytes | bytearray | memoryview):
         raise TypeError("decode_image() takes bytes")
     if len(data) > max_bytes:
