@@ -24,6 +24,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from raksa.claims.models import Claim
+from raksa.claims.statements import statement_mark_paid, statements_issue_all
 from raksa.claims.submit import claim_correct, claim_submit, rate_book
 from raksa.core.errors import DomainError
 from raksa.core.timeutil import BANGKOK, service_day
@@ -99,6 +100,7 @@ class HistoryReport:
     corrections: int = 0
     open_today: int = 0
     skipped: int = 0  # visits the services refused (e.g. a contract that started later)
+    statements: int = 0  # payment statements issued (those of weeks ended 5 days ago or more are paid)
     status: Counter = field(default_factory=Counter)  # current claims by status
     seconds: float = 0.0
 
@@ -295,7 +297,26 @@ def claims_history_create(*, seed: int, first_generated_id: int | None, now: dt.
         services = history.services_of(units[TODAY_UNIT], history.today)
         if services:
             history.today_open(units[TODAY_UNIT], services, generated)
+    history.report.statements = _weekly_statements(history.today, first_day)
     history.report.status = Counter(Claim.objects.filter(current=True, unit__in=units.values())
                                     .values_list("status", flat=True))
     history.report.seconds = time.perf_counter() - started
     return history.report
+
+
+def _weekly_statements(today: dt.date, first_day: dt.date) -> int:
+    """The payer's weekly run over the history: each Monday-to-Sunday week that has ended is put on statements
+    the next Monday morning, paid on the Wednesday when that is past (about 72 hours, as NHSO pays), so the
+    dashboards' "service to payment" and the units' statements pages have something to show."""
+    issued = 0
+    monday = first_day - dt.timedelta(days=first_day.weekday())
+    while monday + dt.timedelta(days=7) <= today:
+        sunday = monday + dt.timedelta(days=6)
+        issue_at = _local(sunday + dt.timedelta(days=1), 9 * 60)
+        for statement in statements_issue_all(actor=None, period_from=monday, period_to=sunday, now=issue_at):
+            issued += 1
+            paid_at = issue_at + dt.timedelta(days=2)
+            if paid_at.date() < today:
+                statement_mark_paid(actor=None, statement_id=statement.pk, now=paid_at)
+        monday += dt.timedelta(days=7)
+    return issued

@@ -148,7 +148,8 @@ class TestSmallSeed:
         assert not claims.filter(service_date=today).exists()
         current = claims.filter(current=True)
         by_status = Counter(current.values_list("status", flat=True))
-        assert by_status[ClaimStatus.ACCEPTED] > 0.7 * sum(by_status.values())
+        paid_or_accepted = by_status[ClaimStatus.ACCEPTED] + by_status[ClaimStatus.PAID]
+        assert paid_or_accepted > 0.7 * sum(by_status.values()) and by_status[ClaimStatus.PAID]
         assert by_status[ClaimStatus.REJECTED] and by_status[ClaimStatus.IN_REVIEW]
         reasons = Counter(r["code"] for c in claims for r in c.reasons)
         assert set(reasons) <= {"SERVICE_NOT_CONTRACTED", "AMOUNT_OVER_SCHEDULE", "LATE", "NO_IDENTITY_VERIFICATION",
@@ -160,13 +161,21 @@ class TestSmallSeed:
         corrected = claims.filter(version=2)
         assert corrected.exists() and all(c.supersedes.status == ClaimStatus.REJECTED for c in corrected)
         book = rate_book()
-        for claim in current.filter(status=ClaimStatus.ACCEPTED):
+        for claim in current.filter(status__in=[ClaimStatus.ACCEPTED, ClaimStatus.PAID]):
             assert claim.amount == book.schedule_total(service_id=claim.service_id, items=claim.items,
                                                        day=claim.service_date)
             assert claim.visit.status == VisitStatus.CLAIMED and claim.visit.close_code.startswith("EP")
         assert claims.filter(service_confirmed_at__isnull=False).exists()
         somsri = citizen_get_by_national_id("3109900000335")
-        assert claims.filter(citizen=somsri, status=ClaimStatus.ACCEPTED).count() == 3
+        assert claims.filter(citizen=somsri, status__in=[ClaimStatus.ACCEPTED, ClaimStatus.PAID]).count() == 3
+        # The weekly payment run: ended weeks are on statements (totals are their claims' sums), older ones paid.
+        from raksa.claims.models import PaymentStatement
+        from raksa.claims.statements import statement_sum
+        statements = PaymentStatement.objects.all()
+        assert statements.filter(status="paid").exists()
+        for statement in statements:
+            assert statement.total == statement_sum(statement) and statement.claims.count() == statement.claim_count
+        assert not claims.filter(status=ClaimStatus.PAID, statement__isnull=True).exists()
         todo = Visit.objects.filter(unit__hcode="41001", day=today, status=VisitStatus.OPEN)
         assert todo.count() == 3 and not Claim.objects.filter(visit__in=todo).exists()
 
