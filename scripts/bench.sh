@@ -4,7 +4,8 @@
 # (scripts/bench-booking.sh) beside the seeded registry, then the same surge again with PostgreSQL durable
 # (booking.durable.*), then the citizen's LINE channel on that durable cluster (scripts/bench-line.sh), then
 # verification at the counter on it (scripts/bench-verify.sh: rights-QR redemptions, the authen-code race), then
-# claims over HTTP on it (scripts/bench-claims-http.sh: claims.http.rate/p99_ms, the retry storm's claims.duplicates).
+# claims over HTTP on it (scripts/bench-claims-http.sh: claims.http.rate/p99_ms, the retry storm's claims.duplicates),
+# then the claims rules engine over RAKSA_BENCH_CLAIMS claims (scripts/bench-claims.sh).
 # stdout: one JSON line per figure; everything else goes to stderr.
 #   RAKSA_BENCH_PG_PORT   port of the cluster (default: a free random high port)
 #   RAKSA_BENCH_CITIZENS  citizens to load (default 1000000)
@@ -13,6 +14,7 @@
 #   RAKSA_BENCH_MAX_SECONDS  stop timing checks after this long (default 45; keeps `make bench` < 5 min
 #                            on a busy 2-core machine; stderr says how many checks ran)
 #   RAKSA_BENCH_SEED      seed of the generated data (default 2026)
+#   RAKSA_BENCH_CLAIMS    claims the rules engine decides (default 1000000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -76,4 +78,7 @@ echo "bench: the verification run took $(( $(date +%s) - verify_started )) s" >&
 claims_http_started=$(date +%s)
 scripts/bench-claims-http.sh
 echo "bench: the claims-over-HTTP run took $(( $(date +%s) - claims_http_started )) s" >&2
+claims_started=$(date +%s)
+scripts/bench-claims.sh
+echo "bench: the claims run took $(( $(date +%s) - claims_started )) s" >&2
 echo "bench: done in $(( $(date +%s) - started )) s" >&2

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from raksa.audit.services import audit_record
 from raksa.claims import errors
-from raksa.claims.adjudicate import claims_adjudicate
+from raksa.claims.adjudicate import adjudicate_results, rules_version
 from raksa.claims.models import CURRENT_CLAIM_CONSTRAINT, Claim, ClaimSource, ClaimStatus
 from raksa.claims.pricing import RateBook, claim_price, parse_baht
 from raksa.claims.records import record_validate
@@ -85,8 +85,7 @@ def _service_date(value: Any, *, visit: Visit, now: dt.datetime) -> dt.date:
     return day
 
 
-def _content(*, unit: Unit, service: Service, day: dt.date, details, icd10, items, amount) -> dict:
-    book = rate_book()
+def _content(*, unit: Unit, service: Service, day: dt.date, details, icd10, items, amount, book: RateBook) -> dict:
     cleaned, codes = record_validate(unit_type=unit.unit_type, service_code=service.code, service_date=day,
                                      details=details, icd10=icd10)
     priced = claim_price(book=book, unit_type=unit.unit_type, service=service, items=items, day=day)
@@ -103,6 +102,7 @@ def claim_submit(*, actor: Any | None, unit: Unit, authen_code: Any, service_cod
     in review). ``amount`` omitted: the schedule's total; given: checked by the rules (AMOUNT_OVER_SCHEDULE)."""
     now = now or timezone.now()
     code = authen_code_clean(authen_code)
+    book = rate_book()  # one schedule for pricing and the rules (and one load where it is not cached)
     with transaction.atomic():
         visit = Visit.objects.select_for_update(of=("self",)).filter(authen_code=code).first()
         if visit is None:
@@ -117,8 +117,8 @@ def claim_submit(*, actor: Any | None, unit: Unit, authen_code: Any, service_cod
             raise errors.visit_not_claimable(label.en, label.th)
         day = _service_date(service_date, visit=visit, now=now)
         content = _content(unit=unit, service=_service_of(unit=unit, visit=visit, service_code=service_code,
-                                                           book=rate_book()),
-                           day=day, details=details, icd10=icd10, items=items, amount=amount)
+                                                           book=book),
+                           day=day, details=details, icd10=icd10, items=items, amount=amount, book=book)
         claim = Claim(authen_code=code, visit=visit, unit=unit, citizen_id=visit.citizen_id, service_date=day,
                       source=source, submitted_at=now, submitted_by=_user(actor),
                       submitted_label=actor_label or _label(actor), service_confirmed_at=visit.service_confirmed_at,
@@ -127,7 +127,7 @@ def claim_submit(*, actor: Any | None, unit: Unit, authen_code: Any, service_cod
             with transaction.atomic():
                 claim.save()
         except IntegrityError as exc:  # pragma: no cover - the visit lock serialises submissions
-            if is_violation_of(exc, CURRENT_CLAIM_CONSTRAINT):
+            if is_violation_of(exc, Claim, CURRENT_CLAIM_CONSTRAINT):
                 raise errors.duplicate(code, 0) from None
             raise
         close_code = visit_close_for_claim(visit=visit, now=now)
@@ -135,8 +135,7 @@ def claim_submit(*, actor: Any | None, unit: Unit, authen_code: Any, service_cod
         audit_record(actor=actor, actor_label=actor_label, action="claim.submit", obj=claim, at=now,
                      after={"authen_code": code, "close_code": close_code, "amount": str(claim.amount),
                             "service": claim.service.code, "source": source})
-        claims_adjudicate(claim_ids=[claim.pk], now=now, book=rate_book())
-        claim.refresh_from_db()
+        _decide(claim, now=now, book=book)
     return claim
 
 
@@ -147,6 +146,7 @@ def claim_correct(*, actor: Any | None, unit: Unit, claim_id: int, service_code:
     """Send a corrected version of a rejected claim: a new row (version + 1) that supersedes it; the rejected
     version and its reasons stay as they were. Returns the new version, decided."""
     now = now or timezone.now()
+    book = rate_book()
     with transaction.atomic():
         old = Claim.objects.select_for_update(of=("self",)).filter(pk=claim_id, unit=unit).first()
         if old is None:
@@ -157,10 +157,10 @@ def claim_correct(*, actor: Any | None, unit: Unit, claim_id: int, service_code:
                 label = type(label)("มีฉบับแก้ไขแล้ว", "already corrected")
             raise errors.not_correctable(label.en, label.th)
         visit = old.visit
-        service = (_service_of(unit=unit, visit=visit, service_code=service_code, book=rate_book())
-                   if visit is not None else rate_book().service_by_id[old.service_id])
+        service = (_service_of(unit=unit, visit=visit, service_code=service_code, book=book)
+                   if visit is not None else book.service_by_id[old.service_id])
         content = _content(unit=unit, service=service, day=old.service_date, details=details, icd10=icd10,
-                           items=items, amount=amount)
+                           items=items, amount=amount, book=book)
         Claim.objects.filter(pk=old.pk).update(current=False)
         claim = Claim(authen_code=old.authen_code, version=old.version + 1, supersedes=old, visit=visit, unit=unit,
                       citizen_id=old.citizen_id, service_date=old.service_date, source=source, submitted_at=now,
@@ -170,9 +170,15 @@ def claim_correct(*, actor: Any | None, unit: Unit, claim_id: int, service_code:
         audit_record(actor=actor, actor_label=actor_label, action="claim.correct", obj=claim, at=now,
                      before={"claim": old.pk, "version": old.version, "amount": str(old.amount)},
                      after={"version": claim.version, "amount": str(claim.amount), "service": service.code})
-        claims_adjudicate(claim_ids=[claim.pk], now=now, book=rate_book())
-        claim.refresh_from_db()
+        _decide(claim, now=now, book=book)
     return claim
+
+
+def _decide(claim: Claim, *, now: dt.datetime, book: RateBook) -> None:
+    """Run the rules on the new claim and set their decision on it as stored (no second read)."""
+    for _pk, status, hits in adjudicate_results(claim_ids=[claim.pk], now=now, book=book):
+        claim.status, claim.reasons, claim.rules_version = status, [h.as_json() for h in hits], rules_version()
+        claim.decided_at = None if status == ClaimStatus.IN_REVIEW else now
 
 
 def _user(actor):

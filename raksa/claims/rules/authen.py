@@ -47,7 +47,7 @@ def authen_expired(claim, batch):
         return False
     if visit.status == VisitStatus.NO_SERVICE:
         return "ปิดโดยไม่ให้บริการ"
-    return (claim.submitted_at.date() - visit.day) > dt.timedelta(days=AUTHEN_VALID_DAYS)
+    return (claim.submitted_day - visit.day) > dt.timedelta(days=AUTHEN_VALID_DAYS) and f"ส่งเมื่อ {claim.submitted_day}"
 
 
 @rule("VISIT_NOT_CLOSED_BY_UNIT", ReasonClass.CORRECT,
@@ -55,9 +55,14 @@ def authen_expired(claim, batch):
       todo_th="ส่งเคลมจากหน้าการเข้ารับบริการ (ระบบจะปิดการเข้ารับบริการให้) แล้วส่งใหม่",
       todo_en="Send the claim from the visit (Raksa closes the visit with it), then send again.")
 def visit_not_closed(claim, batch):
+    """Sending a claim closes its visit with an EP close code (claim_submit); a claim that arrives another way
+    (a batch import) for a visit still open or lapsed, or marked claimed without a close code, was not."""
     visit = batch.visits.get(claim.authen_code)
-    return visit is not None and visit.unit_id == claim.unit_id and visit.status in (VisitStatus.OPEN,
-                                                                                     VisitStatus.LAPSED)
+    if visit is None or visit.unit_id != claim.unit_id:
+        return False  # AUTHEN_UNKNOWN / AUTHEN_FOREIGN say it
+    if visit.status in (VisitStatus.OPEN, VisitStatus.LAPSED):
+        return True
+    return visit.status == VisitStatus.CLAIMED and not visit.close_code
 
 
 @rule("SERVICE_DATE_MISMATCH", ReasonClass.CORRECT,
@@ -73,9 +78,10 @@ def service_date_mismatch(claim, batch):
       en="Duplicate: the same service for the same person on the same day was already claimed.",
       todo_th="ไม่ต้องส่งซ้ำ ติดตามเคลมฉบับแรก", todo_en="Do not send it again; follow the first claim.")
 def duplicate(claim, batch):
-    for other in batch.other_claims.get(claim.citizen_id, ()):
-        if (other.id != claim.id and other.authen_code != claim.authen_code and other.unit_id == claim.unit_id
-                and other.service_id == claim.service_id and other.service_date == claim.service_date
-                and other.id < claim.id):
-            return f"{other.authen_code}"
+    """An earlier live claim (not rejected) of the same person, unit, service and day under another authen code
+    (the same code twice is refused at the door: one current claim per code)."""
+    for other in batch.earlier_claims(claim):
+        if (other.authen_code != claim.authen_code and other.unit_id == claim.unit_id
+                and other.service_id == claim.service_id and other.service_date == claim.service_date):
+            return other.authen_code or f"#{other.id}"
     return False

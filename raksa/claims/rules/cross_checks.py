@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from raksa.claims.models import ReasonClass
 from raksa.claims.rules.base import rule
-from raksa.core.timeutil import BANGKOK
-from raksa.core.weekly_hours import DAYS
+from raksa.core.weekly_hours import DAY_NAMES_TH, DAYS
 
 VOLUME_FACTOR = 3.0  # a day with more than 3x the unit's usual claims ...
 VOLUME_FLOOR = 30  # ... and more than 30 claims is looked at
@@ -22,10 +19,9 @@ def no_identity_verification(claim, batch):
     return visit is not None and not visit.identity_verified
 
 
-def _open_at(hours: dict, moment: dt.datetime) -> bool:
-    local = moment.astimezone(BANGKOK)
-    now = local.strftime("%H:%M")
-    return any(start <= now < end for start, end in hours.get(DAYS[local.weekday()], ()))
+def _open_at(hours: dict, weekday: int, local_time: str) -> bool:
+    """Whether ``local_time`` ("HH:MM", Bangkok) on ``weekday`` (0 = Monday) falls in the unit's hours."""
+    return any(start <= local_time < end for start, end in hours.get(DAYS[weekday], ()))
 
 
 @rule("OUTSIDE_OPENING_HOURS", ReasonClass.VERIFY,
@@ -35,17 +31,17 @@ def _open_at(hours: dict, moment: dt.datetime) -> bool:
 def outside_opening_hours(claim, batch):
     visit = batch.visits.get(claim.authen_code)
     hours = batch.units[claim.unit_id].opening_hours
-    return visit is not None and bool(hours) and not _open_at(hours, visit.opened_at)
+    if visit is None or not hours or _open_at(hours, visit.weekday, visit.local_time):
+        return False
+    return f"{DAY_NAMES_TH[DAYS[visit.weekday]]} {visit.local_time} น."
 
 
 @rule("SEVERAL_UNITS_SAME_DAY", ReasonClass.VERIFY,
       th="ผู้รับบริการเข้ารับบริการหลายหน่วยในวันเดียวกัน", en="The person visited several units on the same day.",
       todo_th="เจ้าหน้าที่จะตรวจสอบว่าผู้รับบริการไปหลายหน่วยจริง", todo_en="An officer will check the visits.")
 def several_units_same_day(claim, batch):
-    if claim.citizen_id is None:
-        return False
-    units = batch.units_on_day.get((claim.citizen_id, claim.service_date), set())
-    return len(units | {claim.unit_id}) > 1
+    """Visits (verified presence) of the same person at other units on the service day."""
+    return bool(claim.other_units) and f"อีก {len(claim.other_units)} หน่วย"
 
 
 @rule("UNIT_VOLUME_SPIKE", ReasonClass.VERIFY,
@@ -54,9 +50,14 @@ def several_units_same_day(claim, batch):
       todo_th="เจ้าหน้าที่จะตรวจสอบ หากมีเหตุ (เช่น ออกหน่วย) ให้แจ้งเจ้าหน้าที่", todo_en="An officer will check; "
       "tell them if there was a reason (an outreach day, say).")
 def unit_volume_spike(claim, batch):
-    today = batch.unit_day_volume.get((claim.unit_id, claim.service_date), 0)
-    usual = batch.unit_usual_volume.get(claim.unit_id, 0.0)
-    return today > VOLUME_FLOOR and today > VOLUME_FACTOR * usual and f"{today} เคลม (ปกติ {usual:g})"
+    """The claim is the unit's Nth of the day (its rank: claims sent after it do not count) and N is above
+    VOLUME_FLOOR and VOLUME_FACTOR times the unit's usual day (the median of its open days in the four weeks
+    before, never the day itself: facts.Batch.usual_volume). A unit with too little history is not judged."""
+    rank = batch.day_rank(claim)
+    if rank <= VOLUME_FLOOR:
+        return False
+    usual = batch.usual_volume(claim.unit_id, claim.service_date)
+    return usual is not None and rank > VOLUME_FACTOR * usual and f"เคลมที่ {rank} ของวัน (ปกติวันละ {usual:g})"
 
 
 @rule("CITIZEN_REPORTED", ReasonClass.VERIFY,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from raksa.claims.models import ReasonClass
 from raksa.claims.rules.base import rule
-from raksa.core.timeutil import service_day
 
 DENTAL_VISITS_PER_YEAR = 2  # dental claims per person per calendar year at any unit (illustrative policy)
 PHYSIO_SESSIONS_PER_CONDITION = 20  # physiotherapy sessions per person per condition per year (illustrative)
@@ -26,9 +25,9 @@ def _same_year(claim, batch, prefix: str):
     service = batch.book.service_by_id.get(claim.service_id)
     if service is None or not service.code.startswith(prefix):
         return None
-    return [o for o in batch.other_claims.get(claim.citizen_id, ())
-            if o.id < claim.id and o.service_date.year == claim.service_date.year
-            and batch.book.service_by_id[o.service_id].code.startswith(prefix)], service
+    services = batch.book.service_by_id
+    return [o for o in batch.earlier_claims(claim) if o.service_date.year == claim.service_date.year
+            and services[o.service_id].code.startswith(prefix)], service
 
 
 @rule("FREQUENCY_DENTAL", ReasonClass.DENY,
@@ -41,8 +40,10 @@ def frequency_dental(claim, batch):
     if found is None:
         return False
     earlier, _service = found
-    visits = {(o.unit_id, o.service_date) for o in earlier}
-    return len(visits) >= DENTAL_VISITS_PER_YEAR and (claim.unit_id, claim.service_date) not in visits
+    visits = {(o.unit_id, o.service_date) for o in earlier}  # a second procedure on the same visit is no new visit
+    if len(visits) < DENTAL_VISITS_PER_YEAR or (claim.unit_id, claim.service_date) in visits:
+        return False
+    return f"ครั้งที่ {len(visits) + 1} ในปี {claim.service_date.year}"
 
 
 @rule("FREQUENCY_PHYSIO", ReasonClass.DENY,
@@ -55,7 +56,10 @@ def frequency_physio(claim, batch):
     if found is None:
         return False
     earlier, service = found
-    return sum(1 for o in earlier if o.service_id == service.pk) >= PHYSIO_SESSIONS_PER_CONDITION
+    sessions = sum(1 for o in earlier if o.service_id == service.pk)
+    if sessions < PHYSIO_SESSIONS_PER_CONDITION:
+        return False
+    return f"ครั้งที่ {sessions + 1} ของ {service.code} ในปี {claim.service_date.year}"
 
 
 @rule("LATE", ReasonClass.VERIFY,
@@ -63,4 +67,5 @@ def frequency_physio(claim, batch):
       todo_th="ส่งเคลมภายในวันที่ให้บริการทุกครั้ง เคลมนี้รอเจ้าหน้าที่ตรวจ หรือถูกปฏิเสธตามนโยบาย",
       todo_en="Send claims on the service day; this one waits for an officer, or is rejected, as the policy says.")
 def late(claim, batch):
-    return service_day(claim.submitted_at) > claim.service_date
+    days = (claim.submitted_day - claim.service_date).days
+    return days > 0 and f"ส่งหลังวันรับบริการ {days} วัน"

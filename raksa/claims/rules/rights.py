@@ -15,7 +15,7 @@ from raksa.units.models import UnitStatus
 def not_eligible(claim, batch):
     if claim.citizen_id is None:
         return "ไม่พบผู้รับบริการ"
-    coverage = batch.coverage_on(claim.citizen_id, claim.service_date)
+    coverage = claim.coverage  # the right in force on the service day (the latest started by then)
     if coverage is None or not coverage.covers(claim.service_date):
         return "ไม่มีสิทธิในวันนั้น"
     return False if coverage.scheme == Scheme.UCS else f"สิทธิ {coverage.scheme}"
