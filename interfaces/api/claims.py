@@ -34,7 +34,7 @@ from raksa.claims import errors as claim_errors
 from raksa.claims.idempotency import claim_submission_once
 from raksa.claims.models import Claim, ClaimSource
 from raksa.claims.rules.base import explain
-from raksa.claims.submit import claim_correct, claim_submit, rate_book
+from raksa.claims.submit import claim_correct, claim_submit_answered, rate_book
 from raksa.core.errors import DomainError
 from raksa.core.timeutil import parse_date
 from raksa.units.models import Unit, UnitApiKey
@@ -218,8 +218,9 @@ def items_of(items: list[ClaimItemIn] | None) -> list[dict] | None:
     return None if items is None else [{"code": i.code, "quantity": i.quantity} for i in items]
 
 
-def once(request, *, unit: Unit, key: str, path: str, run) -> HttpResponse:
-    """Answer through the unit's key store: ``run()`` sends the claim (or raises the domain's refusal)."""
+def once(request, *, unit: Unit, key: str, path: str, run=None, run_into=None) -> HttpResponse:
+    """Answer through the unit's key store: ``run()`` sends the claim (or raises the domain's refusal);
+    ``run_into(key row id)`` sends it and stores its answer in the key's row with the claim's own write."""
     def answer() -> tuple[int, dict, Claim | None]:
         try:
             claim, body = run()
@@ -227,7 +228,15 @@ def once(request, *, unit: Unit, key: str, path: str, run) -> HttpResponse:
             return exc.status, refusal_json(exc), None
         return 201, body, claim
 
-    status, body = claim_submission_once(unit=unit, key=key, body=request_identity(request, path), answer=answer)
+    def answer_into(row_id: int) -> tuple[int, dict, bool]:
+        try:
+            status, body = run_into(row_id)
+        except DomainError as exc:
+            return exc.status, refusal_json(exc), False
+        return status, body, True
+
+    status, body = claim_submission_once(unit=unit, key=key, body=request_identity(request, path), answer=answer,
+                                         answer_into=answer_into if run_into is not None else None)
     return json_answer(status, body)
 
 
@@ -257,16 +266,18 @@ def claim_submit_view(request, payload: ClaimIn,
     key = clean_key(idempotency_key)
     unit = caller_unit(request, payload.hcode)
 
-    def run():
-        claim = claim_submit(actor=actor_of(request), unit=unit, authen_code=payload.authen_code,
-                             service_code=payload.service_code, service_date=payload.service_date or None,
-                             details=payload.details, icd10=payload.icd10, items=items_of(payload.items),
-                             amount=payload.amount, source=ClaimSource.API,
-                             actor_label=actor_label(request))
+    def render(claim: Claim) -> tuple[int, dict]:
         service_code = rate_book().service_by_id[claim.service_id].code
-        return claim, claim_json(claim, hcode=unit.hcode, service_code=service_code, close_code=claim.visit.close_code)
+        return 201, claim_json(claim, hcode=unit.hcode, service_code=service_code, close_code=claim.visit.close_code)
 
-    return once(request, unit=unit, key=key, path="/claims", run=run)
+    def run_into(row_id: int) -> tuple[int, dict]:
+        return claim_submit_answered(answer=render, submission_id=row_id, actor=actor_of(request), unit=unit,
+                                     authen_code=payload.authen_code, service_code=payload.service_code,
+                                     service_date=payload.service_date or None, details=payload.details,
+                                     icd10=payload.icd10, items=items_of(payload.items), amount=payload.amount,
+                                     source=ClaimSource.API, actor_label=actor_label(request))
+
+    return once(request, unit=unit, key=key, path="/claims", run_into=run_into)
 
 
 @router.post("/claims/{reference}/corrections", response={201: ClaimOut, **CLAIM_ERRORS}, auth=unit_or_staff,

@@ -22,7 +22,7 @@ from django.utils import timezone
 from raksa.audit.services import audit_record
 from raksa.claims import errors, sql_submit
 from raksa.claims.adjudicate import adjudicate_results, evaluate, rules_version, status_of
-from raksa.claims.models import CURRENT_CLAIM_CONSTRAINT, Claim, ClaimSource, ClaimStatus
+from raksa.claims.models import CURRENT_CLAIM_CONSTRAINT, Claim, ClaimSource, ClaimStatus, ClaimSubmission
 from raksa.claims.pricing import RateBook, claim_price, parse_baht
 from raksa.claims.records import record_validate
 from raksa.core.choices import choice_labels
@@ -234,6 +234,34 @@ def claim_submit_sql(*, actor: Any | None, unit: Unit, code: str, service_code: 
         close_code = new_close_code()  # the close code was taken (the lock holds the visit claimable)
         batch.visits[code].close_code = close_code
     raise RuntimeError("could not draw a unique close code")  # pragma: no cover - five collisions in a row
+
+
+def claim_submit_answered(*, answer: Answer, submission_id: int, actor: Any | None, unit: Unit, authen_code: Any,
+                          service_code: str | None = None, service_date: Any = None, details: dict | None = None,
+                          icd10: list | str | None = None, items: list | None = None, amount: Any = None,
+                          source: str = ClaimSource.API, actor_label: str = "", now: dt.datetime | None = None
+                          ) -> tuple[int, dict]:
+    """``claim_submit`` for the API's Idempotency-Key: ``answer(claim)`` renders the decided claim as
+    ``(status, JSON)``, which the claim's own write stores in the key's row ``submission_id`` (PostgreSQL; elsewhere
+    the row is updated after). Refusals raise as from ``claim_submit``. Run inside the key's transaction."""
+    now = now or timezone.now()
+    if connection.vendor != "postgresql":
+        claim = claim_submit(actor=actor, unit=unit, authen_code=authen_code, service_code=service_code,
+                             service_date=service_date, details=details, icd10=icd10, items=items, amount=amount,
+                             source=source, actor_label=actor_label, now=now)
+        answered = answer(claim)
+        ClaimSubmission.objects.filter(pk=submission_id).update(status_code=answered[0], response=answered[1],
+                                                                claim=claim)
+        return answered
+    if not connection.in_atomic_block:
+        raise RuntimeError("claim_submit_answered runs in the Idempotency-Key's transaction")
+    # No atomic block of its own: a refusal (raised before anything is written) leaves the key's transaction
+    # usable, so that the key's row stores it.
+    _claim, answered = claim_submit_sql(
+        actor=actor, unit=unit, code=authen_code_clean(authen_code), service_code=service_code,
+        service_date=service_date, details=details, icd10=icd10, items=items, amount=amount, source=source,
+        actor_label=actor_label, now=now, book=rate_book(), answer=answer, submission_id=submission_id)
+    return answered  # type: ignore[return-value]
 
 
 def claim_correct(*, actor: Any | None, unit: Unit, claim_id: int, service_code: str | None = None,
