@@ -21,6 +21,7 @@ from raksa.claims.models import Claim, ClaimSubmission
 from raksa.messaging.jobs import JOB_TABLE
 from raksa.testing.claims import make_claim_case, make_item, make_visit
 from raksa.testing.factories import CitizenFactory, CoverageFactory
+from raksa.testing.races import race
 from raksa.units.services import unit_api_key_issue
 
 pytestmark = [pytest.mark.django_db(transaction=True),
@@ -190,3 +191,19 @@ def test_everything_else_is_answered_by_the_full_path(world, case):
         key = None if idem is None else f"{idem}-{app}" if idem == "k" else idem
         answers.append(call(app, make(), api_key, key))
     same(*answers)
+
+
+def test_a_hundred_concurrent_retries_through_the_lane_make_one_claim_and_one_answer(world):
+    code = fresh_code(world)
+
+    def retry():
+        status, _, _ = answer = call("lane", {"authen_code": code, "icd10": ["R50.9"]}, world["key"], "one-claim")
+        return status, json.dumps(answer[1], sort_keys=True)
+
+    results = race([retry] * 100)
+    assert not [r for r in results if isinstance(r, Exception)], results[:3]
+    assert len(set(results)) == 1, {r[:1] for r in results}
+    status, content = results[0]
+    assert status == 201 and json.loads(content)["reference"] == f"{code}-1"
+    assert Claim.objects.filter(authen_code=code).count() == 1
+    assert ClaimSubmission.objects.filter(unit=world["case"].unit, key="one-claim").count() == 1
