@@ -5,6 +5,9 @@
 stores the claim, closes the visit with a close code (EP…) and runs the rules, all in one transaction, so the
 unit gets the decision in the same answer. Locks: the visit row (``select_for_update``), which serialises two
 submissions for one authen code; the partial unique index ``claim_one_current_per_authen_code`` backs it up.
+
+On PostgreSQL ``claim_submit`` takes :func:`claim_submit_sql`: the same checks, rows and decision in two statements
+(raksa/claims/sql_submit.py); the ORM path below it serves other databases (the embedded SQLite demo).
 """
 
 from __future__ import annotations
