@@ -34,7 +34,7 @@ from raksa.claims import errors as claim_errors
 from raksa.claims.idempotency import claim_submission_once
 from raksa.claims.models import Claim, ClaimSource
 from raksa.claims.rules.base import explain
-from raksa.claims.submit import claim_correct, claim_submit, rate_book
+from raksa.claims.submit import claim_correct, claim_submit_answered, rate_book
 from raksa.core.errors import DomainError
 from raksa.core.timeutil import parse_date
 from raksa.units.models import Unit, UnitApiKey
@@ -191,8 +191,7 @@ def refusal_json(exc: DomainError) -> dict:
 
 def json_answer(status: int, body: dict) -> HttpResponse:
     """Keys sorted: the stored answer (PostgreSQL's jsonb keeps its own key order) reads back byte for byte."""
-    return HttpResponse(json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=True), status=status,
-                        content_type="application/json; charset=utf-8")
+    return HttpResponse(answer_bytes(body), status=status, content_type="application/json; charset=utf-8")
 
 
 # --- the key and the request ----------------------------------------------------------------------------
@@ -206,10 +205,14 @@ def clean_key(value: str | None) -> str:
 
 def request_identity(request, path: str) -> bytes:
     """The request as the key's digest sees it: the operation and the body's canonical JSON."""
+    return body_identity(request.body, path)
+
+
+def body_identity(raw: bytes, path: str) -> bytes:
     try:
-        body = json.loads(request.body)
+        body = json.loads(raw)
     except ValueError:  # pragma: no cover - django-ninja refused it before the view
-        body = request.body.decode("utf-8", "replace")
+        body = raw.decode("utf-8", "replace")
     return f"POST {path}\n".encode() + json.dumps(body, sort_keys=True, separators=(",", ":"),
                                                     ensure_ascii=False).encode()
 
@@ -231,6 +234,35 @@ def once(request, *, unit: Unit, key: str, path: str, run) -> HttpResponse:
     return json_answer(status, body)
 
 
+def answer_bytes(body: dict) -> bytes:
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+
+
+def claim_answer(*, unit: Unit, key: str, payload: dict, raw_body: bytes, actor, actor_label: str
+                 ) -> tuple[int, bytes]:
+    """``POST /claims`` answered: (status, the JSON's bytes). ``payload``: ClaimIn's fields (items as
+    ``[{code, quantity}]``); ``raw_body``: the request's body, which with the path identifies the request for the
+    key. The django-ninja endpoint and the WSGI fast lane (interfaces/api/fast_claims.py) both answer here."""
+    def render(claim: Claim) -> tuple[int, dict]:
+        service_code = rate_book().service_by_id[claim.service_id].code
+        return 201, claim_json(claim, hcode=unit.hcode, service_code=service_code, close_code=claim.visit.close_code)
+
+    def answer() -> tuple[int, dict, Claim | None]:  # pragma: no cover - answer_into answers
+        raise AssertionError
+
+    def answer_into(row_id: int) -> tuple[int, dict, bool]:
+        try:
+            status, body = claim_submit_answered(answer=render, submission_id=row_id, actor=actor, unit=unit,
+                                                 source=ClaimSource.API, actor_label=actor_label, **payload)
+        except DomainError as exc:
+            return exc.status, refusal_json(exc), False
+        return status, body, True
+
+    status, body = claim_submission_once(unit=unit, key=key, body=body_identity(raw_body, "/claims"), answer=answer,
+                                         answer_into=answer_into)
+    return status, answer_bytes(body)
+
+
 _units: dict[int, tuple[float, Unit]] = {}
 
 
@@ -242,6 +274,15 @@ def caller_unit(request, hcode: str | None) -> Unit:
     ttl = settings.RAKSA_API_KEY_CACHE_SECONDS
     if hcode is not None or not isinstance(caller, UnitApiKey) or ttl <= 0:
         return counter_unit(request, hcode)
+    return unit_of_key(caller)
+
+
+def unit_of_key(caller: UnitApiKey) -> Unit:
+    """The API key's unit, remembered in this process as long as the key itself (``RAKSA_API_KEY_CACHE_SECONDS``;
+    0: read every time)."""
+    ttl = settings.RAKSA_API_KEY_CACHE_SECONDS
+    if ttl <= 0:
+        return Unit.objects.get(pk=caller.unit_id)
     hit = _units.get(caller.unit_id)
     if hit is None or hit[0] < time.monotonic():
         hit = _units[caller.unit_id] = (time.monotonic() + ttl, Unit.objects.get(pk=caller.unit_id))
@@ -257,16 +298,12 @@ def claim_submit_view(request, payload: ClaimIn,
     key = clean_key(idempotency_key)
     unit = caller_unit(request, payload.hcode)
 
-    def run():
-        claim = claim_submit(actor=actor_of(request), unit=unit, authen_code=payload.authen_code,
-                             service_code=payload.service_code, service_date=payload.service_date or None,
-                             details=payload.details, icd10=payload.icd10, items=items_of(payload.items),
-                             amount=payload.amount, source=ClaimSource.API,
-                             actor_label=actor_label(request))
-        service_code = rate_book().service_by_id[claim.service_id].code
-        return claim, claim_json(claim, hcode=unit.hcode, service_code=service_code, close_code=claim.visit.close_code)
-
-    return once(request, unit=unit, key=key, path="/claims", run=run)
+    fields = {"authen_code": payload.authen_code, "service_code": payload.service_code,
+              "service_date": payload.service_date or None, "icd10": payload.icd10, "details": payload.details,
+              "items": items_of(payload.items), "amount": payload.amount}
+    status, data = claim_answer(unit=unit, key=key, payload=fields, raw_body=request.body, actor=actor_of(request),
+                                actor_label=actor_label(request))
+    return HttpResponse(data, status=status, content_type="application/json; charset=utf-8")
 
 
 @router.post("/claims/{reference}/corrections", response={201: ClaimOut, **CLAIM_ERRORS}, auth=unit_or_staff,

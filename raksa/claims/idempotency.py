@@ -37,16 +37,25 @@ def body_digest(body: bytes) -> bytes:
 
 
 def claim_submission_once(*, unit: Unit, key: str, body: bytes,
-                          answer: Callable[[], tuple[int, dict, Claim | None]]) -> tuple[int, dict]:
+                          answer: Callable[[], tuple[int, dict, Claim | None]],
+                          answer_into: Callable[[int], tuple[int, dict, bool]] | None = None) -> tuple[int, dict]:
     """The answer to the request ``body`` sent with ``key`` by ``unit``: ``answer()`` the first time (it sends
     the claim and renders the JSON, refusals included, returning ``(status, json, claim or None)``), the stored
     ``(status, json)`` ever after. The same key with another body: InvalidInput IDEMPOTENCY_KEY_REUSED (422).
-    ``body`` is what identifies the request: the caller passes its canonical bytes (method, path, JSON)."""
+    ``body`` is what identifies the request: the caller passes its canonical bytes (method, path, JSON).
+    ``answer_into`` (instead of ``answer``): called with the key row's id, it answers and may store the answer in
+    that row itself, in the statement that writes the claim (``claim_submit_answered``); it returns
+    ``(status, json, stored)``, and an answer it did not store (a refusal) is stored here."""
     digest = body_digest(body)
     with transaction.atomic():
         row_id = _claim_key(unit_id=unit.pk, key=key, digest=digest)
         if row_id is None:  # another request holds (or held) this key: its answer is committed now
             return _stored(unit=unit, key=key, digest=digest)
+        if answer_into is not None:
+            status, response, stored = answer_into(row_id)
+            if not stored:
+                ClaimSubmission.objects.filter(pk=row_id).update(status_code=status, response=response)
+            return status, response
         status, response, claim = answer()
         ClaimSubmission.objects.filter(pk=row_id).update(status_code=status, response=response, claim=claim)
     return status, response

@@ -5,6 +5,9 @@
 stores the claim, closes the visit with a close code (EP…) and runs the rules, all in one transaction, so the
 unit gets the decision in the same answer. Locks: the visit row (``select_for_update``), which serialises two
 submissions for one authen code; the partial unique index ``claim_one_current_per_authen_code`` backs it up.
+
+On PostgreSQL ``claim_submit`` takes :func:`claim_submit_sql`: the same checks, rows and decision in two statements
+(raksa/claims/sql_submit.py); the ORM path below it serves other databases (the embedded SQLite demo).
 """
 
 from __future__ import annotations
@@ -12,26 +15,30 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from raksa.audit.services import audit_record
-from raksa.claims import errors
-from raksa.claims.adjudicate import adjudicate_results, rules_version
-from raksa.claims.models import CURRENT_CLAIM_CONSTRAINT, Claim, ClaimSource, ClaimStatus
+from raksa.claims import errors, sql_submit
+from raksa.claims.adjudicate import adjudicate_results, evaluate, rules_version, status_of
+from raksa.claims.models import CURRENT_CLAIM_CONSTRAINT, Claim, ClaimSource, ClaimStatus, ClaimSubmission
 from raksa.claims.pricing import RateBook, claim_price, parse_baht
 from raksa.claims.records import record_validate
 from raksa.core.choices import choice_labels
 from raksa.core.db import is_violation_of
+from raksa.core.request_context import get_request_id
 from raksa.core.thai_input import ascii_digits
 from raksa.core.timeutil import service_day
-from raksa.messaging.notify import claim_sent_notify
+from raksa.messaging.jobs import job_values, uses_job_table
+from raksa.messaging.notify import CLAIM_SENT, claim_sent_notify
+from raksa.messaging.tasks import notify_send
 from raksa.units.models import Service, Unit
 from raksa.verification.models import Visit, VisitStatus
-from raksa.verification.visits import visit_close_for_claim
+from raksa.verification.visits import new_close_code, visit_close_for_claim
 
 _AUTHEN = re.compile(r"^PP[0-9]{10}$")
 _book: tuple[float, RateBook] | None = None
@@ -103,6 +110,11 @@ def claim_submit(*, actor: Any | None, unit: Unit, authen_code: Any, service_cod
     now = now or timezone.now()
     code = authen_code_clean(authen_code)
     book = rate_book()  # one schedule for pricing and the rules (and one load where it is not cached)
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
+            return claim_submit_sql(actor=actor, unit=unit, code=code, service_code=service_code,
+                                    service_date=service_date, details=details, icd10=icd10, items=items,
+                                    amount=amount, source=source, actor_label=actor_label, now=now, book=book)[0]
     with transaction.atomic():
         visit = Visit.objects.select_for_update(of=("self",)).filter(authen_code=code).first()
         if visit is None:
@@ -137,6 +149,122 @@ def claim_submit(*, actor: Any | None, unit: Unit, authen_code: Any, service_cod
                             "service": claim.service.code, "source": source})
         _decide(claim, now=now, book=book)
     return claim
+
+
+Answer = Callable[[Claim], tuple[int, dict]]
+
+
+def claim_submit_sql(*, actor: Any | None, unit: Unit, code: str, service_code: str | None, service_date: Any,
+                     details: dict | None, icd10: list | str | None, items: list | None, amount: Any, source: str,
+                     actor_label: str, now: dt.datetime, book: RateBook, answer: Answer | None = None,
+                     submission_id: int | None = None) -> tuple[Claim, tuple[int, dict] | None]:
+    """``claim_submit`` on PostgreSQL, in the caller's transaction: two statements (raksa/claims/sql_submit.py),
+    the visit lock with every fact, then the whole write. The same checks in the same order, the same rows, the
+    same decision (the engine's ``evaluate`` over the same facts). ``answer`` (with ``submission_id``): the API's
+    JSON for the decided claim, stored in the Idempotency-Key's row by the same statement; returned beside the
+    claim."""
+    facts = sql_submit.submit_facts(authen_code=code, unit_id=unit.pk)
+    if facts is None:
+        raise errors.authen_unknown()
+    if facts.visit_unit_id != unit.pk:
+        raise errors.visit_other_unit()
+    if facts.visit_status not in (VisitStatus.OPEN, VisitStatus.LAPSED) or facts.first_claim is not None:
+        # read again: a submission that waited for the lock saw the visit as it is now but the claims as they
+        # were when the statement began
+        first = Claim.objects.filter(authen_code=code).order_by("version").first()
+        if first is not None:
+            raise errors.duplicate(first.reference, first.pk)
+        label = choice_labels(VisitStatus, facts.visit_status)
+        raise errors.visit_not_claimable(label.en, label.th)
+    visit = Visit(pk=facts.visit_id, authen_code=code, unit_id=facts.visit_unit_id, citizen_id=facts.citizen_id,
+                  service_id=facts.visit_service_id, day=facts.visit_day, status=facts.visit_status,
+                  service_confirmed_at=facts.service_confirmed_at)
+    day = _service_date(service_date, visit=visit, now=now)
+    content = _content(unit=unit, service=_service_of(unit=unit, visit=visit, service_code=service_code, book=book),
+                       day=day, details=details, icd10=icd10, items=items, amount=amount, book=book)
+    service = content["service"]
+    user = _user(actor)
+    claim = Claim(pk=facts.claim_id, authen_code=code, visit=visit, unit=unit, citizen_id=facts.citizen_id,
+                  service_date=day, source=source, submitted_at=now, submitted_by=user,
+                  submitted_label=actor_label or _label(actor), service_confirmed_at=facts.service_confirmed_at,
+                  **content)
+    close_code = new_close_code()
+    batch = sql_submit.single_batch(facts, authen_code=code, unit_id=unit.pk, service_id=service.pk,
+                                    service_date=day, amount=claim.amount, items=claim.items, details=claim.details,
+                                    submitted_day=service_day(now), close_code=close_code, now=now, book=book)
+    hits = evaluate(batch.claims[0], batch)
+    claim.status, claim.reasons, claim.rules_version = status_of(hits), [h.as_json() for h in hits], rules_version()
+    claim.decided_at = None if claim.status == ClaimStatus.IN_REVIEW else now
+    ops = connection.ops
+    job = job_values(notify_send, {"kind": CLAIM_SENT, "ids": [claim.pk]}) if uses_job_table(notify_send) else None
+    for _ in range(5):
+        visit.close_code, visit.status = close_code, VisitStatus.CLAIMED
+        if visit.closed_at is None and facts.visit_status == VisitStatus.OPEN:
+            visit.closed_at = now
+        answered = None
+        if answer is not None:
+            answered = answer(claim)
+        columns = {
+            "id": claim.pk, "authen_code": code, "version": 1, "current": True, "visit_id": visit.pk,
+            "unit_id": unit.pk, "citizen_id": claim.citizen_id, "service_id": service.pk, "service_date": day,
+            "details": ops.adapt_json_value(claim.details, None), "icd10": ops.adapt_json_value(claim.icd10, None),
+            "items": ops.adapt_json_value(claim.items, None), "service_amount": claim.service_amount,
+            "amount": claim.amount, "status": claim.status, "reasons": ops.adapt_json_value(claim.reasons, None),
+            "rules_version": claim.rules_version, "source": source, "submitted_at": now,
+            "submitted_by_id": user.pk if user else None, "submitted_label": claim.submitted_label,
+            "service_confirmed_at": claim.service_confirmed_at, "decided_at": claim.decided_at,
+            "decision_note": "", "citizen_report_note": ""}
+        try:
+            written = sql_submit.claim_write(
+                claim=columns, visit_id=visit.pk, close_code=close_code, now=now,
+                actor_id=user.pk if user else None, actor_label=actor_label or (user.get_username() if user else
+                                                                               "system"),
+                submit_after={"authen_code": code, "close_code": close_code, "amount": str(claim.amount),
+                              "service": service.code, "source": source},
+                decide_after={"status": claim.status, "reasons": [h.code for h in hits],
+                              "rules_version": claim.rules_version},
+                request_id=get_request_id(), job=job,
+                answer=None if answered is None else (submission_id, *answered))
+        except IntegrityError as exc:
+            if is_violation_of(exc, Claim, CURRENT_CLAIM_CONSTRAINT):  # a claim written around the visit lock
+                raise errors.duplicate(code, 0) from None
+            raise
+        if written:
+            if job is None:
+                claim_sent_notify(claim_id=claim.pk)
+            claim._state.adding = False
+            return claim, answered
+        close_code = new_close_code()  # the close code was taken (the lock holds the visit claimable)
+        batch.visits[code].close_code = close_code
+    raise RuntimeError("could not draw a unique close code")  # pragma: no cover - five collisions in a row
+
+
+def claim_submit_answered(*, answer: Answer, submission_id: int, actor: Any | None, unit: Unit, authen_code: Any,
+                          service_code: str | None = None, service_date: Any = None, details: dict | None = None,
+                          icd10: list | str | None = None, items: list | None = None, amount: Any = None,
+                          source: str = ClaimSource.API, actor_label: str = "", now: dt.datetime | None = None
+                          ) -> tuple[int, dict]:
+    """``claim_submit`` for the API's Idempotency-Key: ``answer(claim)`` renders the decided claim as
+    ``(status, JSON)``, which the claim's own write stores in the key's row ``submission_id`` (PostgreSQL; elsewhere
+    the row is updated after). Refusals raise as from ``claim_submit``. Run inside the key's transaction."""
+    now = now or timezone.now()
+    if connection.vendor != "postgresql":
+        claim = claim_submit(actor=actor, unit=unit, authen_code=authen_code, service_code=service_code,
+                             service_date=service_date, details=details, icd10=icd10, items=items, amount=amount,
+                             source=source, actor_label=actor_label, now=now)
+        answered = answer(claim)
+        ClaimSubmission.objects.filter(pk=submission_id).update(status_code=answered[0], response=answered[1],
+                                                                claim=claim)
+        return answered
+    if not connection.in_atomic_block:
+        raise RuntimeError("claim_submit_answered runs in the Idempotency-Key's transaction")
+    # No atomic block of its own: a refusal (raised before anything is written) leaves the key's transaction
+    # usable, so that the key's row stores it.
+    _claim, answered = claim_submit_sql(
+        actor=actor, unit=unit, code=authen_code_clean(authen_code), service_code=service_code,
+        service_date=service_date, details=details, icd10=icd10, items=items, amount=amount, source=source,
+        actor_label=actor_label, now=now, book=rate_book(), answer=answer, submission_id=submission_id)
+    return answered  # type: ignore[return-value]
 
 
 def claim_correct(*, actor: Any | None, unit: Unit, claim_id: int, service_code: str | None = None,
