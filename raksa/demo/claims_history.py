@@ -30,7 +30,7 @@ from raksa.core.errors import DomainError
 from raksa.core.timeutil import BANGKOK, service_day
 from raksa.core.weekly_hours import DAYS
 from raksa.demo import accounts
-from raksa.people.models import Citizen, Coverage, Scheme
+from raksa.people.models import Citizen, Scheme
 from raksa.people.selectors import citizen_get_by_national_id
 from raksa.units.models import Service, Unit, UnitService, UnitStatus
 from raksa.verification.attempts import attempt_record
@@ -263,13 +263,14 @@ def claims_history_create(*, seed: int, first_generated_id: int | None, now: dt.
     started = time.perf_counter()
     history = _History(seed=seed, now=now or timezone.now())
     first_day = history.today - dt.timedelta(days=HISTORY_DAYS)
-    pool_ids = []
+    generated: list[Citizen] = []
     if first_generated_id is not None:
-        pool_ids = list(Coverage.objects.filter(
-            scheme=Scheme.UCS, valid_to__isnull=True, valid_from__lte=first_day, citizen_id__gte=first_generated_id,
-        ).order_by("id").values_list("citizen_id", flat=True)[:POOL])
-    bulk = Citizen.objects.in_bulk(pool_ids)
-    generated = [bulk[pk] for pk in pool_ids]
+        # By the national ID's keyed hash, not by id: with worker processes the generated citizens' ids depend on
+        # which worker wrote first, their hashes do not (the same seed gives the same pool). The unique index on
+        # cid_hash walks them in order and stops after POOL.
+        generated = list(Citizen.objects.filter(
+            pk__gte=first_generated_id, coverages__scheme=Scheme.UCS, coverages__valid_to__isnull=True,
+            coverages__valid_from__lte=first_day).order_by("cid_hash")[:POOL])
     documented = {p.national_id: citizen_get_by_national_id(p.national_id) for p in accounts.DEMO_CITIZENS
                   if p.national_id in DOCUMENTED_VISITS}
     units = {u.hcode: u for u in Unit.objects.filter(hcode__in=VISITS_PER_DAY, status=UnitStatus.VERIFIED)}
