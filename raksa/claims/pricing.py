@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -57,7 +59,21 @@ class ItemInfo:
 class RateBook:
     """Every service and item with its rates, loaded in three queries."""
 
+    RELOAD_AT_MOST_EVERY = 1.0  # seconds: unknown codes sent in a loop cannot make every request reload
+
     def __init__(self) -> None:
+        self._load()
+
+    def knows(self, *, service_id: int | None = None, codes: Iterable[str] = ()) -> None:
+        """A process keeps its book for a while (``rate_book``): a service or item an officer added since is not in
+        it yet. Reload it in place (the cached book is this object) when asked about one it does not know."""
+        missing = (service_id is not None and service_id not in self.service_by_id) or any(
+            code not in self.items for code in codes)
+        if missing and time.monotonic() - self.loaded_at > self.RELOAD_AT_MOST_EVERY:
+            self._load()
+
+    def _load(self) -> None:
+        self.loaded_at = time.monotonic()
         self.services: dict[str, Service] = {s.code: s for s in Service.objects.all()}
         self.service_by_id: dict[int, Service] = {s.pk: s for s in self.services.values()}
         self.service_rates: dict[int, _Schedule] = {}
@@ -138,6 +154,7 @@ def claim_price(*, book: RateBook, unit_type: str, service: Service, items: list
     items = items or []
     if len(items) > MAX_ITEMS:
         raise invalid("items", f"At most {MAX_ITEMS} items per claim.", f"ไม่เกิน {MAX_ITEMS} รายการต่อเคลม")
+    book.knows(codes=[str(raw.get("code") or "").strip().upper() for raw in items if isinstance(raw, dict)])
     service_amount = book.service_fee(service.pk, day)
     if service_amount is None:
         raise invalid("service_code", "The fee schedule has no rate for this service on the service day; ask the "

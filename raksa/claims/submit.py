@@ -63,6 +63,7 @@ def authen_code_clean(value: Any) -> str:
 
 
 def _service_of(*, unit: Unit, visit: Visit, service_code: str | None, book: RateBook) -> Service:
+    book.knows(service_id=visit.service_id, codes=[str(service_code).strip().upper()] if service_code else ())
     if not service_code:
         return book.service_by_id[visit.service_id]
     service = book.services.get(str(service_code).strip().upper())

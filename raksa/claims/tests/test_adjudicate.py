@@ -147,11 +147,13 @@ def test_claim_submit_stays_within_its_query_budget(django_assert_max_num_querie
     """4 statements with the fee schedule in memory (as in production, reloaded every 30 s): the transaction's
     savepoint and its release, the visit lock with every fact the checks and the rules read, and one write (the
     visit closed, the claim decided, its audit rows and the LINE job row): raksa/claims/sql_submit.py."""
+    from raksa.claims import submit
     from raksa.claims.submit import claim_submit, rate_book
 
     case = make_claim_case()
     make_item()
     settings.RAKSA_RATE_BOOK_SECONDS = 3600
+    submit._book = None  # a book cached by an earlier test does not know this test's service
     rate_book()
     with django_assert_max_num_queries(4):
         claim = claim_submit(actor=None, unit=case.unit, authen_code=case.visit.authen_code, now=NOW,

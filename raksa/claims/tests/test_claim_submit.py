@@ -120,3 +120,23 @@ def test_a_visit_closed_without_service_cannot_be_claimed():
     visit_close(actor=None, unit=case.unit, visit_id=case.visit.pk, reason="กลับก่อน", now=NOW)
     err = refused(unit=case.unit, authen_code=case.visit.authen_code)
     assert (err.code, err.status) == ("VISIT_NOT_CLAIMABLE", 409) and not Claim.objects.exists()
+
+
+def test_a_service_and_item_added_after_the_book_was_cached_are_known_at_once(settings):
+    """Each process keeps the fee schedule for RAKSA_RATE_BOOK_SECONDS; a claim naming what an officer added since
+    reloads it instead of failing (it once raised KeyError)."""
+    from raksa.claims import pricing, submit
+
+    settings.RAKSA_RATE_BOOK_SECONDS = 3600
+    submit._book = None
+    submit.rate_book()
+    pricing.RateBook.RELOAD_AT_MOST_EVERY = 0
+    try:
+        case = make_claim_case()  # a new service, its rate and a visit for it, after the book was loaded
+        make_item(code="DRUG-NEW")
+        claim = claim_submit(actor=None, unit=case.unit, authen_code=case.visit.authen_code, now=NOW,
+                             items=[{"code": "DRUG-NEW", "quantity": 1}])
+    finally:
+        pricing.RateBook.RELOAD_AT_MOST_EVERY = 1.0
+        submit._book = None
+    assert claim.status == "accepted" and claim.amount == Decimal("181.50")
