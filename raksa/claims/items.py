@@ -8,7 +8,7 @@ which then ends the day before; the pricing of a claim reads the price in force 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -17,6 +17,7 @@ from raksa.audit.services import audit_record
 from raksa.claims.models import Item, ItemPrice
 from raksa.core.errors import Conflict, InvalidInput
 from raksa.units.models import UnitType
+from raksa.units.services import baht_amount, open_row_end
 
 
 @transaction.atomic
@@ -48,26 +49,13 @@ def item_create(*, actor: Any, code: str, name_th: str, name_en: str, unit_types
 def item_price_set(*, actor: Any, item: Item, baht_per_unit: Decimal | str, effective_from: dt.date,
                    illustrative: bool = False) -> ItemPrice:
     """A new price of ``item`` from ``effective_from``; the open price ends the day before."""
-    try:
-        amount = Decimal(str(baht_per_unit))
-    except InvalidOperation:
-        amount = Decimal("-1")
-    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
-        raise InvalidInput(f"'{baht_per_unit}' is not an amount in baht (e.g. 1.50).",
-                           f"'{baht_per_unit}' ไม่ใช่จำนวนเงินบาท (เช่น 1.50)", code="INVALID_AMOUNT",
-                           field="baht_per_unit")
+    amount = baht_amount(baht_per_unit, field="baht_per_unit", example_en="1.50", example_th="1.50")
     Item.objects.select_for_update().filter(pk=item.pk).first()
     current = ItemPrice.objects.filter(item=item, effective_to__isnull=True).first()
     before = None
     if current is not None:
-        if effective_from <= current.effective_from:
-            raise InvalidInput(
-                f"A new price must start after the current one ({current.effective_from.isoformat()}).",
-                f"ราคาใหม่ต้องมีผลหลังราคาปัจจุบัน ({current.effective_from.isoformat()})",
-                code="INVALID_DATE_RANGE", field="effective_from")
         before = {"baht_per_unit": str(current.baht_per_unit), "effective_from": current.effective_from.isoformat()}
-        current.effective_to = effective_from - dt.timedelta(days=1)
-        current.save(update_fields=["effective_to"])
+        open_row_end(current, effective_from=effective_from, noun_en="price", noun_th="ราคา")
     price = ItemPrice.objects.create(item=item, baht_per_unit=amount, effective_from=effective_from,
                                      illustrative=illustrative)
     audit_record(actor=actor, action="item.price_set", obj=item, before=before,

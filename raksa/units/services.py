@@ -123,32 +123,43 @@ def unit_service_contract(*, actor: Any, unit: Unit, service: Service, valid_fro
     return contract
 
 
+def baht_amount(value: Decimal | str, *, field: str, example_en: str, example_th: str) -> Decimal:
+    """An amount in baht a person typed for a schedule (a fee rate, an item's price): not negative, in satang."""
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        amount = Decimal("-1")
+    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
+        raise InvalidInput(f"'{value}' is not an amount in baht (e.g. {example_en}).",
+                           f"'{value}' ไม่ใช่จำนวนเงินบาท (เช่น {example_th})", code="INVALID_AMOUNT", field=field)
+    return amount
+
+
+def open_row_end(current: Any, *, effective_from: dt.date, noun_en: str, noun_th: str) -> None:
+    """A new row of a dated schedule starts at ``effective_from``: the open row ``current`` ends the day before
+    (refused unless the new one starts after it). The caller holds the schedule owner's row lock."""
+    if effective_from <= current.effective_from:
+        raise InvalidInput(
+            f"A new {noun_en} must start after the current one ({current.effective_from.isoformat()}).",
+            f"{noun_th}ใหม่ต้องมีผลหลัง{noun_th}ปัจจุบัน ({current.effective_from.isoformat()})",
+            code="INVALID_DATE_RANGE", field="effective_from")
+    current.effective_to = effective_from - dt.timedelta(days=1)
+    current.save(update_fields=["effective_to"])
+
+
 @transaction.atomic
 def fee_rate_set(
     *, actor: Any, service: Service, amount_baht: Decimal | str, effective_from: dt.date,
     note: str = "", illustrative: bool = False,
 ) -> FeeRate:
     """A new rate for ``service`` from ``effective_from``; the open rate ends the day before."""
-    try:
-        amount = Decimal(str(amount_baht))
-    except InvalidOperation:
-        amount = Decimal("-1")
-    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
-        raise InvalidInput(f"'{amount_baht}' is not an amount in baht (e.g. 180 or 180.50).",
-                           f"'{amount_baht}' ไม่ใช่จำนวนเงินบาท (เช่น 180 หรือ 180.50)",
-                           code="INVALID_AMOUNT", field="amount_baht")
+    amount = baht_amount(amount_baht, field="amount_baht", example_en="180 or 180.50", example_th="180 หรือ 180.50")
     Service.objects.select_for_update().filter(pk=service.pk).first()
     current = FeeRate.objects.filter(service=service, effective_to__isnull=True).first()
     before = None
     if current is not None:
-        if effective_from <= current.effective_from:
-            raise InvalidInput(
-                f"A new rate must start after the current one ({current.effective_from.isoformat()}).",
-                f"อัตราใหม่ต้องมีผลหลังอัตราปัจจุบัน ({current.effective_from.isoformat()})",
-                code="INVALID_DATE_RANGE", field="effective_from")
         before = {"amount_baht": str(current.amount_baht), "effective_from": current.effective_from.isoformat()}
-        current.effective_to = effective_from - dt.timedelta(days=1)
-        current.save(update_fields=["effective_to"])
+        open_row_end(current, effective_from=effective_from, noun_en="rate", noun_th="อัตรา")
     rate = FeeRate.objects.create(service=service, amount_baht=amount, effective_from=effective_from,
                                   note=note, illustrative=illustrative)
     audit_record(actor=actor, action="fee.set", obj=service, before=before,
