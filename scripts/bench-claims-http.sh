@@ -11,18 +11,7 @@
 # (10000), BENCH_CLAIMS_SECONDS (the rate phase's limit, 30), BENCH_CLIENTS (64).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-: "${DATABASE_URL:?DATABASE_URL must name the benchmark PostgreSQL}"
-export DJANGO_SETTINGS_MODULE=config.settings.dev DJANGO_DEBUG=0 RAKSA_REQUEST_LOG_LEVEL=WARNING
-CLIENTS=${BENCH_CLIENTS:-64}
-port=${BENCH_HTTP_PORT:-$((40000 + RANDOM % 10000))}
-work=$(mktemp -d /tmp/raksa-bench-claims.XXXXXX)
-server_pid=""
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; wait 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 143' INT TERM
+. scripts/bench-http-common.sh claims  # server settings, port, "$work", clean-up on exit
 
 echo "claims bench: units with API keys, citizens with an open visit today, request plans" >&2
 .venv/bin/python bench/claims_http_setup.py --out "$work" --units "${BENCH_CLAIMS_UNITS:-100}" \

@@ -7,18 +7,7 @@
 #   line.push.lost (+ failed, seconds)       bench/line_push_outage.py: 1,000 pushes across a 10 s stand-in outage
 set -euo pipefail
 cd "$(dirname "$0")/.."
-: "${DATABASE_URL:?DATABASE_URL must name the benchmark PostgreSQL}"
-export DJANGO_SETTINGS_MODULE=config.settings.dev DJANGO_DEBUG=0 RAKSA_REQUEST_LOG_LEVEL=WARNING
-CLIENTS=${BENCH_CLIENTS:-64}
-port=${BENCH_HTTP_PORT:-$((40000 + RANDOM % 10000))}
-work=$(mktemp -d /tmp/raksa-bench-line.XXXXXX)
-server_pid=""
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; wait 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 143' INT TERM
+. scripts/bench-http-common.sh line  # server settings, port, "$work", clean-up on exit
 
 echo "line bench: signed webhook plans" >&2
 .venv/bin/python bench/line_webhook_plan.py --out "$work/all.jsonl" --events "${BENCH_WEBHOOK_EVENTS:-22000}"

@@ -8,18 +8,7 @@
 #   verify.face.p50_ms / verify.face.p99_ms  bench/face.py: the face engine on one 640 x 480 webcam frame
 set -euo pipefail
 cd "$(dirname "$0")/.."
-: "${DATABASE_URL:?DATABASE_URL must name the benchmark PostgreSQL}"
-export DJANGO_SETTINGS_MODULE=config.settings.dev DJANGO_DEBUG=0 RAKSA_REQUEST_LOG_LEVEL=WARNING
-CLIENTS=${BENCH_CLIENTS:-64}
-port=${BENCH_HTTP_PORT:-$((40000 + RANDOM % 10000))}
-work=$(mktemp -d /tmp/raksa-bench-verify.XXXXXX)
-server_pid=""
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; wait 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 143' INT TERM
+. scripts/bench-http-common.sh verify  # server settings, port, "$work", clean-up on exit
 
 echo "verify bench: units, citizens booked today, their rights QR codes, request plans" >&2
 RAKSA_RIGHTS_QR_SECONDS=900 .venv/bin/python bench/verify_setup.py --out "$work" \
