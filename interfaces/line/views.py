@@ -19,9 +19,10 @@ from django.views.decorators.http import require_http_methods
 
 from interfaces.line import finder
 from interfaces.line.session import frame_policy, liff_citizen
-from raksa.booking.models import ACTIVE_STATUSES, MOVABLE_STATUSES, Booking, BookingChannel, BookingStatus
+from raksa.booking.models import ACTIVE_STATUSES, Booking, BookingChannel, BookingStatus
 from raksa.booking.selectors import slot_for_unit
 from raksa.booking.services import (
+    booking_can_move,
     booking_cancel,
     booking_confirm,
     booking_create,
@@ -264,8 +265,7 @@ def bookings(request):
         (upcoming if booking.status in ACTIVE_STATUSES and booking.slot.ends_at > now else past).append(booking)
     upcoming.reverse()
     past = past[:PAST_SHOWN]
-    return page(request, "line/bookings.html", {"upcoming": upcoming, "past": past,
-                                                "movable": MOVABLE_STATUSES})
+    return page(request, "line/bookings.html", {"upcoming": upcoming, "past": past})
 
 
 @require_http_methods(["GET"])
@@ -280,7 +280,7 @@ def _booking_context(request, booking: Booking, error: str = "") -> dict:
     return {"booking": booking, "map_url": finder.map_url(booking.unit), "error": error,
             "just_booked": request.GET.get("ok") == "booked",
             "upcoming": booking.status in ACTIVE_STATUSES and booking.slot.ends_at > timezone.now(),
-            "movable": booking.status in MOVABLE_STATUSES,
+            "movable": booking_can_move(booking),
             "awaiting": booking.status == BookingStatus.AWAITING_CITIZEN}
 
 
@@ -331,7 +331,7 @@ def booking_accept(request, reference: str):
 def booking_move(request, reference: str):
     """Reschedule, step 1: another time of the same unit and service."""
     booking = _own_booking(request, reference)
-    if booking.status not in MOVABLE_STATUSES:
+    if not booking_can_move(booking):
         return page(request, "line/booking.html",
                     _booking_context(request, booking, _("This booking can no longer be moved.")), status=409)
     schedule = finder.schedule_for(booking.unit.hcode, booking.service.code)

@@ -69,6 +69,12 @@ class SlotQuerySet(models.QuerySet):
                            output_field=models.BooleanField())
         return self.alias(seat_free=condition).filter(seat_free=True)
 
+    def full(self) -> "SlotQuerySet":
+        """Slots still offered (not withdrawn) whose every seat is taken: the seat rule's other side."""
+        condition = RawSQL(SEAT_FREE_SQL.format(slot=self.model._meta.db_table), [],
+                           output_field=models.BooleanField())
+        return self.filter(withdrawn=False).alias(seat_free=condition).filter(seat_free=False)
+
 
 class Slot(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="slots")
@@ -116,8 +122,6 @@ class BookingStatus(models.TextChoices):
 # below, the batch's SQL and the Python checks all read this tuple).
 ACTIVE_STATUSES = (BookingStatus.AWAITING_CITIZEN, BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN)
 ONE_ACTIVE_BOOKING_CONSTRAINT = "booking_one_active_per_citizen_unit_day"
-# A seat stays taken by these (a completed or missed booking used its slot's time).
-SEAT_HOLDING_STATUSES = ACTIVE_STATUSES + (BookingStatus.COMPLETED, BookingStatus.NO_SHOW)
 # Which bookings may move to another time or be cancelled: not one whose citizen has arrived (their
 # ticket is in the queue: it ends there).
 MOVABLE_STATUSES = (BookingStatus.AWAITING_CITIZEN, BookingStatus.CONFIRMED)

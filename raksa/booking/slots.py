@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from raksa.booking.models import Closure, Schedule, Slot
@@ -122,5 +121,5 @@ def slots_free(*, unit_id: int, service_id: int, day: dt.date, now: dt.datetime 
 def slots_full(*, unit_id: int, service_id: int, day: dt.date, now: dt.datetime | None = None) -> list[Slot]:
     """Open slots of ``day`` still ahead that are full: a citizen may join their waiting list."""
     now = now or timezone.now()
-    return list(Slot.objects.filter(unit_id=unit_id, service_id=service_id, day=day, withdrawn=False,
-                                    starts_at__gt=now, booked__gte=F("capacity")).order_by("starts_at"))
+    return list(Slot.objects.filter(unit_id=unit_id, service_id=service_id, day=day, starts_at__gt=now)
+                .full().order_by("starts_at"))

@@ -9,13 +9,16 @@ column name (:class:`raksa.core.db.Columns`).
 
 from __future__ import annotations
 
+from django.core.exceptions import ImproperlyConfigured
+
 from raksa.audit.services import audit_insert_many_sql, audit_insert_sql
 from raksa.booking.models import ACTIVE_STATUSES, SEAT_FREE_SQL, BookingStatus
 from raksa.core.db import Columns
 from raksa.eligibility.sql import COVERAGE_JOIN_SQL, COVERAGE_SQL, fact_columns
 
 # ACTIVE_STATUSES as an SQL list: the values are the model's constants, never user input.
-assert all(status in BookingStatus.values and status.isidentifier() for status in ACTIVE_STATUSES)
+if not all(status in BookingStatus.values and status.isidentifier() for status in ACTIVE_STATUSES):
+    raise ImproperlyConfigured("ACTIVE_STATUSES must be BookingStatus values (they are written into the SQL)")
 ACTIVE_STATUSES_SQL = ", ".join(f"'{status}'" for status in ACTIVE_STATUSES)
 
 # Take one seat of slot %s if the seat rule allows; no row changed when it does not.

@@ -6,6 +6,7 @@ from django.db import connection
 from raksa.audit.models import AuditEntry
 from raksa.booking.models import Booking, BookingChannel, BookingStatus, Slot, WaitlistEntry, WaitlistStatus
 from raksa.booking.services import (
+    booking_can_move,
     booking_cancel,
     booking_confirm,
     booking_create,
@@ -15,7 +16,7 @@ from raksa.booking.services import (
     bookings_sweep,
     waitlist_join,
 )
-from raksa.booking.slots import slot_starts_for_day, slots_free
+from raksa.booking.slots import slot_starts_for_day, slots_free, slots_full
 from raksa.booking.tests.helpers import NOW, make_schedule, slot_at, ucs_citizens
 from raksa.core.errors import DomainError
 from raksa.core.request_context import reset_request_id, set_request_id
@@ -26,6 +27,7 @@ from raksa.testing.factories import CitizenFactory, CoverageFactory, UserFactory
 pytestmark = pytest.mark.django_db
 T10 = dt.datetime(2026, 11, 26, 10, 0, tzinfo=BANGKOK)
 T11 = dt.datetime(2026, 11, 26, 11, 0, tzinfo=BANGKOK)
+T12 = dt.datetime(2026, 11, 26, 12, 0, tzinfo=BANGKOK)
 
 
 def code_of(call) -> str:
@@ -180,6 +182,33 @@ def test_reschedule_moves_the_seat_or_changes_nothing():
     booking.refresh_from_db()
     assert booking.slot_id == b.pk
     assert (Slot.objects.get(pk=a.pk).booked, Slot.objects.get(pk=b.pk).booked) == (1, 1)
+
+
+@pytest.mark.parametrize("status, movable", [(status, status in (BookingStatus.AWAITING_CITIZEN,
+                                                                   BookingStatus.CONFIRMED))
+                                             for status in BookingStatus.values])
+def test_only_a_booking_not_yet_arrived_may_move_and_the_service_holds_to_it(status, movable):
+    schedule, citizen = make_schedule(seats=2)
+    a, b = slot_at(schedule, T10), slot_at(schedule, T11)
+    booking = booking_create(actor=None, citizen=citizen, slot_id=a.pk, now=NOW)
+    Booking.objects.filter(pk=booking.pk).update(status=status)
+    booking.refresh_from_db()
+    assert booking_can_move(booking) is movable
+    if not movable:
+        assert code_of(lambda: booking_reschedule(actor=None, booking_id=booking.pk, new_slot_id=b.pk,
+                                                  now=NOW)) == "BOOKING_NOT_ACTIVE"
+        assert Booking.objects.get(pk=booking.pk).slot_id == a.pk
+
+
+def test_full_slots_are_those_still_offered_without_a_free_seat():
+    schedule, citizen = make_schedule(seats=1)
+    free, full, withdrawn = slot_at(schedule, T10), slot_at(schedule, T11), slot_at(schedule, T12)
+    Slot.objects.filter(pk__in=[full.pk, withdrawn.pk]).update(booked=1)
+    Slot.objects.filter(pk=withdrawn.pk).update(withdrawn=True)
+    found = slots_full(unit_id=schedule.unit_id, service_id=schedule.service_id, day=free.day, now=NOW)
+    assert [slot.pk for slot in found] == [full.pk]
+    assert free.pk in [slot.pk for slot in slots_free(unit_id=schedule.unit_id, service_id=schedule.service_id,
+                                                        day=free.day, now=NOW)]
 
 
 def test_no_show_by_staff_after_start_or_automatically_after_the_slot():
