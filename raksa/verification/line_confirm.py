@@ -110,21 +110,35 @@ def _refusal(row: LineConfirmation | None, now: dt.datetime):
     return errors.confirm_expired()  # voided or past expires_at
 
 
-def _usable(token: str, now: dt.datetime) -> LineConfirmation:
+def _find(token: str) -> LineConfirmation | None:
     digest = _digest((token or "").strip())
-    row = (LineConfirmation.objects.select_related("unit", "citizen", "service", "booking", "visit")
-           .filter(digest=digest).first() if digest else None)
+    return (LineConfirmation.objects.select_related("unit", "citizen", "service", "booking", "visit")
+            .filter(digest=digest).first() if digest else None)
+
+
+def _usable(token: str, now: dt.datetime) -> LineConfirmation:
+    row = _find(token)
     if row is None or row.confirmed_at or row.declined_at or row.voided_at or row.expires_at <= now:
         raise _refusal(row, now)
     return row
 
 
-def _audit_refusal(line_user_id: str, refusal: DomainError, now: dt.datetime) -> None:
+def _audit_refusal(line_user_id: str, refusal: DomainError, now: dt.datetime, token: str) -> None:
     """A refused scan or answer (replayed, expired, edited, wrong person, or a rule at answering) is audited in a
-    transaction of its own, so the record outlives the refusal's rollback. The token itself is never written."""
+    transaction of its own, so the record outlives the refusal's rollback. The token itself is never written.
+    When the QR is a known identity QR, the refusal is also a failed verification attempt of its unit, staff
+    member and person (an edited or unknown token names no unit: its audit row is the record)."""
+    row = _find(token)
     with transaction.atomic():
         audit_record(actor=None, actor_label=line_actor(line_user_id), action="line_confirmation.refuse",
                      object_type=LineConfirmation._meta.label_lower, at=now, after={"code": refusal.code})
+        if row is not None and row.purpose == ConfirmationPurpose.IDENTITY:
+            _failed_attempt(row, refusal.code, now)
+
+
+def _failed_attempt(row: LineConfirmation, code: str, now: dt.datetime) -> None:
+    attempt_record(actor=row.staff, actor_label=row.actor_label, unit=row.unit, citizen=row.citizen,
+                   method=VerifyMethod.LINE, outcome=AttemptOutcome.REFUSED, code=code, now=now)
 
 
 def line_confirmation_scan(*, token: str, line_user_id: str, now: dt.datetime | None = None) -> LineConfirmation:
@@ -137,7 +151,7 @@ def line_confirmation_scan(*, token: str, line_user_id: str, now: dt.datetime | 
         if row.citizen.line_user_id != line_user_id:
             raise errors.confirm_wrong_person()
     except DomainError as refusal:
-        _audit_refusal(line_user_id, refusal, now)
+        _audit_refusal(line_user_id, refusal, now, token)
         raise
     if row.scanned_at is None:
         with transaction.atomic():
@@ -156,7 +170,7 @@ def line_confirmation_answer(*, token: str, line_user_id: str, confirm: bool,
     try:
         return _answer(token=token, line_user_id=line_user_id, confirm=confirm, now=now)
     except DomainError as refusal:
-        _audit_refusal(line_user_id, refusal, now)
+        _audit_refusal(line_user_id, refusal, now, token)
         raise
 
 
@@ -186,6 +200,8 @@ def _answer(*, token: str, line_user_id: str, confirm: bool, now: dt.datetime) -
                            visit=opened.visit, now=now)
         elif confirm:
             visit_confirm_service(visit_id=row.visit_id, unit=row.unit, now=now, actor_label=label)
+        elif row.purpose == ConfirmationPurpose.IDENTITY:
+            _failed_attempt(row, "DECLINED", now)
         audit_record(actor=None, actor_label=label, action="line_confirmation.confirm" if confirm
                      else "line_confirmation.decline", obj=row, at=now, after={"purpose": row.purpose})
     return row

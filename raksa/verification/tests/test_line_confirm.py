@@ -14,7 +14,7 @@ from raksa.verification.line_confirm import (
     line_confirmation_scan,
     line_confirmation_state,
 )
-from raksa.verification.models import LineConfirmation, Visit
+from raksa.verification.models import LineConfirmation, VerificationAttempt, Visit
 from raksa.verification.visits import visit_open
 
 pytestmark = pytest.mark.django_db
@@ -92,6 +92,35 @@ def test_declining_ends_the_code_without_a_visit(case):
     line_confirmation_answer(token=issued.token, line_user_id=LINE_USER, confirm=False, now=NOW)
     assert line_confirmation_state(confirmation_id=issued.confirmation.pk, unit=unit, now=NOW).state == "declined"
     assert answer_refused(issued.token).code == "CONFIRM_USED" and Visit.objects.count() == 0
+
+
+def test_every_failed_line_try_is_an_attempt_of_its_unit_staff_and_person(case):
+    citizen, unit, _, staff = case
+    declined, expired, wrong = issue(case), None, None
+    line_confirmation_answer(token=declined.token, line_user_id=LINE_USER, confirm=False, now=NOW)
+    answer_refused(declined.token)  # used
+    expired = issue(case, now=NOW + dt.timedelta(seconds=10))
+    answer_refused(expired.token, now=NOW + dt.timedelta(minutes=4))
+    wrong = issue(case, now=NOW + dt.timedelta(minutes=5))
+    with pytest.raises(DomainError):
+        line_confirmation_scan(token=wrong.token, line_user_id="U" + "d" * 32, now=NOW + dt.timedelta(minutes=5))
+    answer_refused("LC1." + "x" * 43)  # unknown: names no unit, audited only
+    attempts = VerificationAttempt.objects.order_by("pk")
+    assert [(a.method, a.outcome, a.code) for a in attempts] == [
+        ("line", "refused", "DECLINED"), ("line", "refused", "CONFIRM_USED"), ("line", "refused", "CONFIRM_EXPIRED"),
+        ("line", "refused", "CONFIRM_WRONG_PERSON")]
+    assert {(a.unit_id, a.staff_id, a.citizen_id) for a in attempts} == {(unit.pk, staff.pk, citizen.pk)}
+    assert AuditEntry.objects.filter(action="verification.line").count() == 4
+    assert Visit.objects.count() == 0
+
+
+def test_a_service_confirmation_refused_is_not_a_verification_attempt(case):
+    citizen, unit, service, staff = case
+    opened = visit_open(actor=staff, unit=unit, citizen=citizen, service=service, method="face", now=NOW)
+    issued = issue(case, purpose="service", visit=opened.visit)
+    line_confirmation_answer(token=issued.token, line_user_id=LINE_USER, confirm=False, now=NOW)
+    answer_refused(issued.token)
+    assert not VerificationAttempt.objects.filter(method="line").exists()
 
 
 def test_a_person_without_line_cannot_get_a_code(case):
