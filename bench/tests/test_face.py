@@ -10,11 +10,14 @@ face = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(face)
 
 
-def test_bench_face_times_analyse_and_compare_and_prints_the_two_figures(monkeypatch, capsys):
+def test_bench_face_times_a_frame_and_a_scan_and_prints_the_four_figures(monkeypatch, capsys):
     figures = face.bench_face(3)
     assert 0 < figures["p50_ms"] <= figures["p99_ms"] < 10_000
-    monkeypatch.setattr(sys, "argv", ["face.py", "--runs", "2"])
+    scan = face.bench_scan(1)
+    assert figures["p50_ms"] < scan["scan_p50_ms"] <= scan["scan_p99_ms"] < 30_000  # five frames and more
+    monkeypatch.setattr(sys, "argv", ["face.py", "--runs", "2", "--scans", "1"])
     face.main()
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert [line["name"] for line in lines] == ["verify.face.p50_ms", "verify.face.p99_ms"]
+    assert [line["name"] for line in lines] == ["verify.face.p50_ms", "verify.face.p99_ms",
+                                                "verify.face.scan_p50_ms", "verify.face.scan_p99_ms"]
     assert all(line["unit"] == "ms" and line["value"] > 0 for line in lines)
