@@ -125,3 +125,11 @@ def test_staff_in_the_portal_name_their_unit(client, counter):
     data["frame"] = [SimpleUploadedFile(f"f{i}.jpg", f, content_type="image/jpeg") for i, f in enumerate(frames)]
     response = client.post(PATH, {**data, "hcode": counter["unit"].hcode})
     assert response.status_code == 201, response.content
+
+
+@pytest.mark.parametrize(("status", "code"), [("pending", "UNIT_NOT_VERIFIED"), ("suspended", "UNIT_SUSPENDED")])
+def test_a_unit_not_verified_or_suspended_cannot_verify_faces(client, counter, status, code):
+    counter["unit"].status = status
+    counter["unit"].save()
+    refused(scan(client, counter, clip("astronaut")), 403, code)
+    assert not Visit.objects.exists() and not VerificationAttempt.objects.exists()
