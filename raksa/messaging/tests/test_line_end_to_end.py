@@ -1,23 +1,20 @@
 """The whole way, over HTTP: the LINE stand-in (line_standin/, a subprocess) signs webhook calls to Raksa's
 live server, Raksa's jobs push through the real LINE client (raksa.integrations.line.client) to the
-stand-in, and the stand-in records what each user received. Skipped until the stand-in's fixture
-(raksa/testing/line_standin.py, branch standin) is merged."""
+stand-in, and the stand-in records what each user received (the stand-in's fixture:
+raksa/testing/line_standin.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-pytest.importorskip("raksa.integrations.line.client")
-pytest.importorskip("raksa.testing.line_standin")
-
-from raksa.booking.models import BookingChannel, BookingStatus  # noqa: E402
-from raksa.booking.services import booking_create  # noqa: E402
-from raksa.booking.tests.helpers import make_schedule  # noqa: E402
-from raksa.messaging.models import MessageStatus, OutboundMessage, WebhookEvent  # noqa: E402
-from raksa.messaging.services import message_send  # noqa: E402
-from raksa.messaging.tests import helpers as h  # noqa: E402
-from raksa.testing.factories import UserFactory  # noqa: E402
-from raksa.testing.tasks import run_tasks  # noqa: E402
+from raksa.booking.models import BookingChannel, BookingStatus
+from raksa.booking.services import booking_create
+from raksa.booking.tests.helpers import make_schedule
+from raksa.messaging.models import MessageStatus, OutboundMessage, WebhookEvent
+from raksa.messaging.services import message_send
+from raksa.messaging.tests import helpers as h
+from raksa.testing.factories import UserFactory
+from raksa.testing.tasks import run_tasks
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
