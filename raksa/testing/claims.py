@@ -46,15 +46,18 @@ def make_visit(*, unit: Unit, citizen: Citizen, service: Service, now: dt.dateti
 
 
 def make_claim_case(*, now: dt.datetime = NOW, unit_type: str = UnitType.PHARMACY, fee: str = "180.00",
-                    verified: bool = True) -> ClaimCase:
+                    verified: bool = True, service_code: str | None = None) -> ClaimCase:
     """A verified unit open all week, contracted for one service with a fee rate, a UCS citizen, and their open
-    visit (verified at ``now``)."""
+    visit (verified at ``now``). ``service_code``: the service's code, for rules and records that read it (a
+    dental ``DT-FILL`` needs a tooth, physiotherapy is ``PT-…``)."""
     national_id, citizen, unit, service = make_eligible_case()
     if unit_type != unit.unit_type:
         Unit.objects.filter(pk=unit.pk).update(unit_type=unit_type)
         Service.objects.filter(pk=service.pk).update(unit_type=unit_type)
-        unit.refresh_from_db()
-        service.refresh_from_db()
+    if service_code:
+        Service.objects.filter(pk=service.pk).update(code=service_code)
+    unit.refresh_from_db()
+    service.refresh_from_db()
     Unit.objects.filter(pk=unit.pk).update(opening_hours=ALL_DAY)
     unit.refresh_from_db()
     FeeRateFactory(service=service, amount_baht=fee)
