@@ -128,7 +128,7 @@ def record_validate(*, unit_type: str, service_code: str, service_date: dt.date,
     cleaned: dict = {}
     for name, field in fields.items():
         value = details.get(name)
-        if value in (None, ""):
+        if value is None or (isinstance(value, str) and not value.strip()):  # blank is missing, not ""
             if field.kind == "date" and name == "follow_up_date":
                 cleaned[name] = (service_date + dt.timedelta(days=FOLLOW_UP_DAYS)).isoformat()
             elif field.required or (field.kind == "tooth" and service_code in TOOTH_SERVICES):
