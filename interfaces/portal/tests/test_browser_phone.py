@@ -276,6 +276,8 @@ def test_every_verification_and_claims_page_fits_a_phone(phone, live_server):
 
     page.goto(f"{live_server.url}/portal/verify/scan/")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
+    for later in ("สแกนอีกครั้ง", "ปิดกล้อง"):  # the camera has not started: these wait (hidden) until it has
+        expect(page.get_by_role("button", name=later)).to_be_hidden()
     fits_a_phone(page, "verify (rights QR scan)")
 
     # Today's queue with its visits and authen codes.
