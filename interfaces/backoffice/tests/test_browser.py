@@ -1,6 +1,7 @@
 """The back office in a real browser (Debian Chromium through Playwright; the portal's fixture)."""
 
 
+import pytest
 from django.utils import timezone
 from playwright import sync_api as playwright_sync
 
@@ -94,3 +95,55 @@ def test_an_officer_edits_opening_hours_in_a_thai_back_office(page, live_server)
     page.goto(f"{live_server.url}/backoffice/units/feerate/add/")
     page.get_by_label("มีผลตั้งแต่").fill("2026-10-01")
     expect(page.locator('[data-be-reading-for="id_effective_from"]')).to_have_text("1 ตุลาคม 2569")
+
+
+UNIT_ACTIONS = {
+    # action: (the unit's status before, the action's label, the question, the button that agrees, after)
+    "verify": (UnitStatus.PENDING, "ยืนยันหน่วยบริการที่เลือก…", "จะได้รับการยืนยัน ให้บริการและเบิกจ่ายได้ทันที",
+               "ยืนยันหน่วยบริการเหล่านี้", UnitStatus.VERIFIED),
+    "suspend": (UnitStatus.VERIFIED, "ระงับหน่วยบริการที่เลือก…", "จะถูกระงับ ให้บริการและเบิกจ่ายไม่ได้",
+                "ยืนยันการระงับ", UnitStatus.SUSPENDED),
+}
+
+
+@pytest.mark.parametrize("action", UNIT_ACTIONS)
+def test_verifying_or_suspending_a_unit_asks_first_and_a_no_changes_nothing(page, live_server, action):
+    expect = playwright_sync.expect
+    before, label, question, agree, after = UNIT_ACTIONS[action]
+    officer = make_officer("wanna")
+    officer.set_password(PASSWORD)
+    officer.save()
+    unit = UnitFactory(name="คลินิกทดสอบการยืนยัน", hcode="12345", status=before)
+    audit_rows = AuditEntry.objects.count()
+    page.goto(f"{live_server.url}/backoffice/")
+    page.get_by_label("ชื่อผู้ใช้").fill("wanna")
+    page.get_by_label("รหัสผ่าน").fill(PASSWORD)
+    page.get_by_role("button", name="เข้าสู่ระบบ").click()
+
+    def ask():
+        page.goto(f"{live_server.url}/backoffice/units/unit/")
+        page.locator(f'#result_list input.action-select[value="{unit.pk}"]').check()
+        page.locator('select[name="action"]').select_option(label=label)
+        page.locator('button[name="index"]').click()
+        expect(page.locator("#content")).to_contain_text(question)  # what will happen, to which units
+        expect(page.locator("#content li")).to_have_text("12345 คลินิกทดสอบการยืนยัน")
+
+    ask()
+    page.get_by_role("link", name="ยกเลิก").click()  # "no"
+    expect(page.locator("#result_list")).to_be_visible()
+    unit.refresh_from_db()
+    assert unit.status == before and AuditEntry.objects.count() == audit_rows
+
+    ask()
+    if action == "suspend":  # the reason is asked for: without one, the form is not sent and nothing happens
+        reason = page.get_by_label("เหตุผล (เจ้าหน้าที่หน่วยจะเห็นข้อความนี้)")
+        page.get_by_role("button", name=agree).click()
+        assert reason.evaluate("el => el.validity.valueMissing")
+        unit.refresh_from_db()
+        assert unit.status == before and AuditEntry.objects.count() == audit_rows
+        reason.fill("ใบอนุญาตหมดอายุ")
+    page.get_by_role("button", name=agree).click()  # "yes"
+    expect(page.locator(".messagelist")).to_contain_text("1 หน่วย")
+    unit.refresh_from_db()
+    assert unit.status == after
+    assert AuditEntry.objects.get(action=f"unit.{action}").actor == officer

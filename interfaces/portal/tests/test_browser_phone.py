@@ -1,6 +1,7 @@
 """Every portal page on a phone, 360 × 740 CSS pixels (Debian Chromium through Playwright): nothing wider
 than the screen, a compact header, controls a finger can hit, bookings as labelled cards, the booking
-page's free times near the top; and the favicon answers."""
+page's free times near the top; and the favicon answers. The verification and claims pages have their own
+test with a visit, claims and a statement; the verify page also with its camera running."""
 
 
 import pytest
@@ -43,7 +44,23 @@ MEASURE = """(touch) => {
       small.push(`${el.tagName} "${el.textContent.trim().slice(0, 30)}" ${size}`);
     }
   }
-  return {scrollWidth: root.scrollWidth, clientWidth: root.clientWidth,
+  // The innermost elements that reach past the right edge: what to fix when the page is too wide.
+  // (Content of a box that scrolls or clips sideways, such as the menu, does not widen the page.)
+  const clipped = (el) => {
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (getComputedStyle(up).overflowX !== 'visible') return true;
+    }
+    return false;
+  };
+  const wide = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const right = el.getBoundingClientRect().right;
+    if (right > root.clientWidth + 0.5 && !clipped(el)
+        && ![...el.children].some(c => c.getBoundingClientRect().right >= right)) {
+      wide.push(`${el.tagName}.${el.className} ${Math.round(right)}px`);
+    }
+  }
+  return {scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, wide: wide.slice(0, 5),
           header: header ? header.getBoundingClientRect().height : 0, small: small};
 }"""
 
@@ -191,3 +208,137 @@ def test_bookings_stay_a_table_on_a_laptop(phone, live_server, unit, schedule, c
     assert phone.locator(".table td").first.evaluate("td => getComputedStyle(td).display") == "table-cell"
     playwright_sync.expect(phone.locator(".table")).to_contain_text(booking.reference)
     assert phone.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+
+
+def test_every_verification_and_claims_page_fits_a_phone(phone, live_server):
+    """The pages added after the test above, each with real data: the verify page (face first, here without a
+    webcam), its LINE QR page, the rights-QR scan page, a visit's authen code with its service record form
+    (priced), the home page's and the queue's visits, the claims list, an accepted and a rejected claim, the
+    correction form, and the payment statements."""
+    from django.utils import timezone
+
+    from raksa.claims.statements import statement_issue
+    from raksa.claims.submit import claim_submit
+    from raksa.testing.claims import ALL_DAY, make_item, make_visit
+    from raksa.testing.factories import FeeRateFactory, ServiceFactory, UnitServiceFactory
+    from raksa.verification.models import Visit
+
+    from .verify_helpers import link_line
+
+    expect = playwright_sync.expect
+    page = phone
+    unit = UnitFactory(name="ร้านยารักษ์สุขภาพ สาขาถนนเจริญกรุงตัดใหม่", hcode="12345", district="เขตพระนคร",
+                       opening_hours=ALL_DAY)
+    StaffMembershipFactory(user=UserFactory(username="somchai", first_name="สมชายชาญ", last_name="ใจดีมีสุขเจริญ"),
+                           unit=unit, role="unit_admin")
+    service = ServiceFactory(code="PH001", name_th="ไข้หวัด เจ็บคอ น้ำมูกไหล ไอ (กลุ่มอาการทางเดินหายใจส่วนบน)",
+                             name_en="Common cold", unit_type="pharmacy")
+    UnitServiceFactory(unit=unit, service=service)
+    FeeRateFactory(service=service, amount_baht="180.00")
+    outside = ServiceFactory(code="PH099", name_th="ผื่นคัน ลมพิษ แมลงสัตว์กัดต่อย", unit_type="pharmacy")
+    FeeRateFactory(service=outside, amount_baht="150.00")
+    make_item(code="DRUG-PARA500-TAB", baht="1.50")
+    people, first_id = [], make_national_id()
+    for first, last in (("ประภัสสราภรณ์", "ศรีสุวรรณวงศ์ไพบูลย์"), ("สมปอง", "ดีใจมากมายเหลือเกิน"),
+                        ("วิไลวรรณ", "เกษมสุขสวัสดิ์"), ("มานี", "มีนาคม")):
+        citizen = CitizenFactory(first_name_th=first, last_name_th=last,
+                                 national_id=make_national_id() if people else first_id)
+        CoverageFactory(citizen=citizen)
+        people.append(citizen)
+    link_line(people[0])
+    now = timezone.now()
+    accepted = claim_submit(actor=None, unit=unit, now=now, icd10=["J00"],
+                            items=[{"code": "DRUG-PARA500-TAB", "quantity": 10}],
+                            authen_code=make_visit(unit=unit, citizen=people[1], service=service, now=now).authen_code)
+    rejected = claim_submit(actor=None, unit=unit, now=now, service_code="PH099",
+                            authen_code=make_visit(unit=unit, citizen=people[2], service=service, now=now).authen_code)
+    assert (accepted.status, rejected.status) == ("accepted", "rejected")
+    statement = statement_issue(actor=None, unit=unit, period_from=service_day(), period_to=service_day())
+    open_visit = make_visit(unit=unit, citizen=people[3], service=service, now=now)
+
+    log_in(page, live_server, "somchai")
+
+    # Home with today's visit not yet claimed; the rights check, then the verify page (no webcam here: the page
+    # says so and offers the LINE confirmation first), then its QR.
+    expect(page.locator(f'[data-unsent="{open_visit.authen_code}"]')).to_be_visible()
+    fits_a_phone(page, "home with an unclaimed visit")
+    page.get_by_label("เลขประจำตัวประชาชน").fill(first_id)
+    page.get_by_role("button", name="ตรวจสอบสิทธิ").click()
+    page.get_by_role("link", name="ยืนยันตัวตน", exact=True).click()
+    expect(page.locator(".person-card")).to_contain_text("ประภัสสราภรณ์")
+    expect(page.locator("#face-status")).to_contain_text("เปิดกล้องไม่ได้")
+    fits_a_phone(page, "verify (face)")
+    page.get_by_role("button", name="ยืนยันผ่าน LINE (แสดง QR)").click()
+    expect(page.locator("#line-state")).to_have_text("รอผู้รับบริการสแกน QR…")
+    page.locator(".line-qr details summary").click()  # the QR's text, a long URL
+    expect(page.locator("#line-qr-text")).to_be_visible()
+    fits_a_phone(page, "verify (LINE QR)")
+
+    page.goto(f"{live_server.url}/portal/verify/scan/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    for later in ("สแกนอีกครั้ง", "ปิดกล้อง"):  # the camera has not started: these wait (hidden) until it has
+        expect(page.get_by_role("button", name=later)).to_be_hidden()
+    fits_a_phone(page, "verify (rights QR scan)")
+
+    # Today's queue with its visits and authen codes.
+    page.goto(f"{live_server.url}/portal/queue/")
+    expect(page.locator(f'[data-visit="{open_visit.authen_code}"]')).to_be_visible()
+    fits_a_phone(page, "queue with visits")
+
+    # A visit's authen code and its service record form, priced.
+    page.goto(f"{live_server.url}/portal/visits/{open_visit.pk}/")
+    expect(page.locator("#authen-code")).to_have_attribute("data-code", open_visit.authen_code)
+    form = page.locator("#record-form")
+    form.get_by_label("รหัส ICD-10 ช่องที่ 1").fill("J00")
+    form.get_by_label("รหัสรายการ 1", exact=True).fill("DRUG-PARA500-TAB")
+    form.get_by_label("จำนวน").first.fill("10")
+    form.get_by_role("button", name="ตรวจราคา").click()
+    expect(page.locator("#price-total")).to_have_text("195.00")
+    fits_a_phone(page, "visit with its authen code and the service record form")
+
+    # The claims: the list, an accepted claim, a rejected one with its reasons, its correction form.
+    page.get_by_role("navigation").get_by_role("link", name="เคลม", exact=True).click()
+    expect(page.locator(f'[data-claim="{accepted.reference}"]')).to_be_visible()
+    expect(page.locator(f'[data-claim="{rejected.reference}"]')).to_be_visible()
+    fits_a_phone(page, "claims list")
+    page.goto(f"{live_server.url}/portal/claims/{accepted.pk}/")
+    expect(page.locator("#claim-decision")).to_contain_text("ผ่าน")
+    fits_a_phone(page, "an accepted claim")
+    page.goto(f"{live_server.url}/portal/claims/{rejected.pk}/")
+    expect(page.locator('#claim-decision [data-code="SERVICE_NOT_CONTRACTED"]')).to_be_visible()
+    fits_a_phone(page, "a rejected claim")
+    page.get_by_role("link", name="แก้ไขและส่งใหม่").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("แก้ไขและส่งใหม่")
+    fits_a_phone(page, "a claim's correction form")
+
+    # The payment statements, with one.
+    page.goto(f"{live_server.url}/portal/statements/")
+    expect(page.get_by_text(statement.reference)).to_be_visible()
+    fits_a_phone(page, "statements")
+    assert Visit.objects.count() == 3
+
+
+def test_the_verify_page_with_its_camera_running_fits_a_phone(live_server, monkeypatch, tmp_path):
+    """The face scan as it is used: the webcam's preview running (Chromium's fake camera plays a photo)."""
+    from raksa.integrations.face.samples import sample_photo
+    from raksa.testing import faces
+    from raksa.testing.claims import ALL_DAY
+    from raksa.testing.factories import ServiceFactory, UnitServiceFactory
+
+    from .webcam import camera_page
+
+    unit = UnitFactory(name="ร้านยารักษ์สุขภาพ สาขาถนนเจริญกรุงตัดใหม่", hcode="12345", opening_hours=ALL_DAY)
+    StaffMembershipFactory(user=UserFactory(username="somchai"), unit=unit, role="clinician")
+    UnitServiceFactory(unit=unit, service=ServiceFactory(code="PH001", name_th="ไข้หวัด เจ็บคอ", unit_type="pharmacy"))
+    national_id = make_national_id()
+    CoverageFactory(citizen=CitizenFactory(national_id=national_id, first_name_th="ประภัสสราภรณ์",
+                                           last_name_th="ศรีสุวรรณวงศ์ไพบูลย์"))
+    clip = faces.write_y4m(faces.still_frames(sample_photo("astronaut"), 4), tmp_path / "still.y4m", fps=8)
+    with camera_page(monkeypatch, clip, PHONE) as page:
+        log_in(page, live_server, "somchai")
+        page.get_by_label("เลขประจำตัวประชาชน").fill(national_id)
+        page.get_by_role("button", name="ตรวจสอบสิทธิ").click()
+        page.get_by_role("link", name="ยืนยันตัวตน", exact=True).click()
+        playwright_sync.expect(page.locator("#face")).to_have_attribute("data-camera", "on")
+        playwright_sync.expect(page.get_by_role("button", name="สแกนใบหน้า")).to_be_visible()
+        fits_a_phone(page, "verify (face, camera on)")

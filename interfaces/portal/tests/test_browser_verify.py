@@ -169,6 +169,8 @@ def test_a_declined_line_confirmation_offers_a_new_qr(page, live_server, counter
     expect(page.locator("#face-status")).to_contain_text("เปิดกล้องไม่ได้")
     shoot(page, "verify-no-camera-390")
     page.get_by_role("button", name="ยืนยันผ่าน LINE (แสดง QR)").click()
+    expect(page.locator("#line-state")).to_have_text("รอผู้รับบริการสแกน QR…")
+    expect(page.get_by_role("button", name="ออก QR ใหม่")).to_be_hidden()  # only once this QR is over
     url = zxingcpp.read_barcodes(_png(page.locator("#line-qr-code").screenshot()))[0].text
     line_confirmation_answer(token=parse_qs(urlsplit(url).query)["t"][0], line_user_id=counter["line_user"],
                              confirm=False)
