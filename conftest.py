@@ -4,8 +4,9 @@ import pytest
 from django.conf import settings
 
 # Fixtures shared by the apps' tests: the LINE stand-in as a subprocess (line_standin, line_standin_factory),
+# the civil registry stand-in (civil_registry, civil_registry_factory),
 # a fixed morning hour in Bangkok (bangkok_morning).
-pytest_plugins = ["raksa.testing.line_standin", "raksa.testing.clock"]
+pytest_plugins = ["raksa.testing.line_standin", "raksa.testing.civil_registry", "raksa.testing.clock"]
 
 # Django's backend, or raksa.core.postgresql (its subclass that answers at once while the database is down).
 POSTGRESQL = ("django.db.backends.postgresql", "raksa.core.postgresql")

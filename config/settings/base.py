@@ -230,6 +230,15 @@ LINE_LIFF_SDK_URL = os.environ.get("LINE_LIFF_SDK_URL", f"{LINE_STANDIN_URL}/sta
 # A push that fails is retried with the same X-Line-Retry-Key (delivered once) this many times, then
 # recorded as failed (visible to staff in the back office).
 LINE_PUSH_MAX_ATTEMPTS = int(os.environ.get("LINE_PUSH_MAX_ATTEMPTS", "8"))
+# --- Civil registry ----------------------------------------------------------------------------
+# Citizens' reference photos (raksa/integrations/civil_registry: POST {URL}/v1/photo with a bearer token; the
+# protocol is Raksa's assumption, docs/architecture.md "Civil registry"). The defaults point at the local
+# stand-in (civil_registry_standin/, started by `make run` on port 8101); production requires the URL and token.
+RAKSA_CIVIL_REGISTRY_URL = os.environ.get("RAKSA_CIVIL_REGISTRY_URL", "http://127.0.0.1:8101")
+RAKSA_CIVIL_REGISTRY_TOKEN = os.environ.get("RAKSA_CIVIL_REGISTRY_TOKEN", "raksa-demo-civil-registry-token")
+# Seconds to connect, and again to read the answer: staff wait at the counter.
+RAKSA_CIVIL_REGISTRY_TIMEOUT = float(os.environ.get("RAKSA_CIVIL_REGISTRY_TIMEOUT", "5"))
+
 # The LIFF pages' own sign-in, made from a verified ID token (seconds).
 RAKSA_LIFF_SESSION_SECONDS = int(os.environ.get("RAKSA_LIFF_SESSION_SECONDS", "1800"))
 # Linking a LINE account to a national ID: after this many failures for one LINE user or one national ID,

@@ -28,6 +28,11 @@ LINE_API_BASE_URL = os.environ.get("LINE_API_BASE_URL", "https://api.line.me")
 LINE_API_DATA_BASE_URL = os.environ.get("LINE_API_DATA_BASE_URL", "https://api-data.line.me")
 LINE_JWKS_URL = os.environ.get("LINE_JWKS_URL", "https://api.line.me/oauth2/v2.1/certs")
 LINE_LIFF_SDK_URL = os.environ.get("LINE_LIFF_SDK_URL", "https://static.line-scdn.net/liff/edge/2/sdk.js")
+# The civil registry's photo service (README, "Settings"); never the stand-in.
+RAKSA_CIVIL_REGISTRY_URL = required("RAKSA_CIVIL_REGISTRY_URL")
+RAKSA_CIVIL_REGISTRY_TOKEN = required("RAKSA_CIVIL_REGISTRY_TOKEN")
+if not RAKSA_CIVIL_REGISTRY_URL.startswith("https://"):
+    raise ImproperlyConfigured("RAKSA_CIVIL_REGISTRY_URL must be https:// in production")
 if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
     raise ImproperlyConfigured("DATABASE_URL must name PostgreSQL in production")
 

@@ -33,6 +33,7 @@ urlpatterns = [
     # Verification at the counter (flow 1.1, 2.1) and the visit with its authen code
     path("verify/", views_verify.verify, name="verify"),
     path("verify/face/", views_face.verify_face, name="verify_face"),
+    path("verify/face/reference/", views_face.verify_face_reference, name="verify_face_reference"),
     path("verify/line/", views_verify.verify_line, name="verify_line"),
     path("verify/line/<int:confirmation_id>/state/", views_verify.confirmation_state, name="confirmation_state"),
     path("verify/scan/", views_rights_qr.verify_scan, name="verify_scan"),

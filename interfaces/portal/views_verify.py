@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from interfaces.line import confirm_links
@@ -28,7 +29,7 @@ from raksa.eligibility.services import eligibility_check
 from raksa.people.faces import face_template_of
 from raksa.verification import errors as verify_errors
 from raksa.verification.attempts import failed_face_tries, line_fallback_at_once
-from raksa.verification.face import HINTS, line_fallback_offered
+from raksa.verification.face import line_fallback_offered
 from raksa.verification.line_confirm import line_confirmation_issue, line_confirmation_state
 from raksa.verification.models import ConfirmationPurpose
 from raksa.verification.visits import check_not_open_elsewhere
@@ -89,13 +90,14 @@ def _verify_options(request, subject: Subject) -> dict:
     unit, citizen = request.portal.unit, subject.citizen
     linked = bool(citizen.line_user_id)
     failed = failed_face_tries(citizen_id=citizen.pk, unit_id=unit.pk)
-    no_reference_en, no_reference_th = HINTS["no_reference"]
     return {
         "line_first": linked and line_fallback_offered(citizen=citizen, unit=unit),
         "line_at_once": linked and line_fallback_at_once(citizen, service_day()),
         "tries_used_up": failed >= settings.RAKSA_FACE_MAX_TRIES,
-        "no_reference": (no_reference_en if get_language().startswith("en") else no_reference_th)
-        if face_template_of(citizen.pk) is None else "",
+        # The counter may fetch the reference (views_face.verify_face_reference); the scan's verdict, shared with the
+        # API, says only to use LINE (HINTS["no_reference"]).
+        "no_reference": _("This person has no reference face yet: fetch it from the civil registry below, or use "
+                          "the LINE confirmation.") if face_template_of(citizen.pk) is None else "",
         "failed_tries": failed,
         "max_tries": settings.RAKSA_FACE_MAX_TRIES,
         "line_linked": linked,

@@ -86,9 +86,12 @@ class DemoCitizen(NamedTuple):
     coverages: tuple[DemoCoverage, ...]
     expect_th: str
     expect_en: str
-    # The reference face enrolled for the demo (raksa.integrations.face.samples: photos shipped inside installed
-    # packages); show the same photo to the portal's webcam to verify this person by face.
+    # The person's photo (raksa.integrations.face.samples: photos shipped inside installed packages), which the
+    # civil registry stand-in also holds (civil_registry_standin/photos.py); show the same photo to the portal's
+    # webcam to verify this person by face. face_enrolled: seed_demo enrols it as the reference; otherwise staff
+    # fetch the reference from the civil registry at the counter ("ขอภาพจากทะเบียนราษฎร์"), as in production.
     face_photo: str = ""
+    face_enrolled: bool = True
 
     @property
     def laser_code(self) -> str:
@@ -126,6 +129,7 @@ DEMO_CITIZENS = (
                 "เด็ก บัตรทอง ใช้สิทธิได้", "child, UCS: eligible"),
     DemoCitizen("1109900000665", "นางสาว", "อรุณี", "ฟ้าใส", dt.date(1985, 5, 21), Sex.FEMALE,
                 (DemoCoverage(Scheme.UCS, "UCS", dt.date(2015, 1, 1)),),
-                "บัตรทอง ใช้สิทธิได้ ยืนยันตัวตนด้วยใบหน้า (ภาพ astronaut)",
-                "UCS: eligible; verify by face (the astronaut photo)", face_photo="astronaut"),
+                "บัตรทอง ใช้สิทธิได้ ขอภาพจากทะเบียนราษฎร์ก่อน แล้วยืนยันตัวตนด้วยใบหน้า (ภาพ astronaut)",
+                "UCS: eligible; fetch the reference from the civil registry, then verify by face (the astronaut "
+                "photo)", face_photo="astronaut", face_enrolled=False),
 )

@@ -29,8 +29,10 @@ def citizens_lines() -> list[str]:
                      f"{person.title_th}{person.first_name_th} {person.last_name_th}")
     for person in accounts.DEMO_CITIZENS:
         if person.face_photo:
+            fetch = "" if person.face_enrolled else ("press 'ขอภาพจากทะเบียนราษฎร์' (the civil registry stand-in) "
+                                                     "first, then ")
             lines.append(f"Face verification / ยืนยันตัวตนด้วยใบหน้า: {format_full(person.national_id)} "
-                         f"{person.first_name_th} — show the '{person.face_photo}' photo to the webcam "
+                         f"{person.first_name_th} — {fetch}show the '{person.face_photo}' photo to the webcam "
                          f"(raksa.integrations.face.samples)")
     units = ", ".join(f"{u.hcode} {u.name} ({u.status})" for u in accounts.DEMO_UNITS)
     lines.append(f"Demo units / หน่วยตัวอย่าง: {units}")

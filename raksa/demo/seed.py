@@ -275,8 +275,11 @@ def demo_citizens_create() -> int:
 
 
 def demo_faces_enrol() -> int:
-    """Enrol the demo citizens' reference faces from the photos shipped inside installed packages (only the
-    encoding is kept). In production the reference comes from the civil registry's photo instead."""
+    """Enrol the reference faces of the demo citizens marked ``face_enrolled`` from the photos shipped inside
+    installed packages (only the encoding is kept). The others' references come from the civil registry at the
+    counter (raksa.people.face_fetch, the stand-in in the demo), as every reference does in production; seeding does
+    not ask the registry itself because it runs without the stand-in (tests, benchmarks, before `make run` starts
+    it)."""
     from raksa.integrations.face.engine import FaceQuality, get_engine
     from raksa.integrations.face.samples import sample_photo
     from raksa.people.faces import face_template_set
@@ -284,7 +287,7 @@ def demo_faces_enrol() -> int:
 
     engine, enrolled = get_engine(), 0
     for person in accounts.DEMO_CITIZENS:
-        if not person.face_photo:
+        if not (person.face_photo and person.face_enrolled):
             continue
         found = engine.analyse(sample_photo(person.face_photo))
         if found.quality != FaceQuality.OK:

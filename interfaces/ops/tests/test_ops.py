@@ -73,7 +73,8 @@ def test_check_deploy_is_clean_under_production_settings():
            "DATABASE_URL": os.environ.get("DATABASE_URL", "postgres://raksa@127.0.0.1:5432/raksa"),
            "DJANGO_ALLOWED_HOSTS": "raksa.example.go.th",
            "LINE_CHANNEL_SECRET": "0123456789abcdef0123456789abcdef", "LINE_CHANNEL_ACCESS_TOKEN": "production-token",
-           "LINE_LOGIN_CHANNEL_ID": "2000000001", "LINE_LIFF_ID": "2000000001-AbCdEfGh"}
+           "LINE_LOGIN_CHANNEL_ID": "2000000001", "LINE_LIFF_ID": "2000000001-AbCdEfGh",
+           "RAKSA_CIVIL_REGISTRY_URL": "https://registry.example.go.th", "RAKSA_CIVIL_REGISTRY_TOKEN": "registry-token"}
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                             cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -97,6 +98,26 @@ def test_production_settings_refuse_the_line_stand_in_defaults():
     result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode != 0
     assert "LINE_CHANNEL_SECRET must be set in production" in result.stderr
+
+
+@pytest.mark.parametrize(("registry", "refusal"), [
+    ({}, "RAKSA_CIVIL_REGISTRY_URL must be set in production"),
+    ({"RAKSA_CIVIL_REGISTRY_URL": "https://registry.example.go.th"},
+     "RAKSA_CIVIL_REGISTRY_TOKEN must be set in production"),
+    ({"RAKSA_CIVIL_REGISTRY_URL": "http://127.0.0.1:8101", "RAKSA_CIVIL_REGISTRY_TOKEN": "t"},
+     "RAKSA_CIVIL_REGISTRY_URL must be https:// in production"),
+], ids=["no URL", "no token", "the stand-in's http URL"])
+def test_production_settings_refuse_to_start_without_the_civil_registry(registry, refusal):
+    """Production never asks the demo's civil-registry stand-in for a photo, nor asks over plain HTTP."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RAKSA_CIVIL_REGISTRY")}
+    env |= {"DJANGO_SETTINGS_MODULE": "config.settings.production", "DJANGO_SECRET_KEY": "x" * 60,
+            "RAKSA_PII_ENCRYPTION_KEY": "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWY=",
+            "RAKSA_PII_HMAC_KEY": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+            "DATABASE_URL": "postgres://raksa@127.0.0.1:5432/raksa", "LINE_CHANNEL_SECRET": "s",
+            "LINE_CHANNEL_ACCESS_TOKEN": "t", "LINE_LOGIN_CHANNEL_ID": "2000000001", "LINE_LIFF_ID": "l", **registry}
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode != 0
+    assert refusal in result.stderr
 
 
 @pytest.mark.django_db

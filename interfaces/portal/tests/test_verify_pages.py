@@ -170,7 +170,7 @@ def test_an_adult_sees_the_face_scan_first_unless_no_reference_face_is_on_file(s
     url = f"{VERIFY}?p={person_ref(staff_client, national_id)}&service=PH001"
     without = staff_client.get(url).content.decode()
     assert "verify-line--first" in without
-    assert "บุคคลนี้ยังไม่มีภาพใบหน้าอ้างอิงในทะเบียน กรุณาใช้การยืนยันผ่าน LINE" in without
+    assert "บุคคลนี้ยังไม่มีภาพใบหน้าอ้างอิง ขอภาพจากทะเบียนราษฎร์ได้ด้านล่าง หรือใช้การยืนยันผ่าน LINE" in without
     face_template_set(actor=None, citizen=adult, encoding=np.full(128, 0.05), source="test")
     content = staff_client.get(url).content.decode()
     assert "verify-line--first" not in content and "ยืนยันผ่าน LINE (แสดง QR)" in content

@@ -203,13 +203,21 @@ class TestSmallSeed:
             decision = eligibility_check_by_ids(national_id=national_id, hcode="41001", service_code="PH-FEVER")
             assert decision.reasons == reasons, national_id
 
-    def test_demo_citizens_with_a_photo_have_a_reference_face(self):
+    def test_demo_citizens_enrolled_from_a_photo_have_a_reference_face(self):
         from raksa.people.faces import face_template_of
         from raksa.people.selectors import citizen_get_by_national_id
 
         for person in accounts.DEMO_CITIZENS:
             citizen = citizen_get_by_national_id(person.national_id)
-            assert (face_template_of(citizen.pk) is not None) is bool(person.face_photo), person.national_id
+            enrolled = bool(person.face_photo and person.face_enrolled)
+            assert (face_template_of(citizen.pk) is not None) is enrolled, person.national_id
+        assert any(person.face_photo and not person.face_enrolled for person in accounts.DEMO_CITIZENS), \
+            "one demo citizen's reference is left to the civil registry, to show that path"
+
+    def test_the_civil_registry_stand_in_holds_each_demo_citizen_s_photo(self):
+        from civil_registry_standin.photos import DEMO_PHOTOS
+
+        assert DEMO_PHOTOS == {p.national_id: p.face_photo for p in accounts.DEMO_CITIZENS if p.face_photo}
 
     def test_one_audit_row_summarises_the_bulk_load(self):
         entry = AuditEntry.objects.get(action="demo.seed")

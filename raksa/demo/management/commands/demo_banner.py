@@ -28,6 +28,8 @@ class Command(BaseCommand):
             f"  Health / ตรวจสถานะระบบ:               {base}/healthz",
             f"  Citizens in LINE (chat viewer of the LINE stand-in) / ประชาชนผ่าน LINE (แชต LINE จำลอง): "
             f"{settings.LINE_STANDIN_URL}/",
+            f"  Civil registry stand-in (reference photos) / ทะเบียนราษฎร์จำลอง (ภาพอ้างอิง): "
+            f"{settings.RAKSA_CIVIL_REGISTRY_URL}/v1/photo",
             "",
             *display.logins_lines(),
             "",

@@ -72,7 +72,8 @@ class Command(BaseCommand):
                   f"{', '.join(f'{s} {n}' for s, n in sorted(history.status.items()))}; {history.open_today} "
                   f"visits open today without a claim; {history.seconds:.1f} s.\n")
         out.write(f"Reference faces: {result.demo_faces} demo citizens enrolled from photos shipped in installed "
-                  f"packages (only the encoding is kept, encrypted).\n")
+                  f"packages (only the encoding is kept, encrypted); the others are fetched from the civil registry "
+                  f"at the counter.\n")
         out.write("\n".join(display.logins_lines() + display.citizens_lines()) + "\n")
         if json:
             self.stdout.write(_json_line("seed.citizens_per_s", round(load.citizens_per_s, 1), "citizens/s"))
