@@ -7,7 +7,8 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from raksa.booking.models import Schedule, Slot
@@ -74,19 +75,35 @@ def is_open(opening_hours: dict | None, now: dt.datetime) -> bool:
                for pair in intervals)
 
 
-def next_free_slot(schedule: Schedule, now: dt.datetime | None = None) -> Slot | None:
-    """The earliest slot of the schedule a citizen could book now (notice, window, a free seat)."""
+def next_free_slots(schedules: list[Schedule], now: dt.datetime | None = None) -> dict[int, Slot]:
+    """Each schedule's earliest slot a citizen could book now (its notice and window, a free seat), by schedule
+    id; a schedule with none is left out. One query whatever the number of schedules (the finder shows up to
+    UNITS_SHOWN): the first free slot of each unit and service, ranked by a window function. (Not one
+    ``LIMIT 1`` subquery per schedule: ``with_free_seat``'s SQL names the slot table, which a subquery renames.
+    Measured on 20 units with 36,000 slots on the loaded 2-core machine: 32–40 ms, as the 20 queries it
+    replaces, 26–49 ms.)"""
     now = now or timezone.now()
-    last_day = service_day(now) + dt.timedelta(days=schedule.book_ahead_days)
-    return (Slot.objects.filter(unit_id=schedule.unit_id, service_id=schedule.service_id, day__lte=last_day,
-                                starts_at__gte=now + dt.timedelta(minutes=schedule.min_notice_minutes))
-            .with_free_seat().order_by("starts_at").first())
+    if not schedules:
+        return {}
+    wanted = Q()
+    for schedule in schedules:
+        wanted |= Q(unit_id=schedule.unit_id, service_id=schedule.service_id,
+                    day__lte=service_day(now) + dt.timedelta(days=schedule.book_ahead_days),
+                    starts_at__gte=now + dt.timedelta(minutes=schedule.min_notice_minutes))
+    firsts = (Slot.objects.filter(wanted).with_free_seat()
+              .annotate(rank=Window(RowNumber(), partition_by=[F("unit_id"), F("service_id")],
+                                    order_by=[F("starts_at").asc(), F("pk").asc()]))
+              .filter(rank=1))
+    by_pair = {(slot.unit_id, slot.service_id): slot for slot in firsts}
+    return {schedule.pk: by_pair[(schedule.unit_id, schedule.service_id)] for schedule in schedules
+            if (schedule.unit_id, schedule.service_id) in by_pair}
 
 
 def units_for_service(service: Service, *, lat: float | None = None, lon: float | None = None,
                       province: str = "", district: str = "", now: dt.datetime | None = None) -> list[UnitChoice]:
     """Units offering ``service``: nearest first when the citizen's location is known, else by name;
-    only in ``province``/``district`` when given. At most UNITS_SHOWN, each with its next free time."""
+    only in ``province``/``district`` when given. At most UNITS_SHOWN, each with its next free time. A fixed
+    number of queries, however many units are shown (test_find_a_unit_costs_the_same_queries_for_1_or_20_units)."""
     now = now or timezone.now()
     rows = _schedules(service)
     if province:
@@ -108,8 +125,9 @@ def units_for_service(service: Service, *, lat: float | None = None, lon: float 
     else:
         chosen = list(rows.select_related("unit", "unit__province").order_by("unit__name", "unit__hcode")
                       [:UNITS_SHOWN])
+    next_slots = next_free_slots(chosen, now)
     choices = [UnitChoice(unit=schedule.unit, schedule=schedule, distance_km=distances.get(schedule.pk),
-                          open_now=is_open(schedule.unit.opening_hours, now), next_slot=next_free_slot(schedule, now))
+                          open_now=is_open(schedule.unit.opening_hours, now), next_slot=next_slots.get(schedule.pk))
                for schedule in chosen]
     choices.sort(key=lambda c: (c.distance_km is None, c.distance_km or 0.0, c.unit.name, c.unit.hcode))
     return choices

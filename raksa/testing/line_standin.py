@@ -55,6 +55,25 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+# The stand-in with its clocks moved by the test's offset (time-machine, ticking): ``python -c`` this, the
+# offset in seconds, then the stand-in's options.
+_SHIFTED = ("import runpy, sys, time, time_machine; offset = float(sys.argv.pop(1)); "
+            "time_machine.travel(time.time() + offset, tick=True).start(); sys.argv[0] = 'line_standin'; "
+            "runpy.run_module('line_standin', run_name='__main__', alter_sys=True)")
+
+
+def on_the_tests_clock() -> list[str]:
+    """The command that starts the stand-in, on the test's clock: when the test moved time (``bangkok_morning``,
+    ``--bangkok-time``), the stand-in moves by as much, or its ID tokens would be issued hours away from
+    Raksa's now and refused (``iat`` in the future, or expired)."""
+    from time_machine import escape_hatch
+
+    if not escape_hatch.is_travelling():
+        return [sys.executable, "-m", "line_standin"]
+    offset = time.time() - escape_hatch.time.time()
+    return [sys.executable, "-c", _SHIFTED, repr(offset)]
+
+
 @dataclass
 class LineStandin:
     state_dir: Path
@@ -89,11 +108,10 @@ class LineStandin:
                "LINE_CHANNEL_ACCESS_TOKEN": self.channel_access_token,
                "LINE_LOGIN_CHANNEL_ID": self.login_channel_id, "LINE_ID_TOKEN_ISSUER": self.id_token_issuer,
                "RAKSA_URL": self.raksa_url, "LINE_STANDIN_URL": self.base_url}
+        options = ["--host", "127.0.0.1", "--port", str(self.port), "--state-dir", str(self.state_dir), *self.args]
         with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "line_standin", "--host", "127.0.0.1", "--port", str(self.port),
-                 "--state-dir", str(self.state_dir), *self.args],
-                cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen(on_the_tests_clock() + options, cwd=REPO, env=env, stdout=log,
+                                            stderr=subprocess.STDOUT)
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -89,6 +89,70 @@ def test_find_a_unit_nearest_first_open_now_and_next_free_time(client, linked, u
     assert "เมืองเชียงใหม่" in only.content.decode()  # the province's districts to choose from
 
 
+def _bookable(service, **unit_fields):
+    from raksa.booking.services import schedule_set
+
+    other = UnitFactory(opening_hours=ALL_DAY, **unit_fields)
+    UnitServiceFactory(unit=other, service=service)
+    return schedule_set(actor=None, unit=other, service=service, weekly_hours=ALL_DAY, slot_minutes=60,
+                        seats_per_slot=1, book_ahead_days=2, min_notice_minutes=0)
+
+
+def test_find_a_unit_by_district(client, linked, unit, service, schedule):
+    _bookable(service, name="ร้านยาบางรัก", hcode="12346", district="เขตบางรัก")
+    _bookable(service, name="ร้านยาเชียงใหม่", hcode="50001", district="เมืองเชียงใหม่",
+              province=ProvinceFactory(code="50", name_th="เชียงใหม่", name_en="Chiang Mai"))
+
+    def shown(**query) -> list[str]:
+        return [u.unit.hcode for u in client.get("/liff/book", {"service": "PH001", **query}).context["units"]]
+
+    assert shown(province="10", district="เขตบางรัก") == ["12346"]
+    assert shown(province="10", district="เขตพระนคร") == ["12345"]
+    page = client.get("/liff/book", {"service": "PH001", "province": "10"}).content.decode()
+    assert "<option>เขตบางรัก</option>" in page and "<option>เขตพระนคร</option>" in page  # Bangkok's districts
+    assert "เมืองเชียงใหม่" not in page  # not another province's
+    # A district not in the province (or with no province) is no filter: the province's units, or all.
+    assert shown(province="10", district="เมืองเชียงใหม่") == ["12346", "12345"]
+    assert sorted(shown(district="เขตบางรัก")) == ["12345", "12346", "50001"]
+
+
+def test_find_a_unit_costs_the_same_queries_for_1_or_20_units(client, linked, unit, service, schedule):
+    """Each unit's next free time comes from one query for all the units shown, not one per unit."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def find() -> tuple[list, int]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/liff/book", {"service": "PH001"})
+        assert response.status_code == 200
+        return response.context["units"], len(queries)
+
+    one, queries_for_one = find()
+    assert len(one) == 1 and one[0].next_slot is not None
+    schedules = [_bookable(service, name=f"ร้านยา {n:02d}") for n in range(24)]
+    # Their next free times differ: full slots, a notice period, a unit with no free seat at all.
+    for n, other in enumerate(schedules[:6]):
+        firsts = Slot.objects.filter(schedule=other, starts_at__gte=timezone.now()).order_by("starts_at")[:n + 1]
+        Slot.objects.filter(pk__in=[s.pk for s in firsts]).update(booked=1)
+    Slot.objects.filter(schedule=schedules[6]).update(booked=1)
+    type(schedules[7]).objects.filter(pk=schedules[7].pk).update(min_notice_minutes=300)
+    twenty, queries_for_twenty = find()
+    assert len(twenty) == 20
+    assert queries_for_twenty == queries_for_one, (queries_for_one, queries_for_twenty)
+
+    now = timezone.now()
+    for choice in twenty:  # the same answer as asking unit by unit
+        schedule_now = type(choice.schedule).objects.get(pk=choice.schedule.pk)
+        expected = (Slot.objects.filter(unit=choice.unit, service=service,
+                                        starts_at__gte=now + dt.timedelta(minutes=schedule_now.min_notice_minutes),
+                                        day__lte=service_day() + dt.timedelta(days=schedule_now.book_ahead_days))
+                    .with_free_seat().order_by("starts_at").first())
+        assert choice.next_slot == expected, choice.unit.name
+    by_name = {c.unit.name: c for c in twenty}
+    assert by_name["ร้านยา 06"].next_slot is None
+    assert "ไม่มีเวลาว่างในช่วงวันข้างหน้า" in client.get("/liff/book", {"service": "PH001"}).content.decode()
+
+
 def test_find_a_unit_refusals_are_explained(client, linked, schedule):
     body = client.get("/liff/book", {"service": "NOPE"}).content.decode()
     assert "บริการนี้จองทาง LINE ไม่ได้" in body
