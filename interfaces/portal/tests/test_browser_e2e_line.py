@@ -126,8 +126,8 @@ def test_another_persons_face_is_refused_then_the_citizen_confirms_in_the_line_p
 
 def booked_today(citizen, unit, service) -> Booking:
     """A confirmed booking today for ``citizen``: today's first slot, booked a minute before it began (``now``),
-    so the test works at any hour of the Bangkok day without moving the clock (the stand-in's ID tokens and
-    Chromium keep the real time, which ``bangkok_morning`` would not move)."""
+    so the test works at any hour of the Bangkok day without moving the clock (Chromium keeps the real time,
+    which ``bangkok_morning`` would not move; the stand-in would follow it)."""
     schedule_set(actor=None, unit=unit, service=service, weekly_hours=ALL_DAY, slot_minutes=60, seats_per_slot=2,
                  book_ahead_days=7, min_notice_minutes=0)
     slot = Slot.objects.filter(unit=unit, service=service, day=service_day()).order_by("starts_at").first()
