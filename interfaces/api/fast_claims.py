@@ -20,14 +20,27 @@ from __future__ import annotations
 import http
 import io
 import json
+import logging
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import close_old_connections
 
-from interfaces.api.claims import KEY_HEADER, claim_answer, clean_key, unit_of_key
+from interfaces.api.claims import (
+    KEY_HEADER,
+    answer_bytes,
+    body_identity,
+    claim_answer,
+    claim_json,
+    clean_key,
+    unit_of_key,
+)
 from interfaces.api.fast_booking import _failed, api_key_of, lane_body, security_headers
+from interfaces.api.group_commit import GroupCommit
+from raksa.claims.batch import ClaimRequest, claims_submit_many
+from raksa.claims.models import Claim
+from raksa.claims.submit import rate_book
 from raksa.core import db_outage
 from raksa.core.errors import DomainError
 from raksa.core.middleware import log_request, request_id_from
@@ -37,6 +50,7 @@ from raksa.units.selectors import unit_api_key_authenticate
 PATH = "/api/v1/claims"
 _MAX_BODY = 16384  # a claim with 30 items is a few kilobytes
 _ENVIRON_KEY = "HTTP_" + KEY_HEADER.upper().replace("-", "_")
+logger = logging.getLogger("django.request")
 _FIELDS = {"authen_code", "service_code", "service_date", "icd10", "details", "items", "amount"}
 
 
@@ -73,11 +87,20 @@ def _send(api_key: str, key: str, payload: dict, body: bytes) -> tuple[int, byte
     """(status, JSON bytes) of the claim; None when the full path must answer (an unknown key)."""
     try:
         db_outage.raise_if_down()  # at once, as the full path's middleware does
-        caller = unit_api_key_authenticate(api_key)
-        if caller is None:
-            return None
-        return claim_answer(unit=unit_of_key(caller), key=key, payload=payload, raw_body=body, actor=None,
-                            actor_label=f"api:{caller.prefix}")
+        try:
+            caller = unit_api_key_authenticate(api_key)
+            if caller is None:
+                return None
+            unit = unit_of_key(caller)
+        finally:
+            close_old_connections()  # no pooled connection held while this request waits for its batch
+        label = f"api:{caller.prefix}"
+        answer = _group_commit.submit(ClaimRequest(unit=unit, key=key, identity=body_identity(body, "/claims"),
+                                                   fields=payload, actor_label=label))
+        if answer is not None:
+            return answer[0], answer_bytes(answer[1])
+        # not decided in a batch (alone, a retry, a refusal…): one at a time, the endpoint's own way
+        return claim_answer(unit=unit, key=key, payload=payload, raw_body=body, actor=None, actor_label=label)
     except DomainError as exc:  # the database outage (503) is a DomainError there too
         return exc.status, _encode(exc.as_dict())
     except Exception as exc:
@@ -85,6 +108,27 @@ def _send(api_key: str, key: str, payload: dict, body: bytes) -> tuple[int, byte
         return status, _encode(answer)
     finally:
         close_old_connections()
+
+
+def _render(claim: Claim) -> tuple[int, dict]:
+    """A batch's claim as ``claim_answer`` renders it (the same ``claim_json``; test_fast_claims.py compares)."""
+    return 201, claim_json(claim, hcode=claim.unit.hcode, service_code=rate_book().service_by_id[claim.service_id].code,
+                           close_code=claim.visit.close_code)
+
+
+def _submit_together(requests: list[ClaimRequest]) -> list[tuple[int, dict] | None]:
+    try:
+        return claims_submit_many(requests=requests, render=_render)
+    finally:
+        try:  # the batch's connection goes back to the pool before its callers answer
+            close_old_connections()
+        except Exception:  # the claims are written: a failure here must not become their answers
+            logger.exception("Giving back the batch's database connection failed")
+
+
+# Concurrent API claims in this process share one transaction and three statements (raksa/claims/batch.py); a
+# lone request runs at once (and, alone, takes the single path).
+_group_commit: GroupCommit[ClaimRequest, tuple[int, dict] | None] = GroupCommit(_submit_together)
 
 
 def _encode(answer: dict) -> bytes:
