@@ -112,10 +112,13 @@ def claim_submit(*, actor: Any | None, unit: Unit, authen_code: Any, service_cod
     code = authen_code_clean(authen_code)
     book = rate_book()  # one schedule for pricing and the rules (and one load where it is not cached)
     if connection.vendor == "postgresql":
-        with transaction.atomic():
-            return claim_submit_sql(actor=actor, unit=unit, code=code, service_code=service_code,
-                                    service_date=service_date, details=details, icd10=icd10, items=items,
-                                    amount=amount, source=source, actor_label=actor_label, now=now, book=book)[0]
+        try:
+            with transaction.atomic():
+                return claim_submit_sql(actor=actor, unit=unit, code=code, service_code=service_code,
+                                        service_date=service_date, details=details, icd10=icd10, items=items,
+                                        amount=amount, source=source, actor_label=actor_label, now=now, book=book)[0]
+        except errors.ClaimWrittenAround:  # rolled back: the claim that got there first is the answer
+            raise _first_claim_duplicate(code) from None
     with transaction.atomic():
         visit = Visit.objects.select_for_update(of=("self",)).filter(authen_code=code).first()
         if visit is None:
@@ -153,6 +156,12 @@ def claim_submit(*, actor: Any | None, unit: Unit, authen_code: Any, service_cod
 
 
 Answer = Callable[[Claim], tuple[int, dict]]
+
+
+def _first_claim_duplicate(code: str) -> Exception:
+    first = Claim.objects.filter(authen_code=code).order_by("version").first()
+    return errors.duplicate(first.reference, first.pk) if first is not None else RuntimeError(
+        f"the claim that broke {CURRENT_CLAIM_CONSTRAINT} for {code} is gone")
 
 
 def claim_submit_sql(*, actor: Any | None, unit: Unit, code: str, service_code: str | None, service_date: Any,
@@ -209,7 +218,7 @@ def claim_submit_sql(*, actor: Any | None, unit: Unit, code: str, service_code: 
                 answer=None if answered is None else (submission_id, *answered))
         except IntegrityError as exc:
             if is_violation_of(exc, Claim, CURRENT_CLAIM_CONSTRAINT):  # a claim written around the visit lock
-                raise errors.duplicate(code, 0) from None
+                raise errors.ClaimWrittenAround(code) from exc
             raise
         if written:
             if job is None:
