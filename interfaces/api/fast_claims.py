@@ -94,13 +94,9 @@ def _send(api_key: str, key: str, payload: dict, body: bytes) -> tuple[int, byte
             unit = unit_of_key(caller)
         finally:
             close_old_connections()  # no pooled connection held while this request waits for its batch
-        label = f"api:{caller.prefix}"
-        answer = _group_commit.submit(ClaimRequest(unit=unit, key=key, identity=body_identity(body, "/claims"),
-                                                   fields=payload, actor_label=label))
-        if answer is not None:
-            return answer[0], answer_bytes(answer[1])
-        # not decided in a batch (alone, a retry, a refusal…): one at a time, the endpoint's own way
-        return claim_answer(unit=unit, key=key, payload=payload, raw_body=body, actor=None, actor_label=label)
+        request = ClaimRequest(unit=unit, key=key, identity=body_identity(body, "/claims"), fields=payload,
+                               actor_label=f"api:{caller.prefix}")
+        return _group_commit.submit((request, body))
     except DomainError as exc:  # the database outage (503) is a DomainError there too
         return exc.status, _encode(exc.as_dict())
     except Exception as exc:
@@ -116,19 +112,43 @@ def _render(claim: Claim) -> tuple[int, dict]:
                            close_code=claim.visit.close_code)
 
 
-def _submit_together(requests: list[ClaimRequest]) -> list[tuple[int, dict] | None]:
+def _submit_together(items: list[tuple[ClaimRequest, bytes]]) -> list[tuple[int, bytes]]:
+    """The answers to claims that arrived together: the batch's, then, in order, one at a time, those it handed
+    back (a lone request, a retry, a refusal…), in this run, so that the requests arriving meanwhile queue up and
+    form the next batch."""
     try:
-        return claims_submit_many(requests=requests, render=_render)
+        try:
+            decided = claims_submit_many(requests=[request for request, _ in items], render=_render)
+        except Exception:  # (it hands everything back itself when its batch fails)
+            logger.exception("A batch of claims failed")
+            decided = [None] * len(items)
+        return [(answer[0], answer_bytes(answer[1])) if answer is not None else _one(*item)
+                for answer, item in zip(decided, items, strict=True)]
     finally:
-        try:  # the batch's connection goes back to the pool before its callers answer
+        try:  # the run's connection goes back to the pool before its callers answer
             close_old_connections()
         except Exception:  # the claims are written: a failure here must not become their answers
             logger.exception("Giving back the batch's database connection failed")
 
 
+def _one(request: ClaimRequest, body: bytes) -> tuple[int, bytes]:
+    """One claim answered alone, the endpoint's own way (``claim_answer``); a failure is this request's answer."""
+    token = set_request_id(request.request_id)
+    try:
+        return claim_answer(unit=request.unit, key=request.key, payload=request.fields, raw_body=body, actor=None,
+                            actor_label=request.actor_label)
+    except DomainError as exc:  # the database outage (503) is a DomainError there too
+        return exc.status, _encode(exc.as_dict())
+    except Exception as exc:
+        status, answer = _failed(exc, path=PATH)
+        return status, _encode(answer)
+    finally:
+        reset_request_id(token)
+
+
 # Concurrent API claims in this process share one transaction and three statements (raksa/claims/batch.py); a
-# lone request runs at once (and, alone, takes the single path).
-_group_commit: GroupCommit[ClaimRequest, tuple[int, dict] | None] = GroupCommit(_submit_together)
+# lone request runs at once, alone, by the single path, while the next ones queue up behind it.
+_group_commit: GroupCommit[tuple[ClaimRequest, bytes], tuple[int, bytes]] = GroupCommit(_submit_together)
 
 
 def _encode(answer: dict) -> bytes:
