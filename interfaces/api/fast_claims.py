@@ -1,15 +1,19 @@
 """``POST /api/v1/claims`` for a unit's software (API key), served without Django's request cycle, as
 :mod:`interfaces.api.fast_booking` serves bookings.
 
-Why: a unit's software sends its day's claims in bursts, and Django's middleware, request objects and
-django-ninja cost about a fifth of a claim's CPU on the 2-core benchmark machine (``make bench``:
-claims.http.rate). The lane takes a body whose every field already has the type the endpoint's schema
-(:class:`interfaces.api.claims.ClaimIn`) gives it without coercion, with a live key and a well-formed
-Idempotency-Key, and answers through the very functions the django-ninja endpoint calls
+Why: a unit's software sends its day's claims in bursts, and Django's middleware, request objects and django-ninja
+cost about a fifth of a claim's CPU on the 2-core benchmark machine (``make bench``: claims.http.rate). The lane
+takes a body whose every field already has the type the endpoint's schema (:class:`interfaces.api.claims.ClaimIn`)
+gives it without coercion, with a live key and a well-formed Idempotency-Key. Claims that arrive together in this
+process are answered together (a group commit, interfaces/api/group_commit.py, as bookings are):
+:func:`raksa.claims.batch.claims_submit_many` decides them in one transaction of three statements, rendering each
+answer with the endpoint's own ``claim_json``; what it hands back (a lone request, a retry, a refusal…) is answered
+in the same run, one at a time, through the very function the django-ninja endpoint calls
 (:func:`interfaces.api.claims.claim_answer`: the key's store, ``claim_submit_answered``, the same JSON, byte for
 byte). Everything else (an ``hcode``, fields of other types or unknown fields, a missing or malformed key, unknown
 keys, sessions, plain HTTP where HTTPS is required, hosts not allowed) goes to that endpoint unchanged, which
-decides as always. A test sends the same requests down both ways and compares.
+decides as always. Tests send the same requests down both ways and compare (test_fast_claims.py), and the same
+batches through the group commit and one at a time (test_fast_claims_batch.py).
 
 Django's request signals are not sent; ``close_old_connections`` runs after the lane used the database, as in the
 booking lane (``CONN_MAX_AGE`` is 0 with the pool).
