@@ -17,6 +17,8 @@ committed, through the ordinary path), so that every answer there is the single 
 * a key already present (a retry: the single path reads the stored answer, or says IDEMPOTENCY_KEY_REUSED);
 * every refusal (an unknown authen code, another unit's visit, a duplicate, a visit not claimable, invalid input):
   its key row is deleted by the batch's write and the single path writes it again with its answer;
+* a claim whose close code (drawn at random) is already taken: not written, its key row deleted (the single path
+  draws again);
 * a lone request, and any database but PostgreSQL.
 
 If the batch fails (a statement's error, a claim written around the visit lock, a deadlock…), it wrote nothing
@@ -183,13 +185,18 @@ def _submit_together(requests: list[ClaimRequest], chosen: dict[int, str], rende
             b.claim.pk = pk
         _decide(built, requests, book=book)
     answers = {b.index: render(b.claim) for b in built}
-    written = sql_batch.claims_write_many(rows=[_row(b, requests[b.index], answers[b.index]) for b in built],
-                                          dropped=dropped, job=_job_columns())
-    if sorted(written) != sorted(b.claim.pk for b in built):
-        raise RuntimeError(f"the batch wrote {len(written)} of {len(built)} claims")
+    written = set(sql_batch.claims_write_many(rows=[_row(b, requests[b.index], answers[b.index]) for b in built],
+                                              dropped=dropped, job=_job_columns()))
+    if not written <= {b.claim.pk for b in built}:
+        raise RuntimeError("the batch wrote claims it was not given")
+    unwritten = [b for b in built if b.claim.pk not in written]
+    if unwritten:  # a close code already taken (birthday odds, as visits get claimed): one at a time, drawn again
+        sql_batch.keys_drop(ids=[b.row_id for b in unwritten])
+        for b in unwritten:
+            del answers[b.index]
     if not uses_job_table(notify_send):
-        for b in built:
-            claim_sent_notify(claim_id=b.claim.pk)
+        for pk in sorted(written):
+            claim_sent_notify(claim_id=pk)
     return answers
 
 

@@ -9,8 +9,10 @@
 3. :data:`WRITE_SQL` writes what :data:`sql_submit.WRITE_SQL` writes for one claim, for all of them: the visits
    closed with their EP codes, the decided claims, two audit rows each (claim.submit, claim.adjudicate, in the
    batch's order), the LINE job rows, the keys' answers; and it deletes the key rows of the requests the batch
-   handed back (they are answered one at a time after the commit). One violated invariant (a close code taken,
-   a claim written around the visit lock) fails the whole statement: the batch then goes one by one.
+   handed back (they are answered one at a time after the commit). A claim whose close code is already taken is
+   not written (as sql_submit.WRITE_SQL, which then draws again): :func:`keys_drop` deletes its key row and the
+   claim goes one at a time. A violated invariant (a claim written around the visit lock, a close code taken by a
+   transaction still running) fails the whole statement: the batch then goes one by one.
 
 The batch travels as one JSON document per statement (``jsonb_to_recordset``), so each statement is prepared once
 per pooled connection whatever the batch's size (raksa/core/db.py ``prepared_cursor``).
@@ -60,7 +62,8 @@ WRITE_SQL = (
     "WITH r AS MATERIALIZED (SELECT * FROM jsonb_to_recordset(%(rows)s::jsonb) AS r(" + _ROW + ")),"
     " v AS (UPDATE verification_visit x SET status = 'claimed', close_code = r.close_code,"
     " closed_at = CASE WHEN x.status = 'open' THEN r.submitted_at ELSE x.closed_at END"
-    " FROM r WHERE x.id = r.visit_id AND x.status IN ('open', 'lapsed') RETURNING x.id),"
+    " FROM r WHERE x.id = r.visit_id AND x.status IN ('open', 'lapsed')"
+    " AND NOT EXISTS (SELECT 1 FROM verification_visit y WHERE y.close_code = r.close_code) RETURNING x.id),"
     " k AS (INSERT INTO claims_claim (" + ", ".join(CLAIM_INSERT_COLUMNS) + ") SELECT " + _CLAIM_VALUES
     + " FROM r JOIN v ON v.id = r.visit_id ORDER BY r.ord RETURNING id),"
     " a AS (INSERT INTO audit_auditentry (at, actor_id, actor_label, action, object_type, object_id, after,"
@@ -117,3 +120,9 @@ def claims_write_many(*, rows: list[dict[str, Any]], dropped: list[int], job: di
     params = {"rows": _document(rows), "dropped": dropped, **{f"job_{name}": value for name, value in job.items()}}
     with prepared_cursor(WRITE_SQL, params) as cursor:
         return [pk for (pk,) in cursor.fetchall()]
+
+
+def keys_drop(*, ids: list[int]) -> None:
+    """Delete the pending key rows ``ids`` (requests handed back after the write)."""
+    with prepared_cursor("DELETE FROM claims_claimsubmission WHERE id = ANY(%s::bigint[])", [ids]):
+        pass

@@ -20,6 +20,7 @@ from interfaces.api.claims import body_identity, claim_answer
 from interfaces.api.tests.test_fast_claims import call, fresh_code, rows_of
 from raksa.audit.models import AuditEntry
 from raksa.claims import batch as claims_batch
+from raksa.claims import sql_batch
 from raksa.claims.batch import ClaimRequest, claims_submit_many
 from raksa.claims.models import Claim, ClaimSubmission
 from raksa.core.errors import DomainError
@@ -177,10 +178,8 @@ def test_a_batch_answers_and_writes_as_one_at_a_time(world, steps, batched):
 
 
 def test_a_failing_batch_goes_one_by_one_logged_and_counted(world, monkeypatch, caplog):
-    taken = Visit.objects.filter(pk=world["case"].visit.pk)
-    call("lane", {"authen_code": world["case"].visit.authen_code}, world["key"], "first")
-    drawn = iter([taken.values_list("close_code", flat=True).get()])  # the batch's first draw: a close code taken
-    monkeypatch.setattr(claims_batch, "new_close_code", lambda: next(drawn, None) or new_close_code())
+    failing = sql_batch.WRITE_SQL.replace("SELECT id FROM k", "SELECT id FROM k WHERE 1 / (SELECT 0) = 1")
+    monkeypatch.setattr(sql_batch, "WRITE_SQL", failing)  # the write fails after writing: nothing may stay
     codes = {str(i): fresh_code(world) for i in range(3)}
     before = sum(claims_batch.FALLBACKS.values())
     with caplog.at_level(logging.WARNING, logger="raksa.claims.batch"):
@@ -188,9 +187,29 @@ def test_a_failing_batch_goes_one_by_one_logged_and_counted(world, monkeypatch, 
                                              for n in range(3)], count=True)
     assert answered == 0 and [a[0] for a in answers] == [201, 201, 201]
     assert sum(claims_batch.FALLBACKS.values()) == before + 3
-    assert any(r.getMessage() == "claims.batch.fallback" and r.reason == "batch_failed:UniqueViolation"
+    assert any(r.getMessage() == "claims.batch.fallback" and r.reason == "batch_failed:DivisionByZero"
                for r in caplog.records)
     assert all(Claim.objects.filter(authen_code=c).count() == 1 for c in codes.values())
+    assert all(ClaimSubmission.objects.get(unit=world["case"].unit, key=f"f-k{n}").status_code == 201
+               for n in range(3))
+
+
+def test_a_close_code_already_taken_sends_that_claim_alone(world, monkeypatch):
+    """As the single path draws again when its close code is taken, the batch writes the others and hands it back."""
+    taken = Visit.objects.filter(pk=world["case"].visit.pk)
+    call("lane", {"authen_code": world["case"].visit.authen_code}, world["key"], "first")
+    drawn = iter([taken.values_list("close_code", flat=True).get()])  # the batch's first draw: a close code taken
+    monkeypatch.setattr(claims_batch, "new_close_code", lambda: next(drawn, None) or new_close_code())
+    codes = {str(i): fresh_code(world) for i in range(3)}
+    before = sum(claims_batch.FALLBACKS.values())
+    answers, answered = as_batch(world, [request_of(world, "c", n, codes, (str(n), f"k{n}", {})) for n in range(3)],
+                                 count=True)
+    assert answered == 2 and [a[0] for a in answers] == [201, 201, 201]
+    assert sum(claims_batch.FALLBACKS.values()) == before
+    assert all(Claim.objects.filter(authen_code=c).count() == 1 for c in codes.values())
+    assert Visit.objects.filter(authen_code__in=codes.values(), status="claimed").count() == 3
+    assert [ClaimSubmission.objects.get(unit=world["case"].unit, key=f"c-k{n}").status_code for n in range(3)] == [
+        201, 201, 201]
 
 
 def test_a_hundred_concurrent_retries_in_batches_make_one_claim_and_one_answer(world):
