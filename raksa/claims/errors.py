@@ -31,6 +31,12 @@ def visit_not_claimable(status_en: str, status_th: str) -> Conflict:
                     "กรุณายืนยันตัวตนใหม่เพื่อเปิดการเข้ารับบริการใหม่", code="VISIT_NOT_CLAIMABLE", field="authen_code")
 
 
+class ClaimWrittenAround(Exception):  # noqa: N818 (a signal to the caller, not a refusal)
+    """A claim for the authen code was committed meanwhile by a path that did not take the visit's lock: the unique
+    index ``claim_one_current_per_authen_code`` refused ours and the transaction is spoiled. Raised out of that
+    transaction; the caller answers again in a new one, which then finds the claim and refuses it as a duplicate."""
+
+
 def duplicate(reference: str, claim_id: int) -> Conflict:
     error = Conflict(f"A claim for this authen code was already sent ({reference}). Follow that claim; to change "
                      "it after a rejection, send a correction of it.",

@@ -46,6 +46,14 @@ def claim_submission_once(*, unit: Unit, key: str, body: bytes,
     ``answer_into`` (instead of ``answer``): called with the key row's id, it answers and may store the answer in
     that row itself, in the statement that writes the claim (``claim_submit_answered``); it returns
     ``(status, json, stored)``, and an answer it did not store (a refusal) is stored here."""
+    try:
+        return _once(unit=unit, key=key, body=body, answer=answer, answer_into=answer_into)
+    except errors.ClaimWrittenAround:  # the first try rolled back (its key row too): once more, which now sees the
+        return _once(unit=unit, key=key, body=body, answer=answer, answer_into=answer_into)  # claim: a duplicate
+
+
+def _once(*, unit: Unit, key: str, body: bytes, answer: Callable[[], tuple[int, dict, Claim | None]],
+          answer_into: Callable[[int], tuple[int, dict, bool]] | None) -> tuple[int, dict]:
     digest = body_digest(body)
     with transaction.atomic():
         row_id = _claim_key(unit_id=unit.pk, key=key, digest=digest)

@@ -47,7 +47,7 @@ from raksa.messaging.jobs import JOB_COLUMNS, JOB_TABLE
 
 _LOCAL = "AT TIME ZONE 'Asia/Bangkok'"
 
-FACTS_COLUMNS = Columns(
+FACTS_EXPRESSIONS = (
     ("v.id", "visit_id"), ("v.unit_id", "visit_unit_id"), ("v.citizen_id", "citizen_id"),
     ("v.service_id", "visit_service_id"), ("v.status", "visit_status"), ("v.day", "visit_day"),
     ("v.method", "visit_method"), ("v.service_confirmed_at", "service_confirmed_at"),
@@ -77,6 +77,7 @@ FACTS_COLUMNS = Columns(
      " array_agg(id ORDER BY id) AS ids FROM claims_claim WHERE version = 1 AND unit_id = u.id"
      f" AND service_date BETWEEN v.day - {USUAL_VOLUME_DAYS} AND v.day GROUP BY service_date) d)", "day_claims"),
 )
+FACTS_COLUMNS = Columns(*FACTS_EXPRESSIONS)
 FACTS_SQL = (
     "SELECT " + FACTS_COLUMNS.sql + " FROM verification_visit v"
     " JOIN units_unit u ON u.id = %s"
@@ -125,7 +126,11 @@ def submit_facts(*, authen_code: str, unit_id: int) -> SubmitFacts | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    r = dict(zip(FACTS_COLUMNS.at, row, strict=True))
+    return facts_of(dict(zip(FACTS_COLUMNS.at, row, strict=True)), unit_id=unit_id)
+
+
+def facts_of(r: dict[str, Any], *, unit_id: int) -> SubmitFacts:
+    """A row of FACTS_COLUMNS (by name) as SubmitFacts."""
     coverage = None if r["coverage_id"] is None else CoverageFacts(
         id=r["coverage_id"], citizen_id=r["citizen_id"], scheme=r["coverage_scheme"], subtype=r["coverage_subtype"],
         main_unit_id=r["coverage_main_unit_id"], valid_from=r["coverage_valid_from"], valid_to=r["coverage_valid_to"])

@@ -112,10 +112,13 @@ def claim_submit(*, actor: Any | None, unit: Unit, authen_code: Any, service_cod
     code = authen_code_clean(authen_code)
     book = rate_book()  # one schedule for pricing and the rules (and one load where it is not cached)
     if connection.vendor == "postgresql":
-        with transaction.atomic():
-            return claim_submit_sql(actor=actor, unit=unit, code=code, service_code=service_code,
-                                    service_date=service_date, details=details, icd10=icd10, items=items,
-                                    amount=amount, source=source, actor_label=actor_label, now=now, book=book)[0]
+        try:
+            with transaction.atomic():
+                return claim_submit_sql(actor=actor, unit=unit, code=code, service_code=service_code,
+                                        service_date=service_date, details=details, icd10=icd10, items=items,
+                                        amount=amount, source=source, actor_label=actor_label, now=now, book=book)[0]
+        except errors.ClaimWrittenAround:  # rolled back: the claim that got there first is the answer
+            raise _first_claim_duplicate(code) from None
     with transaction.atomic():
         visit = Visit.objects.select_for_update(of=("self",)).filter(authen_code=code).first()
         if visit is None:
@@ -155,6 +158,12 @@ def claim_submit(*, actor: Any | None, unit: Unit, authen_code: Any, service_cod
 Answer = Callable[[Claim], tuple[int, dict]]
 
 
+def _first_claim_duplicate(code: str) -> Exception:
+    first = Claim.objects.filter(authen_code=code).order_by("version").first()
+    return errors.duplicate(first.reference, first.pk) if first is not None else RuntimeError(
+        f"the claim that broke {CURRENT_CLAIM_CONSTRAINT} for {code} is gone")
+
+
 def claim_submit_sql(*, actor: Any | None, unit: Unit, code: str, service_code: str | None, service_date: Any,
                      details: dict | None, icd10: list | str | None, items: list | None, amount: Any, source: str,
                      actor_label: str, now: dt.datetime, book: RateBook, answer: Answer | None = None,
@@ -177,25 +186,16 @@ def claim_submit_sql(*, actor: Any | None, unit: Unit, code: str, service_code: 
             raise errors.duplicate(first.reference, first.pk)
         label = choice_labels(VisitStatus, facts.visit_status)
         raise errors.visit_not_claimable(label.en, label.th)
-    visit = Visit(pk=facts.visit_id, authen_code=code, unit_id=facts.visit_unit_id, citizen_id=facts.citizen_id,
-                  service_id=facts.visit_service_id, day=facts.visit_day, status=facts.visit_status,
-                  service_confirmed_at=facts.service_confirmed_at)
-    day = _service_date(service_date, visit=visit, now=now)
-    content = _content(unit=unit, service=_service_of(unit=unit, visit=visit, service_code=service_code, book=book),
-                       day=day, details=details, icd10=icd10, items=items, amount=amount, book=book)
-    service = content["service"]
-    user = _user(actor)
-    claim = Claim(pk=facts.claim_id, authen_code=code, visit=visit, unit=unit, citizen_id=facts.citizen_id,
-                  service_date=day, source=source, submitted_at=now, submitted_by=user,
-                  submitted_label=actor_label or _label(actor), service_confirmed_at=facts.service_confirmed_at,
-                  **content)
+    claim, service = claim_built(facts, unit=unit, code=code, service_code=service_code, service_date=service_date,
+                                 details=details, icd10=icd10, items=items, amount=amount, source=source,
+                                 actor=actor, actor_label=actor_label, now=now, book=book)
+    visit, day, user = claim.visit, claim.service_date, claim.submitted_by
     close_code = new_close_code()
     batch = sql_submit.single_batch(facts, authen_code=code, unit_id=unit.pk, service_id=service.pk,
                                     service_date=day, amount=claim.amount, items=claim.items, details=claim.details,
                                     submitted_day=service_day(now), close_code=close_code, now=now, book=book)
     hits = evaluate(batch.claims[0], batch)
-    claim.status, claim.reasons, claim.rules_version = status_of(hits), [h.as_json() for h in hits], rules_version()
-    claim.decided_at = None if claim.status == ClaimStatus.IN_REVIEW else now
+    claim_decide(claim, hits, now=now)
     ops = connection.ops
     job = job_values(notify_send, {"kind": CLAIM_SENT, "ids": [claim.pk]}) if uses_job_table(notify_send) else None
     for _ in range(5):
@@ -205,30 +205,20 @@ def claim_submit_sql(*, actor: Any | None, unit: Unit, code: str, service_code: 
         answered = None
         if answer is not None:
             answered = answer(claim)
-        columns = {
-            "id": claim.pk, "authen_code": code, "version": 1, "current": True, "visit_id": visit.pk,
-            "unit_id": unit.pk, "citizen_id": claim.citizen_id, "service_id": service.pk, "service_date": day,
-            "details": ops.adapt_json_value(claim.details, None), "icd10": ops.adapt_json_value(claim.icd10, None),
-            "items": ops.adapt_json_value(claim.items, None), "service_amount": claim.service_amount,
-            "amount": claim.amount, "status": claim.status, "reasons": ops.adapt_json_value(claim.reasons, None),
-            "rules_version": claim.rules_version, "source": source, "submitted_at": now,
-            "submitted_by_id": user.pk if user else None, "submitted_label": claim.submitted_label,
-            "service_confirmed_at": claim.service_confirmed_at, "decided_at": claim.decided_at,
-            "decision_note": "", "citizen_report_note": ""}
+        row = claim_row(claim, service=service)
+        columns = {**row, **{name: ops.adapt_json_value(row[name], None) for name in _JSON_COLUMNS}}
         try:
             written = sql_submit.claim_write(
                 claim=columns, visit_id=visit.pk, close_code=close_code, now=now,
                 actor_id=user.pk if user else None, actor_label=actor_label or (user.get_username() if user else
                                                                                "system"),
-                submit_after={"authen_code": code, "close_code": close_code, "amount": str(claim.amount),
-                              "service": service.code, "source": source},
-                decide_after={"status": claim.status, "reasons": [h.code for h in hits],
-                              "rules_version": claim.rules_version},
+                submit_after=submit_after(claim, service=service, close_code=close_code),
+                decide_after=decide_after(claim, hits),
                 request_id=get_request_id(), job=job,
                 answer=None if answered is None else (submission_id, *answered))
         except IntegrityError as exc:
             if is_violation_of(exc, Claim, CURRENT_CLAIM_CONSTRAINT):  # a claim written around the visit lock
-                raise errors.duplicate(code, 0) from None
+                raise errors.ClaimWrittenAround(code) from exc
             raise
         if written:
             if job is None:
@@ -238,6 +228,60 @@ def claim_submit_sql(*, actor: Any | None, unit: Unit, code: str, service_code: 
         close_code = new_close_code()  # the close code was taken (the lock holds the visit claimable)
         batch.visits[code].close_code = close_code
     raise RuntimeError("could not draw a unique close code")  # pragma: no cover - five collisions in a row
+
+
+_JSON_COLUMNS = ("details", "icd10", "items", "reasons")
+
+
+def claim_built(facts: sql_submit.SubmitFacts, *, unit: Unit, code: str, service_code: str | None,
+                service_date: Any, details: dict | None, icd10: list | str | None, items: list | None, amount: Any,
+                source: str, actor: Any | None, actor_label: str, now: dt.datetime, book: RateBook
+                ) -> tuple[Claim, Service]:
+    """The new claim for the visit of ``facts`` (already checked: this unit's, claimable, no claim yet), validated
+    and priced, not yet decided nor stored (its visit an unsaved instance with the facts), and its service. Raises
+    the input's refusals (422). ``claim_submit_sql`` and the group commit (raksa/claims/batch.py) build it here."""
+    visit = Visit(pk=facts.visit_id, authen_code=code, unit_id=facts.visit_unit_id, citizen_id=facts.citizen_id,
+                  service_id=facts.visit_service_id, day=facts.visit_day, status=facts.visit_status,
+                  service_confirmed_at=facts.service_confirmed_at)
+    day = _service_date(service_date, visit=visit, now=now)
+    content = _content(unit=unit, service=_service_of(unit=unit, visit=visit, service_code=service_code, book=book),
+                       day=day, details=details, icd10=icd10, items=items, amount=amount, book=book)
+    claim = Claim(pk=facts.claim_id, authen_code=code, visit=visit, unit=unit, citizen_id=facts.citizen_id,
+                  service_date=day, source=source, submitted_at=now, submitted_by=_user(actor),
+                  submitted_label=actor_label or _label(actor), service_confirmed_at=facts.service_confirmed_at,
+                  **content)
+    return claim, content["service"]
+
+
+def claim_row(claim: Claim, *, service: Service) -> dict[str, Any]:
+    """The decided claim's values in sql_submit.CLAIM_INSERT_COLUMNS (JSON columns as Python values)."""
+    user = claim.submitted_by
+    return {
+        "id": claim.pk, "authen_code": claim.authen_code, "version": 1, "current": True, "visit_id": claim.visit.pk,
+        "unit_id": claim.unit.pk, "citizen_id": claim.citizen_id, "service_id": service.pk,
+        "service_date": claim.service_date, "details": claim.details, "icd10": claim.icd10, "items": claim.items,
+        "service_amount": claim.service_amount, "amount": claim.amount, "status": claim.status,
+        "reasons": claim.reasons, "rules_version": claim.rules_version, "source": claim.source,
+        "submitted_at": claim.submitted_at, "submitted_by_id": user.pk if user else None,
+        "submitted_label": claim.submitted_label, "service_confirmed_at": claim.service_confirmed_at,
+        "decided_at": claim.decided_at, "decision_note": "", "citizen_report_note": ""}
+
+
+def claim_decide(claim: Claim, hits: list, *, now: dt.datetime) -> None:
+    """Set the rules' decision (``hits``, from ``evaluate``) on the claim about to be written."""
+    claim.status, claim.reasons, claim.rules_version = status_of(hits), [h.as_json() for h in hits], rules_version()
+    claim.decided_at = None if claim.status == ClaimStatus.IN_REVIEW else now
+
+
+def submit_after(claim: Claim, *, service: Service, close_code: str) -> dict:
+    """The ``claim.submit`` audit row's ``after``."""
+    return {"authen_code": claim.authen_code, "close_code": close_code, "amount": str(claim.amount),
+            "service": service.code, "source": claim.source}
+
+
+def decide_after(claim: Claim, hits: list) -> dict:
+    """The ``claim.adjudicate`` audit row's ``after``."""
+    return {"status": claim.status, "reasons": [h.code for h in hits], "rules_version": claim.rules_version}
 
 
 def claim_submit_answered(*, answer: Answer, submission_id: int, actor: Any | None, unit: Unit, authen_code: Any,

@@ -17,12 +17,14 @@ from django.utils import timezone
 from config.wsgi import application, django_application
 from interfaces.api import claims as claims_view
 from raksa.audit.models import AuditEntry
+from raksa.claims import sql_submit
 from raksa.claims.models import Claim, ClaimSubmission
 from raksa.messaging.jobs import JOB_TABLE
 from raksa.testing.claims import make_claim_case, make_item, make_visit
 from raksa.testing.factories import CitizenFactory, CoverageFactory
 from raksa.testing.races import race
 from raksa.units.services import unit_api_key_issue
+from raksa.verification.models import Visit, VisitStatus
 
 pytestmark = [pytest.mark.django_db(transaction=True),
               pytest.mark.skipif("connection.vendor != 'postgresql'", reason="the lane's path is PostgreSQL's")]
@@ -207,3 +209,27 @@ def test_a_hundred_concurrent_retries_through_the_lane_make_one_claim_and_one_an
     assert status == 201 and json.loads(content)["reference"] == f"{code}-1"
     assert Claim.objects.filter(authen_code=code).count() == 1
     assert ClaimSubmission.objects.filter(unit=world["case"].unit, key="one-claim").count() == 1
+
+
+def test_a_claim_written_around_the_visit_lock_is_answered_as_a_duplicate(world, monkeypatch):
+    """A claim committed for the code by a path that did not lock the visit (its facts did not see it): the unique
+    index refuses ours by name, and the answer is the duplicate's, 409 with the first claim's reference, not a 500."""
+    code = fresh_code(world)
+    assert call("lane", {"authen_code": code}, world["key"], new_key(world))[0] == 201
+    Visit.objects.filter(authen_code=code).update(status=VisitStatus.OPEN, close_code=None, closed_at=None)
+    real, unseen = sql_submit.submit_facts, [True]
+
+    def facts_that_miss_the_claim(**kwargs):
+        facts = real(**kwargs)
+        if unseen.pop() if unseen else False:
+            facts.first_claim = None
+        return facts
+
+    monkeypatch.setattr(sql_submit, "submit_facts", facts_that_miss_the_claim)
+    key = new_key(world)
+    status, body, _ = call("lane", {"authen_code": code, "icd10": ["J02.9"]}, world["key"], key)
+    assert (status, body["code"], body["reference"]) == (409, "CLAIM_DUPLICATE", f"{code}-1"), body
+    assert not unseen  # the first try did meet the index
+    assert call("lane", {"authen_code": code, "icd10": ["J02.9"]}, world["key"], key)[:2] == (status, body)
+    assert Claim.objects.filter(authen_code=code).count() == 1
+    assert submission_of(world, key)[0] == 409
