@@ -35,6 +35,7 @@ from ninja.responses import NinjaJSONEncoder
 from interfaces.api.booking import _booking_out
 from interfaces.api.errors import internal_error
 from interfaces.api.group_commit import GroupCommit
+from interfaces.nul_guard import body_needs_checking
 from raksa.booking.batch import BookingRequest, bookings_create_many
 from raksa.booking.models import Booking
 from raksa.booking.services import NewBooking
@@ -220,7 +221,7 @@ def _payload(body: bytes) -> tuple[str, int] | None:
     coercion; anything else (None) goes to django-ninja, which validates and words the error: a body
     nested too deep to parse (RecursionError) is 400 INVALID_JSON there, a NUL (``\\u0000``) anywhere 422
     INVALID_INPUT (:mod:`interfaces.nul_guard`)."""
-    if b"\\u0000" in body:
+    if body_needs_checking(body):
         return None
     try:
         data = json.loads(body)

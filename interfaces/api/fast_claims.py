@@ -42,6 +42,7 @@ from interfaces.api.claims import (
 )
 from interfaces.api.fast_booking import _failed, api_key_of, lane_body, security_headers
 from interfaces.api.group_commit import GroupCommit
+from interfaces.nul_guard import body_needs_checking
 from raksa.claims.batch import ClaimRequest, claims_submit_many
 from raksa.claims.models import Claim
 from raksa.claims.submit import rate_book
@@ -182,7 +183,7 @@ def _key(value: str | None) -> str | None:
 def _payload(body: bytes) -> dict[str, Any] | None:
     """The claim's fields when each already has the type ClaimIn gives it (so that django-ninja would pass it
     through unchanged); anything else (None) goes to django-ninja, which validates, coerces and words the error."""
-    if b"\\u0000" in body:
+    if body_needs_checking(body):
         return None
     try:
         data = json.loads(body)

@@ -26,6 +26,7 @@ from django.db import close_old_connections
 
 from interfaces.api.fast_booking import _failed, api_key_of, lane_answer, lane_body
 from interfaces.api.visits import visit_out
+from interfaces.nul_guard import body_needs_checking
 from raksa.core import db_outage
 from raksa.core.middleware import request_id_from
 from raksa.core.request_context import reset_request_id, set_request_id
@@ -86,7 +87,7 @@ def _redeem(key: str, token: str) -> tuple[int, dict | None]:
 def _token(body: bytes) -> str | None:
     """The token when the body is exactly ``{"token": "<text>"}`` (no NUL); anything else (None) goes to
     django-ninja, which validates and words its answer."""
-    if b"\\u0000" in body:
+    if body_needs_checking(body):
         return None
     try:
         data = json.loads(body)

@@ -167,7 +167,8 @@ def test_duplicates_and_reused_keys_are_answered_alike(world, monkeypatch):
 
 
 @pytest.mark.parametrize("case", ["no key", "bad key", "hcode", "quantity as text", "amount as int", "extra field",
-                                  "not json", "nul", "unknown api key", "code as number"])
+                                  "not json", "nul", "unknown api key", "code as number", "lone surrogate",
+                                  "lone surrogate deep"])
 def test_everything_else_is_answered_by_the_full_path(world, case):
     idem: str | None = "k"
     api_key = world["key"]
@@ -185,6 +186,9 @@ def test_everything_else_is_answered_by_the_full_path(world, case):
         "extra field": lambda: {"authen_code": fresh_code(world), "note": "x"},
         "not json": lambda: b'{"authen_code": ',
         "nul": lambda: b'{"authen_code": "PP\\u0000"}',
+        "lone surrogate": lambda: b'{"authen_code": "PP\\ud800"}',
+        "lone surrogate deep": lambda: ('{"authen_code": "%s", "details": {"x": "\\udfff"}}'
+                                        % fresh_code(world)).encode(),
         "code as number": lambda: {"authen_code": 1234567890},
     }
     make = bodies.get(case, lambda: {"authen_code": fresh_code(world)})
@@ -193,6 +197,8 @@ def test_everything_else_is_answered_by_the_full_path(world, case):
         key = None if idem is None else f"{idem}-{app}" if idem == "k" else idem
         answers.append(call(app, make(), api_key, key))
     same(*answers)
+    if case.startswith("lone surrogate"):  # found by an audit: the lane answered 500
+        assert answers[0][0] == 422 and answers[0][1]["code"] == "INVALID_INPUT", answers[0]
 
 
 def test_a_hundred_concurrent_retries_through_the_lane_make_one_claim_and_one_answer(world):
