@@ -187,8 +187,8 @@ def test_everything_else_is_answered_by_the_full_path(world, case):
         "not json": lambda: b'{"authen_code": ',
         "nul": lambda: b'{"authen_code": "PP\\u0000"}',
         "lone surrogate": lambda: b'{"authen_code": "PP\\ud800"}',
-        "lone surrogate deep": lambda: ('{"authen_code": "%s", "details": {"x": "\\udfff"}}'
-                                        % fresh_code(world)).encode(),
+        "lone surrogate deep": lambda: (f'{{"authen_code": "{fresh_code(world)}", '
+                                        '"details": {"x": "\\udfff"}}').encode(),
         "code as number": lambda: {"authen_code": 1234567890},
     }
     make = bodies.get(case, lambda: {"authen_code": fresh_code(world)})
