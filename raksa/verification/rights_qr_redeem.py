@@ -82,56 +82,25 @@ def visit_open_by_booked_rights_qr(*, actor: Any | None, unit_id: int, token: st
     read, then every write behind a gate (sql.REDEEM_BOOKED_SQL): the same rows as the ordinary way. None when the
     case is not that one, or a race or a constraint stopped the writes (nothing written, nothing recorded): call
     :func:`visit_open_by_rights_qr`, which decides (and refuses) as always. PostgreSQL only (None elsewhere).
-    Why: a surge of redemptions measured 76/s the ordinary way on the benchmark's machine (verify.qr.rate)."""
+    Why: a surge of redemptions measured 76/s the ordinary way on the benchmark's machine (verify.qr.rate).
+    Many at once: :func:`raksa.verification.rights_qr_batch.visits_open_by_booked_rights_qr`."""
     if connection.vendor != "postgresql":
         return None
     now = now or timezone.now()
-    token = (token or "").strip()
-    digest = token_digest(token)
+    digest = token_digest((token or "").strip())
     if digest is None:
         return None
     day = service_day(now)
     at, d = connection.ops.adapt_datetimefield_value(now), connection.ops.adapt_datefield_value(day)
     with prepared_cursor(sql.REDEEM_FACTS_SQL, [at, d, unit_id, d, d, d, unit_id, digest]) as cursor:
         row = cursor.fetchone()
-    cols = sql.REDEEM_FACTS_COLUMNS.at
-    if (row is None or not row[cols["usable"]] or row[cols["booking_unit_id"]] != unit_id
-            or row[cols["unit_status"]] != UnitStatus.VERIFIED
-            or as_date(row[cols["booking_day"]]) != day or row[cols["booking_status"]] != BookingStatus.CONFIRMED
-            or row[cols["open_visit_unit_id"]] is not None):
+    redemption = Redemption.of(row, sql.REDEEM_FACTS_COLUMNS.at, unit_id=unit_id, day=day, now=now, actor=actor,
+                               actor_label=actor_label, request_id=get_request_id())
+    if redemption is None:
         return None
-    citizen_id, booking_id, reference = row[cols["citizen_id"]], row[cols["booking_id"]], row[cols["reference"]]
-    unit = _loaded(Unit, id=unit_id, hcode=row[cols["hcode"]], name=row[cols["unit_name"]],
-                   status=row[cols["unit_status"]], unit_type=row[cols["unit_type"]])
-    service = _loaded(Service, id=row[cols["service_id"]], code=row[cols["service_code"]],
-                      active=row[cols["service_active"]], unit_type=row[cols["service_unit_type"]])
-    decision = decide(Facts(day=day, coverage=coverage_from_row(citizen_id, row, cols),
-                            later_coverage=bool(row[cols["later_coverage"]]), unit_status=unit.status,
-                            unit_type=unit.unit_type, service_active=service.active,
-                            service_unit_type=service.unit_type, contracted=bool(row[cols["contracted"]])))
-    if not decision.eligible:
-        return None
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    visit = Visit(authen_code=new_authen_code(), citizen_id=citizen_id, unit=unit, service=service, day=day,
-                  booking_id=booking_id, method=VerifyMethod.RIGHTS_QR, verified_by=user,
-                  verified_by_label=actor_label or (user.get_username() if user else "system"),
-                  rights=rights_snapshot(decision), status=VisitStatus.OPEN, opened_at=now)
-    audit_label = actor_label or (user.get_username() if user else "system")  # as audit_record names the actor
-    plain_label = user.get_username() if user else "system"  # rows the ordinary way writes without actor_label
-    json = connection.ops.adapt_json_value
-    params = {
-        "token": row[cols["token_id"]], "booking": booking_id, "now": at, "unit": unit.pk, "day": d,
-        "citizen": citizen_id, "starts_at": connection.ops.adapt_datetimefield_value(row[cols["starts_at"]]),
-        "authen_code": visit.authen_code, "service": service.pk, "staff": user.pk if user else None,
-        "verified_by_label": visit.verified_by_label, "rights": json(visit.rights, None),
-        "attempt_label": actor_label, "resolve_label": plain_label, "check_in_label": plain_label,
-        "visit_label": audit_label, "request_id": get_request_id(),
-        "resolve_after": json({"citizen": citizen_id, "booking": reference}, None),
-        "visit_after": json({"authen_code": visit.authen_code, "citizen": citizen_id, "unit": unit.hcode,
-                             "method": VerifyMethod.RIGHTS_QR, "booking": reference, "face_distance": None}, None),
-        "attempt_after": json({"unit": unit.hcode, "citizen": citizen_id, "outcome": AttemptOutcome.VERIFIED,
-                               "code": "", "face_distance": None, "visit": visit.authen_code}, None),
-    }
+    values, json = redemption.values, connection.ops.adapt_json_value
+    params = values | {"now": at, "day": d, "starts_at": connection.ops.adapt_datetimefield_value(values["starts_at"])}
+    params |= {name: json(values[name], None) for name in Redemption.JSON}
     # One statement is its own transaction; inside a caller's, a savepoint keeps a refused insert from breaking it.
     statement = transaction.atomic() if connection.in_atomic_block else nullcontext()
     try:
@@ -141,14 +110,73 @@ def visit_open_by_booked_rights_qr(*, actor: Any | None, unit_id: int, token: st
         return None
     if written is None:
         return None
-    visit.pk, ticket_id, number = written
-    visit._state.adding, visit._state.db = False, connection.alias
-    visit.booking = _loaded(Booking, id=booking_id, reference=reference, citizen_id=citizen_id, unit_id=unit.pk,
-                            service_id=service.pk, day=day, status=BookingStatus.CHECKED_IN, status_changed_at=now)
-    visit.ticket = _loaded(QueueTicket, id=ticket_id, unit_id=unit.pk, day=day, kind=TicketKind.BOOKING,
-                           number=number, booking_id=booking_id, citizen_id=citizen_id, status=TicketStatus.WAITING,
-                           priority_at=row[cols["starts_at"]], created_at=now)
-    return Opened(visit, created=True)
+    return redemption.opened(*written)
+
+
+class Redemption:
+    """A booked code's redemption decided from its facts (a row of sql.REDEEM_FACTS_SQL or REDEEM_FACTS_MANY_SQL),
+    not yet written: the visit to open and ``values``, the parameters of the statement that writes it (plain
+    values: dates, dicts), so that one request or a batch of them write the same rows."""
+
+    JSON = ("rights", "resolve_after", "visit_after", "attempt_after")  # the values written as jsonb
+
+    def __init__(self, *, visit: Visit, values: dict[str, Any], reference: str) -> None:
+        self.visit, self.values, self.reference = visit, values, reference
+
+    @classmethod
+    def of(cls, row: tuple | None, cols: dict[str, int], *, unit_id: int, day: dt.date, now: dt.datetime,
+           actor: Any | None, actor_label: str, request_id: str) -> Redemption | None:
+        """The redemption when the facts are the common case (see visit_open_by_booked_rights_qr), else None."""
+        if (row is None or not row[cols["usable"]] or row[cols["booking_unit_id"]] != unit_id
+                or row[cols["unit_status"]] != UnitStatus.VERIFIED
+                or as_date(row[cols["booking_day"]]) != day or row[cols["booking_status"]] != BookingStatus.CONFIRMED
+                or row[cols["open_visit_unit_id"]] is not None):
+            return None
+        citizen_id, booking_id, reference = row[cols["citizen_id"]], row[cols["booking_id"]], row[cols["reference"]]
+        unit = _loaded(Unit, id=unit_id, hcode=row[cols["hcode"]], name=row[cols["unit_name"]],
+                       status=row[cols["unit_status"]], unit_type=row[cols["unit_type"]])
+        service = _loaded(Service, id=row[cols["service_id"]], code=row[cols["service_code"]],
+                          active=row[cols["service_active"]], unit_type=row[cols["service_unit_type"]])
+        decision = decide(Facts(day=day, coverage=coverage_from_row(citizen_id, row, cols),
+                                later_coverage=bool(row[cols["later_coverage"]]), unit_status=unit.status,
+                                unit_type=unit.unit_type, service_active=service.active,
+                                service_unit_type=service.unit_type, contracted=bool(row[cols["contracted"]])))
+        if not decision.eligible:
+            return None
+        user = actor if getattr(actor, "is_authenticated", False) else None
+        visit = Visit(authen_code=new_authen_code(), citizen_id=citizen_id, unit=unit, service=service, day=day,
+                      booking_id=booking_id, method=VerifyMethod.RIGHTS_QR, verified_by=user,
+                      verified_by_label=actor_label or (user.get_username() if user else "system"),
+                      rights=rights_snapshot(decision), status=VisitStatus.OPEN, opened_at=now)
+        audit_label = actor_label or (user.get_username() if user else "system")  # as audit_record names the actor
+        plain_label = user.get_username() if user else "system"  # rows the ordinary way writes without actor_label
+        values = {
+            "token": row[cols["token_id"]], "booking": booking_id, "now": now, "unit": unit.pk, "day": day,
+            "citizen": citizen_id, "starts_at": row[cols["starts_at"]], "authen_code": visit.authen_code,
+            "service": service.pk, "staff": user.pk if user else None, "verified_by_label": visit.verified_by_label,
+            "rights": visit.rights, "attempt_label": actor_label, "resolve_label": plain_label,
+            "check_in_label": plain_label, "visit_label": audit_label, "request_id": request_id,
+            "resolve_after": {"citizen": citizen_id, "booking": reference},
+            "visit_after": {"authen_code": visit.authen_code, "citizen": citizen_id, "unit": unit.hcode,
+                            "method": VerifyMethod.RIGHTS_QR, "booking": reference, "face_distance": None},
+            "attempt_after": {"unit": unit.hcode, "citizen": citizen_id, "outcome": AttemptOutcome.VERIFIED,
+                              "code": "", "face_distance": None, "visit": visit.authen_code},
+        }
+        return cls(visit=visit, values=values, reference=reference)
+
+    def opened(self, visit_id: int, ticket_id: int, number: int) -> Opened:
+        """The visit as written (its id, its booking checked in, its ticket's id and number)."""
+        visit, values = self.visit, self.values
+        visit.pk = visit_id
+        visit._state.adding, visit._state.db = False, connection.alias
+        visit.booking = _loaded(Booking, id=values["booking"], reference=self.reference, citizen_id=values["citizen"],
+                                unit_id=values["unit"], service_id=values["service"], day=values["day"],
+                                status=BookingStatus.CHECKED_IN, status_changed_at=values["now"])
+        visit.ticket = _loaded(QueueTicket, id=ticket_id, unit_id=values["unit"], day=values["day"],
+                               kind=TicketKind.BOOKING, number=number, booking_id=values["booking"],
+                               citizen_id=values["citizen"], status=TicketStatus.WAITING,
+                               priority_at=values["starts_at"], created_at=values["now"])
+        return Opened(visit, created=True)
 
 
 def _loaded(model: type[Model], **values: Any) -> Any:

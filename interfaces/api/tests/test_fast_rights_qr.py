@@ -9,19 +9,23 @@ the full path's view is not called), and hands everything else to the full path.
 import datetime as dt
 import io
 import json
+from collections import Counter
 
 import pytest
 from django.utils import timezone
 
 from config.wsgi import application, django_application
+from interfaces.api import fast_rights_qr
 from interfaces.api import visits as visits_view
 from interfaces.api.tests.helpers import make_api_unit
-from raksa.booking.models import Slot
+from raksa.booking.models import QueueTicket, Slot
 from raksa.booking.services import booking_create
 from raksa.core.timeutil import service_day
 from raksa.testing.factories import CitizenFactory, CoverageFactory
+from raksa.testing.races import race
 from raksa.units.models import UnitStatus
 from raksa.units.services import unit_api_key_revoke
+from raksa.verification import rights_qr_batch
 from raksa.verification.models import Visit
 from raksa.verification.services import rights_qr_issue
 
@@ -147,3 +151,41 @@ def test_everything_else_is_answered_by_the_full_path(world, case):
     lane, full = both(world, body)
     assert lane[0] >= 400 or case == "with service", lane
     same(lane, full, new=NEW)
+
+
+def test_a_hundred_concurrent_scans_of_one_code_open_one_visit(world, monkeypatch):
+    """Each scan its own thread and PostgreSQL connection: those arriving together share a batch (the person's
+    first request in it is written, the others go the ordinary way after it) and every other answer is QR_USED."""
+    token = booked_code(world)
+    batches = []
+
+    def recorded(*, requests):
+        batches.append(len(requests))
+        return rights_qr_batch.visits_open_by_booked_rights_qr(requests=requests)
+
+    monkeypatch.setattr(fast_rights_qr, "visits_open_by_booked_rights_qr", recorded)
+    results = race([lambda: call("lane", {"token": token}, world["key"])[:2]] * 100)
+    assert not [r for r in results if isinstance(r, Exception)], results[:3]
+    statuses = Counter((status, body.get("code")) for status, body in results)
+    assert statuses == {(201, None): 1, (409, "QR_USED"): 99}, statuses
+    assert Visit.objects.count() == 1 and QueueTicket.objects.count() == 1
+    assert max(batches) > 1, batches  # the scans did meet in batches
+
+
+def test_no_scan_waits_for_its_batch_holding_a_database_connection(world, monkeypatch):
+    from django.db import connection
+
+    from raksa.units import selectors
+
+    selectors._live_keys.clear()  # so that the key is looked up in the database
+    held_while_waiting = []
+    real_submit = fast_rights_qr._group_commit.submit
+
+    def submit(item):
+        held_while_waiting.append(connection.connection is not None)
+        return real_submit(item)
+
+    monkeypatch.setattr(fast_rights_qr._group_commit, "submit", submit)
+    status, _, _ = call("lane", {"token": booked_code(world)}, world["key"])
+    assert status == 201 and held_while_waiting == [False]
+    assert connection.connection is None  # the batch's connection went back before the answer
