@@ -182,3 +182,8 @@ REDEEM_BOOKED_MANY_SQL = (
     " SELECT g.ord, v.id, tk.id, tk.number FROM g JOIN tk ON tk.booking_id = g.booking"
     " JOIN v ON v.booking_id = g.booking ORDER BY g.ord"
 )
+
+# Which of a batch's freshly drawn authen codes a visit already has (a random draw can repeat one: with millions of
+# visits, a batch of 20 meets one every few thousand batches). Those requests leave the batch and go one at a
+# time, whose insert draws again; the rest of the batch is written. An index probe per code.
+AUTHEN_CODES_TAKEN_SQL = "SELECT authen_code FROM verification_visit WHERE authen_code = ANY(%s)"

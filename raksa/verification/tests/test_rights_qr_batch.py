@@ -321,3 +321,27 @@ def test_a_visit_opened_between_the_two_statements_fails_the_batch_by_the_constr
     assert rights_qr_batch.FALLBACKS["batch_failed:UniqueViolation:visit_one_open_per_citizen"] == before + 2
     assert one_at_a_time(w, "r0", first_unit, first) == "VISIT_OPEN_ELSEWHERE"
     assert one_at_a_time(w, "r1", second_unit, second)[0] == "opened"
+
+
+def test_a_drawn_authen_code_a_visit_already_has_sends_only_that_request_one_at_a_time(monkeypatch, caplog):
+    w = build("many")
+    taken = "PP0000000042"
+    existing = Visit.objects.create  # a visit of someone else's, long ago, holds the code
+    other = CitizenFactory()
+    first_unit = w.units[w.requests[0][1]]
+    existing(authen_code=taken, citizen=other, unit=first_unit, service=w.schedules[w.requests[0][1]].service,
+             day=AT_UNIT.date() - dt.timedelta(days=400), method="face", status="lapsed", opened_at=AT_UNIT
+             - dt.timedelta(days=400), closed_at=AT_UNIT - dt.timedelta(days=399), verified_by_label="test")
+    draws = iter([taken])  # the batch's first draw repeats it; every later draw is fresh
+    real_draw = rights_qr_batch.Redemption.of.__func__.__globals__["new_authen_code"]
+    monkeypatch.setitem(rights_qr_batch.Redemption.of.__func__.__globals__, "new_authen_code",
+                        lambda: next(draws, None) or real_draw())
+    before = rights_qr_batch.FALLBACKS["authen_code_taken"]
+    results = visits_open_by_booked_rights_qr(requests=[
+        RedeemRequest(unit_id=w.units[unit].pk, token=token, actor_label=LABEL, now=AT_UNIT, request_id=rid)
+        for rid, unit, token in w.requests])
+    assert results[0] is None  # that one goes one at a time; the rest of the batch is written
+    assert all(r is not None and not isinstance(r, Exception) for r in results[1:]), results
+    assert rights_qr_batch.FALLBACKS["authen_code_taken"] == before + 1
+    assert one_at_a_time(w, *w.requests[0])[0] == "opened"
+    assert Visit.objects.filter(authen_code=taken).count() == 1
