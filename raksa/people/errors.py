@@ -1,4 +1,5 @@
-"""Errors of linking a LINE account to a citizen (codes are the contract with the LIFF pages)."""
+"""Errors of linking a LINE account to a citizen (codes are the contract with the LIFF pages), and the face
+engine being unavailable (a citizen's reference face cannot be made or matched)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,13 @@ import datetime as dt
 
 from raksa.core.errors import Conflict, DomainError, Forbidden, NotFound
 from raksa.core.thaidate import format_datetime
+
+
+class FaceEngineDown(DomainError):
+    """The face engine cannot run (its models are missing or broken): 503; the LINE confirmation still works."""
+
+    status = 503
+    code = "FACE_ENGINE_UNAVAILABLE"
 
 
 class LinkLocked(DomainError):

@@ -16,6 +16,7 @@ from raksa.core.errors import DomainError, NotFound
 from raksa.integrations.civil_registry import client as civil_registry
 from raksa.integrations.face import engine as face_engine
 from raksa.integrations.face.image import ImageRejected, decode_image
+from raksa.people.errors import FaceEngineDown
 from raksa.people.faces import face_template_set
 from raksa.people.models import Citizen, FaceTemplate
 from raksa.people.services import citizen_reveal_national_id
@@ -38,10 +39,6 @@ class ReferencePhotoUnusable(DomainError):
     status = 422
     code = "REFERENCE_PHOTO_UNUSABLE"
 
-
-class FaceEngineDown(DomainError):
-    status = 503
-    code = "FACE_ENGINE_UNAVAILABLE"
 
 
 LINE_INSTEAD_EN, LINE_INSTEAD_TH = "Use the LINE confirmation.", "กรุณาใช้การยืนยันผ่าน LINE"

@@ -11,7 +11,6 @@ Fixtures (registered in the root conftest.py):
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -24,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from raksa.testing.line_standin import free_port
+from raksa.testing.line_standin import free_port, stop_process
 
 REPO = Path(__file__).resolve().parents[2]
 START_TIMEOUT_SECONDS = 15
@@ -63,14 +62,7 @@ class CivilRegistryStandin:
                            f"{self.log()}")
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process)
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""

@@ -49,6 +49,18 @@ class StandinAnswer:
         return json.loads(self.body)
 
 
+def stop_process(process: subprocess.Popen | None) -> None:
+    """Stop a stand-in's process: SIGTERM, then SIGKILL after 5 s (nothing if it is not running)."""
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -125,14 +137,7 @@ class LineStandin:
         raise RuntimeError(f"the LINE stand-in did not answer within {START_TIMEOUT_SECONDS} s:\n{self.log()}")
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process)
 
     def restart(self) -> None:
         """Stops and starts it again on the same port with the same state directory."""

@@ -27,18 +27,13 @@ from raksa.integrations.face import engine as face_engine
 from raksa.integrations.face.image import ImageRejected, decode_image
 from raksa.integrations.face.liveness import liveness_check
 from raksa.integrations.face.matching import match_threshold
+from raksa.people.errors import FaceEngineDown
 from raksa.people.faces import face_template_of
 from raksa.people.models import Citizen
 from raksa.units.models import Service, Unit
 from raksa.verification.attempts import attempt_record, failed_face_tries, line_fallback_at_once
 from raksa.verification.models import AttemptOutcome, VerifyMethod, Visit
 from raksa.verification.visits import booking_arrived, check_not_open_elsewhere, rights_decision, visit_open
-
-
-class FaceEngineDown(DomainError):
-    status = 503
-    code = "FACE_ENGINE_UNAVAILABLE"
-
 
 # What to tell the person at the counter (Thai first), by the engine's quality code or the verdict.
 HINTS: dict[str, tuple[str, str]] = {
